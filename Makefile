@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make site` and `make test`.
+# Both set up everything on a fresh Debian machine: a venv with the package, and
+# Graphviz (and, for tests, Chromium) from apt-get when missing and we are root.
+
+VENV      ?= .venv
+PYTHON    ?= python3
+BIN       := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+APT_STAMP := $(VENV)/.apt-updated
+
+.PHONY: site test setup graphviz chromium bench clean
+
+site: setup graphviz
+	$(BIN)/stratmap build
+
+test: setup graphviz chromium
+	$(BIN)/pytest
+
+setup: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# apt-get update once per venv: package lists on a fresh machine are empty or old.
+$(APT_STAMP):
+	@mkdir -p $(VENV)
+	apt-get update -qq
+	touch $@
+
+graphviz:
+	@command -v dot >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-install PACKAGE=graphviz TOOL=dot
+
+chromium:
+	@test -x /usr/bin/chromium || $(MAKE) --no-print-directory apt-install PACKAGE=chromium TOOL=chromium
+
+apt-install:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(APT_STAMP) && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PACKAGE) >/dev/null; \
+	else \
+		echo "$(TOOL) is missing: install the '$(PACKAGE)' package (e.g. sudo apt-get install $(PACKAGE))"; \
+		exit 2; \
+	fi
+
+bench: setup graphviz
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf output .stratmap-cache

@@ -1,0 +1,148 @@
+"""The `stratmap` command: wires the stages together, and nothing else.
+
+Exit codes (SPEC §4): 0 fine, 1 invalid content, 2 usage or environment error.
+Heavy imports (Jinja2, markdown-it, graphviz) stay inside the commands that need them:
+`validate` runs in pre-commit hooks and must start fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_INVALID = 1
+EXIT_ENVIRONMENT = 2
+
+
+class EnvironmentProblem(click.ClickException):
+    """Something outside the content is wrong (a missing tool, a bad folder)."""
+
+    exit_code = EXIT_ENVIRONMENT
+
+
+def project_root(directory: str | None) -> Path:
+    from .load import SETTINGS_FILE, find_project_root
+
+    if directory is not None:
+        root = Path(directory)
+        if not root.is_dir():
+            raise EnvironmentProblem(f"{directory}: no such folder")
+        return root
+    found = find_project_root(Path.cwd())
+    if found is None:
+        raise EnvironmentProblem(f"no {SETTINGS_FILE} in this folder or above it; pass the "
+                                 "strategy folder, or create one with `stratmap init DIR`")
+    return found
+
+
+def parse_date(ctx, param, value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+as_of_option = click.option(
+    "--as-of", "as_of", callback=parse_date, metavar="YYYY-MM-DD",
+    help="Date that review deadlines are measured against (default: today).")
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stratmap")
+def main() -> None:
+    """Publish a sales strategy, kept as Markdown + YAML in git, as a static site."""
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@strict_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]),
+              default="text", show_default=True, help="How findings are printed.")
+@as_of_option
+def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.date) -> None:
+    """Check the strategy in the working tree: every error and warning of the rules."""
+    from .check import validate as validate_tree
+    from .load import WorkingTree
+    from .report import FORMATS
+
+    root = project_root(directory)
+    validation = validate_tree(WorkingTree(root), as_of)
+    click.echo(FORMATS[output_format](validation.findings))
+    if validation.failed(strict):
+        sys.exit(EXIT_INVALID)
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write one <kind>.schema.json per file kind here (default: print them).")
+def schema(out_dir: str | None) -> None:
+    """JSON Schema for stratmap.yaml and each kind of front matter, for editors."""
+    import json
+
+    from .schema import dump, schemas
+
+    generated = schemas()
+    if out_dir is None:
+        click.echo(json.dumps(generated, indent=2))
+        return
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, document in generated.items():
+        (folder / name).write_text(dump(document), encoding="utf-8")
+        click.echo(f"wrote {folder / name}")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["objective", "team", "guidance"]))
+@click.argument("name")
+@click.option("--dir", "directory", type=click.Path(file_okay=False),
+              help="The strategy folder (default: found upward from here).")
+def new(kind: str, name: str, directory: str | None) -> None:
+    """Write a valid KIND file named NAME to fill in (never overwrites)."""
+    import re
+
+    from .load import SLUG, WorkingTree, content_dir_of
+    from .model import ID_PATTERN
+    from .scaffold import FOLDERS, new_file_text, write_new
+
+    pattern = re.compile(ID_PATTERN) if kind == "objective" else SLUG
+    if not pattern.match(name):
+        rule = "an id: a letter, then letters, digits, - or _" if kind == "objective" \
+            else "a slug: lower-case letters, digits and hyphens"
+        raise click.UsageError(f"{name!r} is not {rule}")
+    root = project_root(directory)
+    content_dir = content_dir_of(WorkingTree(root))
+    path = root / content_dir / FOLDERS[kind] / f"{name}.md"
+    try:
+        write_new(path, new_file_text(kind, name, dt.date.today()))
+    except FileExistsError:
+        raise EnvironmentProblem(f"{path} already exists; not overwriting it") from None
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Create a new strategy repository in DIRECTORY that validates and builds."""
+    from .scaffold import starter_repository, write_new
+
+    root = Path(directory)
+    files = starter_repository(dt.date.today())
+    clashes = [name for name in files if (root / name).exists()]
+    if clashes:
+        raise EnvironmentProblem(f"{root / clashes[0]} already exists; choose an empty folder")
+    for name, text in files.items():
+        write_new(root / name, text)
+    click.echo(f"created a strategy in {root}; next: cd {root} && stratmap validate")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

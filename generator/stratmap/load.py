@@ -1,0 +1,331 @@
+"""Load: files → documents that remember where every value came from.
+
+Files are read through a `SourceTree`, so the same loader reads the working tree and,
+for published versions, a git commit. YAML is composed with PyYAML's *safe* loader and
+turned into plain values by hand, which lets us record positions, reject duplicate keys
+and unknown tags, and stop alias bombs before they expand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from .findings import Finding, Position, error
+
+SETTINGS_FILE = "stratmap.yaml"
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# Front matter holds at most a few thousand values; far more means an alias bomb.
+MAX_YAML_NODES = 100_000
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.constructor.SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_BUILDERS = {
+    _TAG + "str": lambda node: node.value,
+    _TAG + "null": lambda node: None,
+    _TAG + "bool": _constructor.construct_yaml_bool,
+    _TAG + "int": _constructor.construct_yaml_int,
+    _TAG + "float": _constructor.construct_yaml_float,
+    _TAG + "timestamp": _constructor.construct_yaml_timestamp,
+}
+
+PathKey = tuple[str | int, ...]
+
+
+class SourceTree(Protocol):
+    """Where a strategy's files come from: a folder, or a commit in git."""
+
+    def size(self, relpath: str) -> int | None:
+        """Bytes in the file, or None when there is no such file."""
+
+    def read_bytes(self, relpath: str) -> bytes: ...
+
+    def list_markdown(self, folder: str) -> list[str]:
+        """Relative paths of the `*.md` files directly inside `folder`, sorted."""
+
+    def is_dir(self, relpath: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class WorkingTree:
+    root: Path
+
+    def size(self, relpath: str) -> int | None:
+        path = self.root / relpath
+        return path.stat().st_size if path.is_file() else None
+
+    def read_bytes(self, relpath: str) -> bytes:
+        return (self.root / relpath).read_bytes()
+
+    def list_markdown(self, folder: str) -> list[str]:
+        directory = self.root / folder
+        if not directory.is_dir():
+            return []
+        return sorted(f"{folder}/{p.name}" for p in directory.glob("*.md") if p.is_file())
+
+    def is_dir(self, relpath: str) -> bool:
+        return (self.root / relpath).is_dir()
+
+
+@dataclass
+class Document:
+    """One file's YAML as plain values, with the position of every key and item."""
+
+    file: str
+    data: dict[str, Any]
+    positions: dict[PathKey, Position] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def stem(self) -> str:
+        return Path(self.file).stem
+
+    def where(self, *path: str | int) -> Position:
+        """The position of `path`, or of its nearest ancestor we know."""
+        key = tuple(path)
+        while key:
+            if key in self.positions:
+                return self.positions[key]
+            key = key[:-1]
+        return self.positions.get((), Position(1, 1))
+
+
+@dataclass
+class LoadedRepository:
+    settings: Document | None
+    strategy: Document | None
+    objectives: list[Document]
+    teams: list[Document]
+    guidance: list[Document]
+    findings: list[Finding]
+
+
+class LoadError(Exception):
+    def __init__(self, finding: Finding):
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def find_project_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that holds a stratmap.yaml."""
+    for folder in [start, *start.parents]:
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    return None
+
+
+def load_repository(tree: SourceTree) -> LoadedRepository:
+    findings: list[Finding] = []
+
+    def attempt(relpath: str, parse) -> Document | None:
+        try:
+            return parse(tree, relpath)
+        except LoadError as problem:
+            findings.append(problem.finding)
+            return None
+
+    settings = attempt(SETTINGS_FILE, _load_settings_file)
+    content_dir = _content_dir(settings)
+    loaded = LoadedRepository(settings, None, [], [], [], findings)
+    if not tree.is_dir(content_dir):
+        findings.append(error(
+            "missing-file", f"content folder `{content_dir}/` not found; create it with a "
+            f"strategy.md, or set `content_dir` in {SETTINGS_FILE}", SETTINGS_FILE,
+            settings.where("content_dir") if settings else None))
+        return loaded
+    loaded.strategy = attempt(f"{content_dir}/strategy.md", _load_front_matter_file)
+    for folder, documents, needs_slug in (("objectives", loaded.objectives, False),
+                                          ("teams", loaded.teams, True),
+                                          ("guidance", loaded.guidance, True)):
+        for relpath in tree.list_markdown(f"{content_dir}/{folder}"):
+            if needs_slug and not SLUG.match(Path(relpath).stem):
+                findings.append(error(
+                    "bad-slug", f"file name `{Path(relpath).stem}` is not a valid slug: use "
+                    "lower-case letters, digits and hyphens, starting with a letter or digit "
+                    "(e.g. `enterprise-east.md`)", relpath, Position(1, 1)))
+                continue
+            document = attempt(relpath, _load_front_matter_file)
+            if document is not None:
+                documents.append(document)
+    return loaded
+
+
+def content_dir_of(tree: SourceTree) -> str:
+    """The content folder that stratmap.yaml names (or the default)."""
+    try:
+        return _content_dir(_load_settings_file(tree, SETTINGS_FILE))
+    except LoadError:
+        return _content_dir(None)
+
+
+def _content_dir(settings: Document | None) -> str:
+    value = settings.data.get("content_dir") if settings else None
+    # A wrong type here is reported by the model; until then use the default.
+    if isinstance(value, str) and value.strip() and ".." not in Path(value).parts:
+        return value.strip().strip("/")
+    return "content"
+
+
+def _load_settings_file(tree: SourceTree, relpath: str) -> Document:
+    if tree.size(relpath) is None:
+        raise LoadError(error("missing-file", f"{SETTINGS_FILE} not found; create one (every key "
+                              "is optional, an empty file will do) or run `stratmap init`",
+                              relpath))
+    text = _read_text(tree, relpath)
+    data, positions = parse_yaml(text, relpath, first_line=1, allow_empty=True)
+    return Document(relpath, data, positions)
+
+
+def _load_front_matter_file(tree: SourceTree, relpath: str) -> Document:
+    if tree.size(relpath) is None:
+        raise LoadError(error("missing-file", f"{relpath} not found; every strategy needs one "
+                              "with at least a `title` in its front matter", relpath))
+    text = _read_text(tree, relpath)
+    front_matter, first_line, body, body_line = split_front_matter(text, relpath)
+    data, positions = parse_yaml(front_matter, relpath, first_line=first_line, allow_empty=False)
+    return Document(relpath, data, positions, body, body_line)
+
+
+def _read_text(tree: SourceTree, relpath: str) -> str:
+    size = tree.size(relpath) or 0
+    if size > MAX_FILE_BYTES:
+        raise LoadError(error("file-too-large", f"file is {size:,} bytes; the limit is "
+                              f"{MAX_FILE_BYTES:,} (2 MiB): split it or remove embedded data",
+                              relpath, Position(1, 1)))
+    try:
+        raw = tree.read_bytes(relpath)
+    except OSError as problem:
+        raise LoadError(error("unreadable-file", f"cannot read the file: {problem.strerror or problem}",
+                              relpath)) from None
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as problem:
+        before = raw[:problem.start]
+        line = before.count(b"\n") + 1
+        column = problem.start - (before.rfind(b"\n") + 1) + 1
+        raise LoadError(error("not-utf8", f"byte 0x{raw[problem.start]:02x} is not UTF-8; save the "
+                              "file as UTF-8", relpath, Position(line, column))) from None
+
+
+def split_front_matter(text: str, relpath: str) -> tuple[str, int, str, int]:
+    """(front matter, its first line, body, the body's first line)."""
+    if not text.strip():
+        raise LoadError(error("empty-file", "file is empty; it needs YAML front matter between "
+                              "`---` lines, then Markdown", relpath, Position(1, 1)))
+    lines = text.splitlines(keepends=True)
+    if lines[0].rstrip() != "---":
+        raise LoadError(error("no-front-matter", "file must start with a `---` line that opens "
+                              "the YAML front matter", relpath, Position(1, 1)))
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            return "".join(lines[1:index]), 2, "".join(lines[index + 1:]), index + 2
+    raise LoadError(error("unclosed-front-matter", "front matter opened by `---` on line 1 is "
+                          "never closed: add a `---` line after the YAML", relpath, Position(1, 1)))
+
+
+def parse_yaml(text: str, relpath: str, *, first_line: int,
+               allow_empty: bool) -> tuple[dict[str, Any], dict[PathKey, Position]]:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as problem:
+        raise LoadError(_yaml_syntax_finding(problem, relpath, first_line)) from None
+    except yaml.YAMLError as problem:  # errors without a mark, e.g. from the reader
+        raise LoadError(error("bad-yaml", f"YAML error: {problem}", relpath,
+                              Position(first_line, 1))) from None
+    if node is None:
+        if allow_empty:
+            return {}, {}
+        raise LoadError(error("not-a-mapping", "front matter is empty; it must be a mapping of "
+                              "`key: value` lines", relpath, Position(max(first_line - 1, 1), 1)))
+    converter = _NodeConverter(relpath, first_line)
+    if not isinstance(node, yaml.MappingNode):
+        raise LoadError(error("not-a-mapping", f"expected a mapping of `key: value` lines, found "
+                              f"{_node_kind(node)}", relpath, converter.position(node)))
+    data = converter.convert(node, ())
+    return data, converter.positions
+
+
+def _yaml_syntax_finding(problem: yaml.MarkedYAMLError, relpath: str, first_line: int) -> Finding:
+    mark = problem.problem_mark or problem.context_mark
+    position = Position(mark.line + first_line, mark.column + 1) if mark else Position(first_line, 1)
+    description = problem.problem or "syntax error"
+    if problem.context:
+        description = f"{problem.context}, {description}"
+    hint = ""
+    if "'\\t'" in description or "\t" in description:
+        hint = "; YAML does not allow tabs for indentation: use spaces"
+    elif "mapping values are not allowed" in description:
+        hint = "; quote a value that contains `: `"
+    return error("bad-yaml", f"YAML syntax error: {description}{hint}", relpath, position)
+
+
+def _node_kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    return f"the text `{str(node.value)[:40]}`"
+
+
+class _NodeConverter:
+    def __init__(self, relpath: str, first_line: int):
+        self.relpath = relpath
+        self.first_line = first_line
+        self.positions: dict[PathKey, Position] = {}
+        self.budget = MAX_YAML_NODES
+
+    def position(self, node: yaml.Node) -> Position:
+        return Position(node.start_mark.line + self.first_line, node.start_mark.column + 1)
+
+    def fail(self, rule: str, message: str, node: yaml.Node) -> LoadError:
+        return LoadError(error(rule, message, self.relpath, self.position(node)))
+
+    def convert(self, node: yaml.Node, path: PathKey) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise self.fail("yaml-too-large", f"YAML expands to more than {MAX_YAML_NODES:,} values "
+                            "(aliases that repeat aliases?); write the values out", node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.positions.setdefault((*path, index), self.position(item))
+                items.append(self.convert(item, (*path, index)))
+            return items
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, Position] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail("bad-yaml", "a key must be plain text, not a list or mapping", key_node)
+            key = str(key_node.value)
+            here = self.position(key_node)
+            if key in seen:
+                raise self.fail("duplicate-key", f"key `{key}` is given twice in one mapping (first "
+                                f"on line {seen[key].line}); remove one", key_node)
+            seen[key] = here
+            self.positions.setdefault((*path, key), here)
+            result[key] = self.convert(value_node, (*path, key))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        build = _SCALAR_BUILDERS.get(node.tag)
+        if build is None:
+            raise self.fail("bad-yaml", f"YAML tag `{node.tag}` is not allowed; only plain text, "
+                            "numbers, booleans, dates and null are", node)
+        try:
+            return build(node)
+        except (ValueError, yaml.YAMLError):
+            # e.g. 2026-13-45 looks like a date but is none: keep the text, and let the
+            # model report it against the field that wanted a date.
+            return node.value

@@ -1,0 +1,464 @@
+"""Model: typed objects for everything SPEC §2 lets a strategy repository say.
+
+The pydantic classes below *are* the content format: the JSON Schemas that `stratmap
+schema` writes are generated from them, and a field added here is a field users may write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import typing
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError
+
+from .findings import Finding, error, has_errors
+from .load import Document, LoadedRepository
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+class Perspective(StrEnum):
+    FINANCIAL = "financial"
+    CUSTOMER = "customer"
+    INTERNAL = "internal"
+    LEARNING = "learning"
+
+    @property
+    def rank(self) -> int:
+        """0 for the top band (financial) to 3 for the bottom (learning)."""
+        return list(Perspective).index(self)
+
+
+DEFAULT_PERSPECTIVE_TITLES = {
+    Perspective.FINANCIAL: "Financial",
+    Perspective.CUSTOMER: "Customer",
+    Perspective.INTERNAL: "Internal processes",
+    Perspective.LEARNING: "Learning & growth",
+}
+
+
+class Direction(StrEnum):
+    UP = "up"
+    DOWN = "down"
+
+
+class InitiativeStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+    DROPPED = "dropped"
+
+
+class ChangeKind(StrEnum):
+    SKILLS = "skills"
+    PROCESS = "process"
+    TECHNOLOGY = "technology"
+    PROJECTS = "projects"
+    VALUES = "values"
+    OTHER = "other"
+
+
+class Strict(BaseModel):
+    # Numbers where text is expected are fine ("period: 2027"); unknown keys are not.
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True,
+                              use_enum_values=False, frozen=False)
+
+
+# --- stratmap.yaml -----------------------------------------------------------------
+
+class VersionSettings(Strict):
+    tags: str = Field("strategy/*", description="Glob of git tags that are published versions.")
+    draft: str | None = Field(None, description="Label of the working tree as a draft version; "
+                                                "null: the draft is not published.")
+
+
+class RuleSettings(Strict):
+    max_priorities_per_team: int = Field(3, ge=0)
+    max_objectives: int = Field(25, ge=0)
+    review_every_days: int = Field(92, ge=1)
+    at_risk_below: float = Field(0.7, ge=0, le=1,
+                                 description="KPI progress ratio below which a KPI is off track.")
+
+
+class Settings(Strict):
+    title: Text = "Sales Strategy"
+    base_url: str = Field("/", description="Path prefix where the site is served.")
+    content_dir: str = "content"
+    output_dir: str = "output"
+    theme: str = Field("default", description="A built-in theme name or a folder.")
+    versions: VersionSettings = Field(default_factory=VersionSettings)
+    rules: RuleSettings = Field(default_factory=RuleSettings)
+
+
+# --- content/strategy.md -------------------------------------------------------------
+
+class Money(Strict):
+    amount: float
+    currency: Text = "USD"
+
+
+class Imperative(Strict):
+    id: Id
+    title: Text
+    description: Text = ""
+
+
+class Interlock(Strict):
+    function: Text
+    commitment: Text
+
+
+class Content(Strict):
+    """Front matter of a Markdown file; the body and source come from the file itself."""
+
+    _source: Document | None = PrivateAttr(None)
+
+    @property
+    def source(self) -> Document:
+        assert self._source is not None, "content objects are made by to_model()"
+        return self._source
+
+    @property
+    def body(self) -> str:
+        return self.source.body
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+
+class Strategy(Content):
+    title: Text
+    organization: Text = ""
+    period: Text = ""
+    vision: Text = ""
+    revenue_target: Money | None = None
+    imperatives: list[Imperative] = Field(default_factory=list)
+    tradeoffs: list[Text] = Field(default_factory=list)
+    interlocks: list[Interlock] = Field(default_factory=list)
+    perspectives: dict[Perspective, Text] = Field(default_factory=dict,
+                                                  description="Titles of the perspectives.")
+
+    def perspective_title(self, perspective: Perspective) -> str:
+        return self.perspectives.get(perspective) or DEFAULT_PERSPECTIVE_TITLES[perspective]
+
+
+# --- content/objectives/*.md ---------------------------------------------------------
+
+class HistoryPoint(Strict):
+    date: dt.date
+    value: float
+
+
+class Kpi(Strict):
+    id: Id
+    name: Text
+    unit: Text = ""
+    baseline: float | None = None
+    target: float
+    actual: float | None = None
+    direction: Direction = Direction.UP
+    history: list[HistoryPoint] = Field(default_factory=list)
+
+
+class Initiative(Strict):
+    title: Text
+    owner: Text = ""
+    due: dt.date | None = None
+    status: InitiativeStatus = InitiativeStatus.PLANNED
+
+
+class Objective(Content):
+    id: Id
+    title: Text
+    perspective: Perspective
+    imperative: Id | None = None
+    owner: Text = ""
+    drives: list[Id] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+    initiatives: list[Initiative] = Field(default_factory=list)
+
+    def kpi(self, kpi_id: str) -> Kpi | None:
+        return next((k for k in self.kpis if k.id == kpi_id), None)
+
+
+# --- content/teams/<slug>.md ---------------------------------------------------------
+
+class TeamKpi(Strict):
+    kpi: Id
+    target: float
+    actual: float | None = None
+
+
+class Priority(Strict):
+    objective: Id
+    plan: Text = ""
+    kpis: list[TeamKpi] = Field(default_factory=list)
+    roles: dict[str, Text] = Field(default_factory=dict,
+                                   description="What each role does for this priority.")
+
+
+class Change(Strict):
+    kind: ChangeKind = ChangeKind.OTHER
+    what: Text
+    owner: Text = ""
+    due: dt.date | None = None
+
+
+class StopDoing(Strict):
+    what: Text
+    why: Text = ""
+
+
+class Team(Content):
+    name: Text
+    leader: Text = ""
+    parent: Slug | None = None
+    approved_by: Text | None = None
+    approved_on: dt.date | None = None
+    reviewed_on: dt.date | None = None
+    priorities: list[Priority] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    stop_doing: list[StopDoing] = Field(default_factory=list)
+
+    _slug: str = PrivateAttr("")
+
+    @property
+    def slug(self) -> str:
+        return self._slug
+
+    @property
+    def approved(self) -> bool:
+        return bool(self.approved_by)
+
+    @property
+    def roles(self) -> list[str]:
+        """Every role named in any priority, in order of first mention."""
+        return list(dict.fromkeys(role for p in self.priorities for role in p.roles))
+
+
+# --- content/guidance/<slug>.md ------------------------------------------------------
+
+class AppliesTo(Strict):
+    objectives: list[Id] = Field(default_factory=list)
+    teams: list[Slug] = Field(default_factory=list)
+
+    @property
+    def everyone(self) -> bool:
+        return not self.objectives and not self.teams
+
+
+class Guidance(Content):
+    title: Text
+    applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    do: list[Text] = Field(default_factory=list)
+    dont: list[Text] = Field(default_factory=list)
+
+    _slug: str = PrivateAttr("")
+
+    @property
+    def slug(self) -> str:
+        return self._slug
+
+
+# --- the whole repository ------------------------------------------------------------
+
+class StrategyModel(BaseModel):
+    """A validated strategy repository: what every later stage works from."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    settings: Settings
+    strategy: Strategy
+    objectives: dict[str, Objective]
+    teams: dict[str, Team]
+    guidance: dict[str, Guidance]
+
+    def objectives_in(self, perspective: Perspective) -> list[Objective]:
+        return [o for o in self.objectives.values() if o.perspective is perspective]
+
+    def teams_on(self, objective_id: str) -> list[tuple[Team, Priority]]:
+        return [(team, priority) for team in self.teams.values()
+                for priority in team.priorities if priority.objective == objective_id]
+
+    def guidance_for_objective(self, objective_id: str) -> list[Guidance]:
+        return [g for g in self.guidance.values()
+                if g.applies_to.everyone or objective_id in g.applies_to.objectives]
+
+    def guidance_for_team(self, team: Team) -> list[Guidance]:
+        served = {p.objective for p in team.priorities}
+        return [g for g in self.guidance.values()
+                if g.applies_to.everyone or team.slug in g.applies_to.teams
+                or served & set(g.applies_to.objectives)]
+
+    def subteams(self, slug: str) -> list[Team]:
+        return [t for t in self.teams.values() if t.parent == slug]
+
+    def to_data(self) -> dict[str, Any]:
+        """Everything, as JSON-ready data: the body of strategy.json."""
+        def with_body(item: Content, **extra: Any) -> dict[str, Any]:
+            return {**extra, **item.model_dump(mode="json"), "body": item.body}
+        return {
+            "settings": self.settings.model_dump(mode="json"),
+            "strategy": with_body(self.strategy),
+            "objectives": [with_body(o) for o in self.objectives.values()],
+            "teams": [with_body(t, slug=t.slug) for t in self.teams.values()],
+            "guidance": [with_body(g, slug=g.slug) for g in self.guidance.values()],
+        }
+
+
+FILE_KINDS: dict[str, type[BaseModel]] = {
+    "stratmap.yaml": Settings,
+    "strategy": Strategy,
+    "objective": Objective,
+    "team": Team,
+    "guidance": Guidance,
+}
+
+
+# --- documents → model ---------------------------------------------------------------
+
+@dataclass
+class ModelResult:
+    model: StrategyModel | None  # None when any file failed to type-check
+    findings: list[Finding]
+
+
+def to_model(loaded: LoadedRepository) -> ModelResult:
+    findings = list(loaded.findings)
+    settings = Settings()
+    if loaded.settings is not None:
+        settings = _typed(Settings, loaded.settings, findings) or settings
+    strategy = _typed(Strategy, loaded.strategy, findings) if loaded.strategy else None
+    objectives: dict[str, Objective] = {}
+    for document in loaded.objectives:
+        objective = _typed(Objective, document, findings)
+        if objective is None:
+            continue
+        if objective.id in objectives:
+            findings.append(error("duplicate-id", f"objective id `{objective.id}` is already used "
+                                  f"by {objectives[objective.id].file}; give each objective its "
+                                  "own id", document.file, document.where("id")))
+            continue
+        objectives[objective.id] = objective
+    teams = _typed_by_slug(Team, loaded.teams, findings)
+    guidance = _typed_by_slug(Guidance, loaded.guidance, findings)
+    if strategy is None or has_errors(findings):
+        return ModelResult(None, findings)
+    model = StrategyModel(settings=settings, strategy=strategy, objectives=objectives,
+                          teams=teams, guidance=guidance)
+    return ModelResult(model, findings)
+
+
+def _typed_by_slug(kind: type[Team] | type[Guidance], documents: list[Document],
+                   findings: list[Finding]) -> dict:
+    by_slug = {}
+    for document in documents:
+        item = _typed(kind, document, findings)
+        if item is not None:
+            item._slug = document.stem
+            by_slug[document.stem] = item
+    return by_slug
+
+
+def _typed(kind: type[BaseModel], document: Document, findings: list[Finding]):
+    try:
+        item = kind.model_validate(document.data)
+    except ValidationError as invalid:
+        findings.extend(_findings_from(invalid, kind, document))
+        return None
+    if isinstance(item, Content):
+        item._source = document
+    return item
+
+
+def _findings_from(invalid: ValidationError, kind: type[BaseModel],
+                   document: Document) -> list[Finding]:
+    findings, seen = [], set()
+    for problem in invalid.errors(include_url=False):
+        location = tuple(part for part in problem["loc"] if part != "[key]")
+        if location in seen:  # a union reports one problem per member: say it once
+            continue
+        seen.add(location)
+        rule, message = _describe(problem, location, kind)
+        anchor = location[:-1] if problem["type"] == "missing" else location
+        findings.append(error(rule, message, document.file, document.where(*anchor)))
+    return findings
+
+
+def _describe(problem: dict, location: tuple, kind: type[BaseModel]) -> tuple[str, str]:
+    kind_of_error = problem["type"]
+    name = dotted(location)
+    given = problem.get("input")
+    if kind_of_error == "extra_forbidden":
+        known = _known_fields(kind, location[:-1])
+        guess = difflib.get_close_matches(str(location[-1]), known, n=1, cutoff=0.6)
+        hint = f"did you mean `{guess[0]}`?" if guess else \
+            f"known fields here: {', '.join(f'`{k}`' for k in known)}"
+        return "unknown-field", f"unknown field `{name}`; {hint}"
+    if kind_of_error == "missing":
+        return "missing-field", f"missing required field `{name}`; add `{location[-1]}: ...`"
+    if kind_of_error.startswith(("date_", "datetime_")):
+        return "bad-date", (f"`{name}`: `{given}` is not a date; write it as YYYY-MM-DD, "
+                            "e.g. 2027-03-31")
+    if kind_of_error == "string_pattern_mismatch":
+        if "parent" in location or "teams" in location:
+            return "bad-slug", (f"`{name}`: `{given}` is not a valid team slug; use lower-case "
+                                "letters, digits and hyphens (the team file's name)")
+        return "bad-id", (f"`{name}`: `{given}` is not a valid id; start with a letter, then "
+                          "letters, digits, `-` or `_` (e.g. `C2`)")
+    if kind_of_error == "enum" and {"perspective", "perspectives"} & set(map(str, location)):
+        return "dangling-reference", (f"`{name}`: no perspective `{given}`; use one of "
+                                      "financial, customer, internal, learning")
+    if kind_of_error == "enum":
+        return "bad-value", f"`{name}`: {problem['msg']} (got `{given}`)"
+    shown = given if isinstance(given, (str, int, float, bool)) or given is None \
+        else type(given).__name__
+    return "wrong-type", f"`{name}`: {problem['msg']} (got `{shown}`)"
+
+
+def dotted(location: tuple) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(front matter)"
+
+
+def _known_fields(kind: type[BaseModel], location: tuple) -> list[str]:
+    """The field names allowed at `location` inside `kind`, found by walking its types."""
+    current: Any = kind
+    for part in location:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return []
+        current = _element_type(field.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _element_type(annotation: Any) -> Any:
+    """list[X] → X, X | None → X; the model type a nested mapping is checked against."""
+    while True:
+        arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if typing.get_origin(annotation) in (list, typing.Union) or \
+                type(annotation).__name__ == "UnionType":
+            if not arguments:
+                return annotation
+            annotation = arguments[0]
+            continue
+        return annotation
