@@ -248,6 +248,7 @@ def parse_yaml(text: str, relpath: str, *, first_line: int,
     if not isinstance(node, yaml.MappingNode):
         raise LoadError(error("not-a-mapping", f"expected a mapping of `key: value` lines, found "
                               f"{_node_kind(node)}", relpath, converter.position(node)))
+    converter.positions[()] = converter.position(node)
     data = converter.convert(node, ())
     return data, converter.positions
 
@@ -293,14 +294,21 @@ class _NodeConverter:
             raise self.fail("yaml-too-large", f"YAML expands to more than {MAX_YAML_NODES:,} values "
                             "(aliases that repeat aliases?); write the values out", node)
         if isinstance(node, yaml.MappingNode):
+            self._require_tag(node, _TAG + "map")
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            self._require_tag(node, _TAG + "seq")
             items = []
             for index, item in enumerate(node.value):
                 self.positions.setdefault((*path, index), self.position(item))
                 items.append(self.convert(item, (*path, index)))
             return items
         return self._scalar(node)
+
+    def _require_tag(self, node: yaml.Node, expected: str) -> None:
+        if node.tag != expected:
+            raise self.fail("bad-yaml", f"YAML tag `{node.tag}` is not allowed; only plain "
+                            "lists, mappings, text, numbers, booleans, dates and null are", node)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -321,8 +329,7 @@ class _NodeConverter:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         build = _SCALAR_BUILDERS.get(node.tag)
         if build is None:
-            raise self.fail("bad-yaml", f"YAML tag `{node.tag}` is not allowed; only plain text, "
-                            "numbers, booleans, dates and null are", node)
+            self._require_tag(node, _TAG + "str")
         try:
             return build(node)
         except (ValueError, yaml.YAMLError):

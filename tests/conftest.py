@@ -1,0 +1,64 @@
+"""Shared helpers: strategy repositories in temp folders, and the CLI run for real."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stratmap.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO_ROOT = Path(__file__).parent.parent
+AS_OF = "2026-11-01"  # the fixtures' plans were reviewed on 2026-10-01
+
+
+@dataclass
+class Repo:
+    root: Path
+
+    def write(self, relpath: str, text: str) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def write_bytes(self, relpath: str, data: bytes) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def remove(self, relpath: str) -> None:
+        (self.root / relpath).unlink()
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """A copy of tests/fixtures/minimal: valid, with no warnings as of AS_OF."""
+    root = tmp_path / "strategy"
+    shutil.copytree(FIXTURES / "minimal", root)
+    return Repo(root)
+
+
+def run(*args: str):
+    """The CLI in-process; exceptions are not caught, so a traceback fails the test."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The CLI as a separate process, as a user or CI runs it."""
+    return subprocess.run([sys.executable, "-m", "stratmap.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def validate_json(root: Path, *extra: str) -> tuple[int, list[dict]]:
+    import json
+
+    result = run("validate", str(root), "--format", "json", "--as-of", AS_OF, *extra)
+    return result.exit_code, json.loads(result.output)

@@ -1,0 +1,108 @@
+"""validate's formats and exit codes, schema, new and init."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import AS_OF, REPO_ROOT, run
+from stratmap.load import split_front_matter
+
+
+def test_text_format_lines_and_summary(repo):
+    repo.write("content/objectives/C1.md", "---\nid: C1\ntitle: x\nperspective: customer\n"
+               "drivs: []\n---\n")
+    result = run("validate", str(repo.root), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == ("content/objectives/C1.md:5:1: error: unknown field "
+                                             "`drivs`; did you mean `drives`? [unknown-field]")
+    assert result.output.splitlines()[-1] == "1 error, 0 warnings"
+
+
+def test_github_format_is_workflow_annotations(repo):
+    repo.write("content/teams/sales.md", "---\nname: Sales\npriorities: [{objective: C1}, "
+               "{objective: F1}]\nstop_doing: [{what: x}]\n---\n")
+    result = run("validate", str(repo.root), "--format", "github", "--as-of", AS_OF)
+    assert result.exit_code == 0
+    assert ("::warning file=content/teams/sales.md,line=2,col=1,title=not-approved::"
+            "the plan of team sales is not approved") in result.output
+
+
+def test_json_format_shape(repo):
+    result = run("validate", str(repo.root), "--format", "json", "--as-of", "2027-06-01")
+    findings = json.loads(result.output)
+    assert findings and set(findings[0]) == {"severity", "rule", "message", "file", "line", "column"}
+
+
+def test_no_settings_found_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("validate")
+    assert result.exit_code == 2 and "no stratmap.yaml" in result.output
+
+
+def test_validate_finds_the_project_upward(repo, monkeypatch):
+    monkeypatch.chdir(repo.root / "content" / "objectives")
+    assert run("validate", "--as-of", AS_OF).exit_code == 0
+
+
+def test_demo_validates_with_only_its_documented_warnings():
+    result = run("validate", str(REPO_ROOT), "--format", "json", "--as-of", "2026-11-27")
+    assert result.exit_code == 0
+    rules = sorted((f["rule"], f["file"]) for f in json.loads(result.output))
+    assert rules == [("no-kpi", "content/objectives/L4.md"),
+                     ("no-line-of-sight", "content/objectives/L4.md"),
+                     ("not-approved", "content/teams/partners.md")]
+
+
+def test_schemas_validate_the_demo(tmp_path):
+    assert run("schema", "--out", str(tmp_path)).exit_code == 0
+    schemas = {p.name: json.loads(p.read_text()) for p in tmp_path.glob("*.schema.json")}
+    assert set(schemas) == {"stratmap.schema.json", "strategy.schema.json", "objective.schema.json",
+                            "team.schema.json", "guidance.schema.json"}
+    checker = jsonschema.Draft202012Validator
+    checker(schemas["stratmap.schema.json"]).validate(
+        yaml.safe_load((REPO_ROOT / "stratmap.yaml").read_text()))
+    kinds = {"objectives": "objective", "teams": "team", "guidance": "guidance"}
+    checked = 0
+    for folder, kind in kinds.items():
+        for path in (REPO_ROOT / "content" / folder).glob("*.md"):
+            front_matter = yaml.safe_load(split_front_matter(path.read_text(), str(path))[0])
+            # YAML dates are date objects; in JSON they are strings
+            checker(schemas[f"{kind}.schema.json"], format_checker=checker.FORMAT_CHECKER).validate(
+                json.loads(json.dumps(front_matter, default=str)))
+            checked += 1
+    assert checked >= 30
+
+
+def test_schema_rejects_what_validate_rejects(tmp_path):
+    run("schema", "--out", str(tmp_path))
+    schema = json.loads((tmp_path / "objective.schema.json").read_text())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"id": "C1", "title": "x", "perspective": "customer", "drivs": []}, schema)
+
+
+@pytest.mark.parametrize("kind, name", [("objective", "C7"), ("team", "inside-sales"),
+                                        ("guidance", "renewals")])
+def test_new_writes_a_file_that_validates_and_never_overwrites(repo, kind, name):
+    result = run("new", kind, name, "--dir", str(repo.root))
+    assert result.exit_code == 0, result.output
+    validation = run("validate", str(repo.root), "--format", "json", "--as-of", AS_OF)
+    assert validation.exit_code == 0
+    assert not [f for f in json.loads(validation.output) if f["severity"] == "error"]
+    again = run("new", kind, name, "--dir", str(repo.root))
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_new_refuses_a_bad_name(repo):
+    assert run("new", "team", "../escape", "--dir", str(repo.root)).exit_code == 2
+
+
+def test_init_makes_a_repository_that_validates_cleanly(tmp_path):
+    target = tmp_path / "fresh"
+    assert run("init", str(target)).exit_code == 0
+    result = run("validate", str(target), "--strict")
+    assert result.exit_code == 0, result.output
+    assert run("init", str(target)).exit_code == 2  # refuses to overwrite
