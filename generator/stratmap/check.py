@@ -194,13 +194,24 @@ def _team_warnings(model: StrategyModel, as_of: dt.date) -> Iterable[Finding]:
                           "say what it drops to free capacity", team.file, team.source.where("name"))
 
 
+def last_review(team: Team) -> dt.date | None:
+    return team.reviewed_on or team.approved_on
+
+
+def review_overdue(team: Team, as_of: dt.date, every_days: int) -> bool:
+    last = last_review(team)
+    return last is None or (as_of - last).days > every_days
+
+
 def _stale_review(team: Team, as_of: dt.date, every_days: int) -> Iterable[Finding]:
-    last = team.reviewed_on or team.approved_on
+    if not review_overdue(team, as_of, every_days):
+        return
+    last = last_review(team)
     field = "reviewed_on" if team.reviewed_on else "approved_on"
     if last is None:
         yield warning("stale-review", f"the plan of team {team.slug} has no `reviewed_on` date",
                       team.file, team.source.where("name"))
-    elif (as_of - last).days > every_days:
+    else:
         yield warning("stale-review", f"the plan of team {team.slug} was last reviewed on {last}, "
                       f"{(as_of - last).days} days before {as_of}; plans are reviewed every "
                       f"{every_days} days", team.file, team.source.where(field))

@@ -80,6 +80,75 @@ def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.
         sys.exit(EXIT_INVALID)
 
 
+def _print_findings(reports, strict: bool) -> None:
+    from .report import as_text
+
+    for report in reports:
+        findings = report.validation.findings if report.required else report.validation.errors()
+        if not findings:
+            continue
+        if len(reports) > 1:
+            verdict = "" if report.required or not report.failed(False) else " (skipped: it does not validate)"
+            click.echo(f"== {report.label}{verdict}", err=True)
+        click.echo(as_text(findings), err=True)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Output folder (default: output_dir of stratmap.yaml).")
+@strict_option
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Parallel Graphviz processes (default: the number of CPUs).")
+@click.option("--only", metavar="VERSION", help="Rebuild one version; keep the others as built.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress, only problems and the summary.")
+def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | None,
+          only: str | None, quiet: bool) -> None:
+    """Build the site: every published version, its maps, scorecard and plans."""
+    import os
+
+    from .build import BuildFailed, BuildOptions, build_site
+    from .diagrams import DiagramError
+    from .render import ThemeError
+    from .versions import GitError
+
+    root = project_root(directory)
+    show_progress = not quiet and sys.stderr.isatty()
+
+    def progress(message: str) -> None:
+        if show_progress:
+            click.echo(f"\r\033[K{message}…", err=True, nl=False)
+
+    options = BuildOptions(root, Path(out_dir) if out_dir else None, strict,
+                           jobs or os.cpu_count() or 1, only, progress)
+    try:
+        result = build_site(options)
+    except BuildFailed as failed:
+        progress("")
+        _print_findings(failed.reports, strict)
+        click.echo("build failed: the content does not validate; the previous output is untouched",
+                   err=True)
+        sys.exit(EXIT_INVALID)
+    except (DiagramError, ThemeError, GitError, OSError) as problem:
+        progress("")
+        raise EnvironmentProblem(f"{problem}; the previous output is untouched") from None
+    except KeyboardInterrupt:
+        progress("")
+        raise EnvironmentProblem("interrupted; the previous output is untouched") from None
+    except Exception as crash:  # a bug of ours: say so plainly, keep the site
+        if os.environ.get("STRATMAP_DEBUG"):
+            raise
+        progress("")
+        raise EnvironmentProblem(
+            f"internal error: {type(crash).__name__}: {crash}; the previous output is untouched. "
+            "Run again with STRATMAP_DEBUG=1 for the traceback, and please report it") from None
+    progress("")
+    _print_findings(result.reports, strict)
+    for version in result.skipped:
+        click.echo(f"skipped {version.tag or version.name}: it does not validate", err=True)
+    click.echo(result.summary())
+
+
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Write one <kind>.schema.json per file kind here (default: print them).")

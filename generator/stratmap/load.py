@@ -160,9 +160,14 @@ def load_repository(tree: SourceTree) -> LoadedRepository:
 def content_dir_of(tree: SourceTree) -> str:
     """The content folder that stratmap.yaml names (or the default)."""
     try:
-        return _content_dir(_load_settings_file(tree, SETTINGS_FILE))
+        return _content_dir(load_settings_document(tree))
     except LoadError:
         return _content_dir(None)
+
+
+def load_settings_document(tree: SourceTree) -> Document:
+    """stratmap.yaml alone; raises LoadError when it is missing or malformed."""
+    return _load_settings_file(tree, SETTINGS_FILE)
 
 
 def _content_dir(settings: Document | None) -> str:

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError
 
 from .findings import Finding, error, has_errors
-from .load import Document, LoadedRepository
+from .load import Document, LoadedRepository, LoadError, SourceTree, load_settings_document
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -358,6 +358,16 @@ def to_model(loaded: LoadedRepository) -> ModelResult:
     model = StrategyModel(settings=settings, strategy=strategy, objectives=objectives,
                           teams=teams, guidance=guidance)
     return ModelResult(model, findings)
+
+
+def load_settings(tree: SourceTree) -> tuple[Settings | None, list[Finding]]:
+    """The typed stratmap.yaml of a tree, or None with the findings that say why not."""
+    try:
+        document = load_settings_document(tree)
+    except LoadError as problem:
+        return None, [problem.finding]
+    findings: list[Finding] = []
+    return _typed(Settings, document, findings), findings
 
 
 def _typed_by_slug(kind: type[Team] | type[Guidance], documents: list[Document],

@@ -1,0 +1,201 @@
+"""Build: every published version → the site, written atomically.
+
+The stages meet here: versions → check → render → write. Tagged versions never change,
+so each is rendered once and kept in the cache folder under a key of everything its
+pages depend on (its commit, the commits before it, the theme and the tool's version);
+a later build links it into place instead of rendering it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .check import Validation, validate
+from .diagrams import DiagramRenderer
+from .findings import Finding
+from .load import WorkingTree
+from .model import Settings, StrategyModel, load_settings
+from .render import (SiteInfo, Theme, VersionInfo, VersionRenderer, VersionView, build_date,
+                     site_root_files)
+from .versions import Version, discover
+from .write import SiteWriter
+
+CACHE_FOLDER = ".stratmap-cache"
+
+
+class BuildFailed(Exception):
+    """The content does not validate: nothing was written (exit code 1)."""
+
+    def __init__(self, reports: list["VersionReport"]):
+        super().__init__("the content does not validate")
+        self.reports = reports
+
+
+@dataclass
+class BuildOptions:
+    root: Path
+    out: Path | None = None
+    strict: bool = False
+    jobs: int = os.cpu_count() or 1
+    only: str | None = None
+    progress: Callable[[str], None] = lambda message: None
+
+
+@dataclass
+class VersionReport:
+    version: Version
+    validation: Validation
+    required: bool  # a required version that fails fails the build; others are skipped
+
+    @property
+    def label(self) -> str:
+        return self.version.tag or ("draft " + self.version.name if self.version.draft
+                                    else "working tree")
+
+    def failed(self, strict: bool) -> bool:
+        return self.validation.failed(strict and self.required)
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    reports: list[VersionReport]
+    pages: int = 0
+    versions_rendered: int = 0
+    versions_from_cache: int = 0
+    diagrams_rendered: int = 0
+    diagrams_from_cache: int = 0
+    seconds: float = 0.0
+    skipped: list[Version] = field(default_factory=list)
+
+    def count(self, pages: int, from_cache: bool) -> None:
+        self.pages += pages
+        if from_cache:
+            self.versions_from_cache += 1
+        else:
+            self.versions_rendered += 1
+
+    def summary(self) -> str:
+        versions = f"{self.versions_rendered + self.versions_from_cache} version" + \
+            ("s" if self.versions_rendered + self.versions_from_cache != 1 else "")
+        cached = f", {self.versions_from_cache} from cache" if self.versions_from_cache else ""
+        return (f"built {self.pages} pages in {versions}{cached}; diagrams: "
+                f"{self.diagrams_rendered} rendered, {self.diagrams_from_cache} from cache; "
+                f"{self.seconds:.2f} s → {self.output}")
+
+
+def site_settings(root: Path) -> Settings:
+    settings, findings = load_settings(WorkingTree(root))
+    if settings is None:
+        raise BuildFailed([VersionReport(Version("working tree", "", None, WorkingTree(root)),
+                                         Validation(None, findings), True)])
+    return settings
+
+
+def build_site(options: BuildOptions) -> BuildResult:
+    started = time.perf_counter()
+    root = options.root
+    settings = site_settings(root)
+    output = options.out or root / settings.output_dir
+    cache = root / CACHE_FOLDER
+    versions = discover(root, settings.versions)
+    reports = _validate_all(versions, options)
+    result = BuildResult(output.resolve(), reports)
+    if any(r.required and r.failed(options.strict) for r in reports):
+        raise BuildFailed(reports)
+    available = [r for r in reports if not r.failed(False)]
+    result.skipped = [r.version for r in reports if r.failed(False)]
+    latest = _latest(available)
+    infos = {r.version: _info(r.version, r.version is latest, True) for r in available}
+    infos |= {v: _info(v, False, False) for v in result.skipped}
+    site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date())
+    theme = Theme(settings.theme, root)
+    diagrams = DiagramRenderer(cache, options.jobs)
+    renderer = VersionRenderer(theme, diagrams, site)
+    with SiteWriter(output) as writer:
+        earlier: list[tuple[VersionInfo, StrategyModel]] = []
+        for report in available:
+            info = infos[report.version]
+            options.progress(f"rendering {info.name}")
+            view = VersionView(report.validation.model, info, list(earlier))
+            if report.version.tag:
+                folder = _cached_version(view, renderer, theme, cache, result)
+                writer.link_tree(folder, info.path)
+                earlier.append((info, report.validation.model))
+            else:
+                rendered = renderer.render(view)
+                for relpath, text in rendered.files.items():
+                    writer.write(f"{info.path}/{relpath}", text)
+                result.count(len(rendered.pages), from_cache=False)
+            if info.latest:
+                writer.link_tree(writer.staging / info.path, "latest")
+        for relpath, text in site_root_files(site, theme).items():
+            writer.write(relpath, text)
+        for relpath, path in theme.static_files().items():
+            writer.write(f"assets/{relpath}", path.read_bytes())
+    result.diagrams_rendered = diagrams.rendered
+    result.diagrams_from_cache = diagrams.from_cache
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _validate_all(versions: list[Version], options: BuildOptions) -> list[VersionReport]:
+    newest_tag = next((v for v in reversed(versions) if v.tag), None)
+    reports = []
+    for version in versions:
+        options.progress(f"validating {version.name}")
+        required = version.tag is None or version is newest_tag
+        reports.append(VersionReport(version, validate(version.tree, version.as_of), required))
+    return reports
+
+
+def _latest(available: list[VersionReport]) -> Version:
+    tagged = [r.version for r in available if r.version.tag]
+    return tagged[-1] if tagged else available[-1].version
+
+
+def _info(version: Version, latest: bool, available: bool) -> VersionInfo:
+    return VersionInfo(version.name, version.name if not version.draft else f"{version.name} (draft)",
+                       version.path, version.date.isoformat() if version.date else None,
+                       latest, version.draft, version.commit, available)
+
+
+def _cached_version(view: VersionView, renderer: VersionRenderer, theme: Theme, cache: Path,
+                    result: BuildResult) -> Path:
+    """A tagged version's rendered files: from the cache, or rendered into it once."""
+    key = _version_key(view, theme)
+    folder = cache / "versions" / key
+    complete = folder / ".pages"  # written last: a folder without it is an interrupted render
+    if complete.is_file():
+        result.count(int(complete.read_text()), from_cache=True)
+        return folder
+    rendered = renderer.render(view)
+    shutil.rmtree(folder, ignore_errors=True)
+    for relpath, text in rendered.files.items():
+        path = folder / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    complete.write_text(str(len(rendered.pages)))
+    result.count(len(rendered.pages), from_cache=False)
+    return folder
+
+
+def _version_key(view: VersionView, theme: Theme) -> str:
+    """Everything a tagged version's pages depend on (the list of versions is not among
+    them: the switcher reads it from the site's versions.js)."""
+    digest = hashlib.sha256()
+    for part in (__version__, view.info.commit or "", view.info.name, view.info.path,
+                 *(info.commit or "" for info, _ in view.earlier)):
+        digest.update(part.encode() + b"\0")
+    for folder in theme.folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]

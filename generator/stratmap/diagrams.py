@@ -1,0 +1,266 @@
+"""Diagrams: cause-and-effect maps as DOT, laid out by Graphviz `dot` into SVG.
+
+Layouts are the expensive part, so:
+- a team's line-of-sight map reuses the strategy map's layout and only restyles it
+  (`highlight`), which also keeps every objective in the same place on every map;
+- every SVG is cached by a hash of its DOT source and the Graphviz version, in a folder
+  that survives builds; a build with no change runs no Graphviz at all;
+- uncached layouts are sent to `--jobs` dot processes, many graphs per process, so the
+  process start-up is paid once per job rather than once per graph.
+
+Every piece of content that reaches DOT goes through `dot_string`; Graphviz escapes it
+again when it writes SVG, so titles cannot inject DOT attributes or markup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import graphviz
+
+from .model import Perspective
+
+ROOT_PLACEHOLDER = "@STRATMAP_ROOT@"  # replaced by the page's relative path to the version root
+IMPERATIVE_COLOURS = ["#1d4ed8", "#7e22ce", "#b45309", "#0f766e", "#be123c", "#4d7c0f"]
+STATUS_FILLS = {"on-track": "#c6ecd2", "at-risk": "#ffe4a3", "off-track": "#f8c4c4",
+                "no-data": "#e5e7eb"}
+MARK_STYLES = {  # change map: outline colour, line style
+    "added": ("#15803d", "solid"), "removed": ("#b91c1c", "dashed"),
+    "changed": ("#b45309", "solid"), "unchanged": ("#9ca3af", "solid"),
+}
+
+
+class DiagramError(Exception):
+    """Graphviz is missing or failed: an environment problem, not the content's."""
+
+
+def dot_string(text: str) -> str:
+    """A DOT double-quoted string that cannot end early or carry escapes into dot."""
+    cleaned = "".join(ch if ch >= " " or ch == "\n" else " " for ch in text)
+    escaped = cleaned.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+@dataclass(frozen=True)
+class MapNode:
+    id: str
+    perspective: Perspective
+    title: str
+    status: str  # a Status value: the fill, and a line of the label
+    status_label: str
+    imperative_colour: str | None = None
+    mark: str | None = None  # change maps: added | removed | changed | unchanged
+    url: str | None = None  # relative to the version root
+
+
+@dataclass(frozen=True)
+class MapEdge:
+    cause: str
+    effect: str
+    mark: str | None = None
+    constraint: bool = True  # False for arrows that point down the perspectives
+
+
+@dataclass
+class MapLayout:
+    """A map's DOT source and the SVG ids it gives each objective and arrow."""
+
+    name: str
+    dot: str
+    node_ids: dict[str, str] = field(default_factory=dict)
+    edge_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def map_dot(name: str, prefix: str, nodes: list[MapNode], edges: list[MapEdge],
+            band_titles: dict[Perspective, str], *, compact: bool = False) -> MapLayout:
+    """Perspectives as bands (financial on top), objectives as nodes, arrows cause → effect."""
+    layout = MapLayout(name, "")
+    width = 16 if compact else 20
+    lines = [f"digraph {dot_string(name)} {{",
+             f"  graph [id={dot_string(prefix)}, rankdir=BT, newrank=true, splines=true, "
+             f"nodesep=0.3, ranksep={0.45 if compact else 0.6}, bgcolor=transparent, "
+             "fontname=\"Helvetica\", fontsize=12, tooltip=\" \"];",
+             "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, "
+             "margin=\"0.12,0.06\", penwidth=1.2, color=\"#6b7280\", fontcolor=\"#111827\"];",
+             "  edge [color=\"#4b5563\", arrowsize=0.7, penwidth=1.1];"]
+    present = [p for p in Perspective if any(n.perspective is p for n in nodes)]
+    for perspective in present:
+        lines += _band(perspective, band_titles[perspective], prefix,
+                       [n for n in nodes if n.perspective is perspective], layout, width)
+    for above, below in zip(present, present[1:]):  # keeps the bands in order
+        lines.append(f"  {dot_string(f'{prefix} band {below}')} -> "
+                     f"{dot_string(f'{prefix} band {above}')} [style=invis];")
+    for number, edge in enumerate(edges):
+        edge_id = f"{prefix}_e{number}"
+        layout.edge_ids[(edge.cause, edge.effect)] = edge_id
+        attributes = [f"id={dot_string(edge_id)}", f"tooltip={dot_string(f'{edge.cause} drives {edge.effect}')}"]
+        if not edge.constraint:
+            attributes.append("constraint=false")
+        if edge.mark in MARK_STYLES:
+            colour, style = MARK_STYLES[edge.mark]
+            attributes += [f"color={dot_string(colour)}", f"style={style}",
+                           f"penwidth={2.2 if edge.mark != 'unchanged' else 1}"]
+        lines.append(f"  {dot_string(edge.cause)} -> {dot_string(edge.effect)} [{', '.join(attributes)}];")
+    lines.append("}")
+    layout.dot = "\n".join(lines) + "\n"
+    return layout
+
+
+def _band(perspective: Perspective, title: str, prefix: str, nodes: list[MapNode],
+          layout: MapLayout, width: int) -> list[str]:
+    anchor = dot_string(f"{prefix} band {perspective}")
+    lines = [f"  subgraph {dot_string(f'cluster_{prefix}_{perspective}')} {{",
+             f"    graph [label={dot_string(title)}, labeljust=l, style=\"rounded,filled\", "
+             f"fillcolor=\"#f1f5f9\", color=\"#cbd5e1\", id={dot_string(f'{prefix}_band_{perspective}')}];",
+             f"    {anchor} [shape=point, style=invis, width=0, label=\"\"];"]
+    members = [anchor]
+    for node in nodes:
+        node_id = f"{prefix}_n_{len(layout.node_ids)}"
+        layout.node_ids[node.id] = node_id
+        members.append(dot_string(node.id))
+        lines.append(f"    {dot_string(node.id)} [{_node_attributes(node, node_id, width)}];")
+    lines.append(f"    {{rank=same; {'; '.join(members)}}}")
+    lines.append("  }")
+    return lines
+
+
+def _node_attributes(node: MapNode, node_id: str, width: int) -> str:
+    title = "\n".join(textwrap.wrap(node.title, width)[:4]) or node.id
+    label = f"{node.id} · {node.status_label}\n{title}"
+    tooltip = f"{node.id}: {node.title} ({node.status_label})"
+    attributes = [f"id={dot_string(node_id)}", f"label={dot_string(label)}",
+                  f"tooltip={dot_string(tooltip)}",
+                  f"fillcolor={dot_string(STATUS_FILLS.get(node.status, '#e5e7eb'))}"]
+    if node.imperative_colour:
+        attributes += [f"color={dot_string(node.imperative_colour)}", "penwidth=2.6"]
+    if node.mark in MARK_STYLES:
+        colour, style = MARK_STYLES[node.mark]
+        attributes += [f"color={dot_string(colour)}", f"style=\"rounded,filled,{style}\"",
+                       f"penwidth={3 if node.mark != 'unchanged' else 1}"]
+        tooltip += f" — {node.mark}"
+        attributes[2] = f"tooltip={dot_string(tooltip)}"
+    if node.url:
+        attributes += [f"URL={dot_string(ROOT_PLACEHOLDER + node.url)}", "target=\"_top\""]
+    return ", ".join(attributes)
+
+
+# --- from SVG file to inline SVG -------------------------------------------------------
+
+def _svg_id(raw: str) -> str:
+    return raw.replace("-", "&#45;")
+
+
+def highlight(svg: str, layout: MapLayout, own: set[str], on_path: set[str],
+              edges: set[tuple[str, str]]) -> str:
+    """Restyle a laid-out map: the team's own objectives, the paths up from them, the rest."""
+    def mark(text: str, raw_id: str, kind: str, extra: str) -> str:
+        return text.replace(f'id="{_svg_id(raw_id)}" class="{kind}"',
+                            f'id="{_svg_id(raw_id)}" class="{kind} {extra}"', 1)
+    for objective, node_id in layout.node_ids.items():
+        if objective in own:
+            svg = mark(svg, node_id, "node", "lit own")
+        elif objective in on_path:
+            svg = mark(svg, node_id, "node", "lit")
+    for edge in edges:
+        if edge in layout.edge_ids:
+            svg = mark(svg, layout.edge_ids[edge], "edge", "lit")
+    return svg
+
+
+_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def prepare_svg(svg: str) -> str:
+    """An SVG file's text made ready to inline: no XML prologue, no comments, px sizes."""
+    svg = _COMMENT.sub("", _PROLOGUE.sub("", svg, count=1))
+    return _SIZE.sub(lambda m: f'<svg class="map-svg" width="{round(float(m[1]) * 4 / 3)}" '
+                               f'height="{round(float(m[2]) * 4 / 3)}"', svg, count=1)
+
+
+def inline_svg(svg: str, to_version_root: str, label: str) -> str:
+    """The SVG for one page: links made relative to it, and named for screen readers."""
+    svg = svg.replace(ROOT_PLACEHOLDER, to_version_root)
+    return svg.replace("<svg ", f'<svg role="group" aria-label="{_attribute(label)}" ', 1)
+
+
+def _attribute(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+# --- running Graphviz, with a cache --------------------------------------------------
+
+@dataclass
+class DiagramRenderer:
+    cache_dir: Path
+    jobs: int = os.cpu_count() or 1
+    rendered: int = 0
+    from_cache: int = 0
+
+    def render(self, sources: list[str]) -> list[str]:
+        """One SVG per DOT source, in order; only sources not in the cache run dot."""
+        dot = shutil.which("dot")
+        if dot is None:
+            raise DiagramError("Graphviz `dot` was not found on PATH; install Graphviz "
+                               "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
+                               "graphviz)")
+        version = self._graphviz_version(dot)
+        keys = [hashlib.sha256(f"{version}\0{source}".encode()).hexdigest() for source in sources]
+        folder = self.cache_dir / "diagrams"
+        missing = {key: source for key, source in zip(keys, sources)
+                   if not (folder / f"{key}.svg").is_file()}
+        self.from_cache += len(set(keys)) - len(missing)
+        if missing:
+            folder.mkdir(parents=True, exist_ok=True)
+            for key, svg in self._run_dot(missing).items():
+                temporary = folder / f"{key}.svg.{os.getpid()}.tmp"
+                temporary.write_text(svg, encoding="utf-8")
+                temporary.replace(folder / f"{key}.svg")
+            self.rendered += len(missing)
+        return [(folder / f"{key}.svg").read_text(encoding="utf-8") for key in keys]
+
+    def _run_dot(self, sources: dict[str, str]) -> dict[str, str]:
+        items = list(sources.items())
+        batches = [items[i::self.jobs] for i in range(min(self.jobs, len(items)))]
+
+        def lay_out(batch: list[tuple[str, str]]) -> list[tuple[str, str]]:
+            text = "".join(source for _, source in batch)
+            try:
+                output = graphviz.pipe("dot", "svg", text.encode(), quiet=True)
+            except (graphviz.CalledProcessError, graphviz.ExecutableNotFound) as failed:
+                raise DiagramError(f"Graphviz failed: {str(failed)[:500]}") from None
+            documents = output.decode().split("<?xml")[1:]
+            if len(documents) != len(batch):
+                raise DiagramError(f"Graphviz returned {len(documents)} diagrams for {len(batch)}")
+            return [(key, "<?xml" + svg) for (key, _), svg in zip(batch, documents)]
+
+        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+            return dict(pair for pairs in pool.map(lay_out, batches) for pair in pairs)
+
+    def _graphviz_version(self, dot: str) -> str:
+        """`dot -V`, remembered per dot binary so a warm build starts no process."""
+        stat = Path(dot).resolve().stat()
+        identity = f"{Path(dot).resolve()}:{stat.st_mtime_ns}:{stat.st_size}"
+        memo = self.cache_dir / "graphviz-version.json"
+        try:
+            remembered = json.loads(memo.read_text())
+            if remembered.get("identity") == identity:
+                return remembered["version"]
+        except (OSError, ValueError):
+            pass
+        try:
+            version = ".".join(map(str, graphviz.version()))
+        except (graphviz.CalledProcessError, graphviz.ExecutableNotFound, RuntimeError) as failed:
+            raise DiagramError(f"cannot run Graphviz `dot -V`: {failed}") from None
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        memo.write_text(json.dumps({"identity": identity, "version": version}))
+        return version

@@ -1,0 +1,470 @@
+"""Render: one validated version → its pages, diagrams and data files (SPEC §5).
+
+`render_version` returns the files of `output/<version>/` as {relative path: text}; the
+build writes them. Links are relative everywhere, so a site works from any base_url and
+from plain files; only 404.html, which is served from any depth, uses base_url.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import __version__
+from .diagrams import (IMPERATIVE_COLOURS, DiagramRenderer, MapEdge, MapLayout, MapNode,
+                       highlight, inline_svg, map_dot, prepare_svg)
+from .check import review_overdue
+from .graph import CauseEffectGraph
+from .markdown import MarkdownRenderer
+from .model import Imperative, Kpi, Objective, Perspective, StrategyModel, Team, TeamKpi
+from .status import Status, kpi_status, progress, status_of, worst
+
+BUILTIN_THEMES = Path(__file__).parent / "themes"
+if not BUILTIN_THEMES.is_dir():  # an editable install: the themes sit at the repository root
+    BUILTIN_THEMES = Path(__file__).resolve().parents[2] / "themes"
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A published version as the switcher and versions.json know it."""
+
+    name: str
+    title: str
+    path: str  # folder under the output, e.g. "2026-Q3"
+    date: str | None
+    latest: bool
+    draft: bool
+    commit: str | None = None
+    available: bool = True  # False: a tagged version that failed validation
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "date": self.date,
+                "path": f"{self.path}/", "latest": self.latest, "draft": self.draft,
+                "available": self.available}
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    title: str
+    base_url: str
+    versions: tuple[VersionInfo, ...]
+    built_on: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str
+    value: float
+    source: str  # "history", a version name, or "now"
+
+
+class Theme:
+    """The default theme, with a user folder's templates and static files on top."""
+
+    def __init__(self, name_or_folder: str, project_root: Path):
+        default = BUILTIN_THEMES / "default"
+        candidate = BUILTIN_THEMES / name_or_folder
+        self.folders = [default]
+        if name_or_folder != "default":
+            custom = candidate if candidate.is_dir() else project_root / name_or_folder
+            if not custom.is_dir():
+                raise ThemeError(f"theme `{name_or_folder}` is neither a built-in theme "
+                                 f"({', '.join(sorted(p.name for p in BUILTIN_THEMES.iterdir()))}) "
+                                 f"nor a folder under {project_root}")
+            self.folders.insert(0, custom)
+        self.environment = Environment(
+            loader=ChoiceLoader([FileSystemLoader(str(f / "templates")) for f in self.folders]),
+            autoescape=select_autoescape(default_for_string=True, default=True),
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.environment.filters["number"] = format_number
+
+    def static_files(self) -> dict[str, Path]:
+        """Relative path → file; a user theme's file replaces the default's of the same name."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            for path in sorted(static.rglob("*")) if static.is_dir() else []:
+                if path.is_file():
+                    files[path.relative_to(static).as_posix()] = path
+        return files
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.environment.get_template(template).render(**context)
+
+
+class ThemeError(Exception):
+    pass
+
+
+def format_number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+# --- what the templates read -------------------------------------------------------------
+
+@dataclass
+class VersionView:
+    """A version's model with everything pages compute from it: statuses, graph, links."""
+
+    model: StrategyModel
+    info: VersionInfo
+    earlier: list[tuple[VersionInfo, StrategyModel]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.graph = CauseEffectGraph.of(self.model.objectives.values())
+        self.at_risk_below = self.model.settings.rules.at_risk_below
+        self.imperatives = {i.id: i for i in self.model.strategy.imperatives}
+        self._colours = {i.id: IMPERATIVE_COLOURS[n % len(IMPERATIVE_COLOURS)]
+                         for n, i in enumerate(self.model.strategy.imperatives)}
+
+    # statuses
+    def kpi_status(self, kpi: Kpi) -> Status:
+        return kpi_status(kpi, self.at_risk_below)
+
+    def kpi_progress(self, kpi: Kpi) -> float | None:
+        return progress(kpi.actual, kpi.target, kpi.baseline, kpi.direction)
+
+    def team_kpi(self, objective_id: str, team_kpi: TeamKpi) -> Kpi:
+        kpi = self.model.objectives[objective_id].kpi(team_kpi.kpi)
+        assert kpi is not None, "validation guarantees a team KPI names a KPI of its objective"
+        return kpi
+
+    def team_kpi_status(self, objective_id: str, team_kpi: TeamKpi) -> Status:
+        kpi = self.team_kpi(objective_id, team_kpi)
+        return status_of(team_kpi.actual, team_kpi.target, kpi.baseline, kpi.direction,
+                         self.at_risk_below)
+
+    def objective_status(self, objective_id: str) -> Status:
+        objective = self.model.objectives[objective_id]
+        return worst(s for s in map(self.kpi_status, objective.kpis) if s is not Status.NO_DATA)
+
+    def status_counts(self, objectives: Iterable[Objective] | None = None) -> dict[Status, int]:
+        counts = {status: 0 for status in Status}
+        for objective in objectives if objectives is not None else self.model.objectives.values():
+            counts[self.objective_status(objective.id)] += 1
+        return counts
+
+    def review_overdue(self, team: Team) -> bool:
+        as_of = dt.date.fromisoformat(self.info.date) if self.info.date else dt.date.today()
+        return team.approved and review_overdue(team, as_of, self.model.settings.rules.review_every_days)
+
+    # relations
+    def imperative_of(self, objective: Objective) -> Imperative | None:
+        return self.imperatives.get(objective.imperative or "")
+
+    def imperative_colour(self, imperative_id: str | None) -> str | None:
+        return self._colours.get(imperative_id or "")
+
+    def drives(self, objective_id: str) -> list[Objective]:
+        return [self.model.objectives[o] for o in self.graph.effects.get(objective_id, [])]
+
+    def driven_by(self, objective_id: str) -> list[Objective]:
+        return [self.model.objectives[o] for o in self.graph.causes.get(objective_id, [])]
+
+    def perspectives(self) -> list[tuple[Perspective, str, list[Objective]]]:
+        strategy = self.model.strategy
+        return [(p, strategy.perspective_title(p), self.model.objectives_in(p)) for p in Perspective]
+
+    def unsupported_objectives(self) -> list[Objective]:
+        supported = {p.objective for t in self.model.teams.values() for p in t.priorities}
+        return [o for o in self.model.objectives.values() if o.id not in supported]
+
+    def teams_off_the_map(self) -> list[Team]:
+        return [t for t in self.model.teams.values()
+                if not any(p.objective in self.model.objectives for p in t.priorities)]
+
+    def role_view(self, team: Team) -> list[tuple[str, list[tuple[Objective, str]]]]:
+        """For each role: what the team's priorities ask of it, objective by objective."""
+        return [(role, [(self.model.objectives[p.objective], p.roles[role])
+                        for p in team.priorities if role in p.roles])
+                for role in team.roles]
+
+    def team_line_of_sight(self, team: Team) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+        own = {p.objective for p in team.priorities}
+        nodes, edges = self.graph.line_of_sight(own)
+        return own, nodes - own, edges
+
+    def trend(self, objective: Objective, kpi: Kpi) -> list[TrendPoint]:
+        """history, then the actual in every earlier published version, then now."""
+        points = [TrendPoint(p.date.isoformat(), p.value, "history") for p in kpi.history]
+        for info, model in self.earlier:
+            earlier_objective = model.objectives.get(objective.id)
+            earlier_kpi = earlier_objective.kpi(kpi.id) if earlier_objective else None
+            if earlier_kpi and earlier_kpi.actual is not None:
+                points.append(TrendPoint(info.name, earlier_kpi.actual, info.name))
+        if kpi.actual is not None:
+            points.append(TrendPoint(self.info.name, kpi.actual, "now"))
+        return points
+
+
+def trend_svg(points: list[TrendPoint], target: float, unit: str) -> Markup:
+    """A small line chart of a KPI's values with its target as a dashed line."""
+    if len(points) < 2:
+        return Markup("")
+    width, height, pad = 240, 64, 6
+    values = [p.value for p in points] + [target]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+
+    def x(index: int) -> float:
+        return pad + index * (width - 2 * pad) / (len(points) - 1)
+
+    def y(value: float) -> float:
+        return height - pad - (value - low) * (height - 2 * pad) / span
+
+    line = " ".join(f"{x(i):.1f},{y(p.value):.1f}" for i, p in enumerate(points))
+    dots = "".join(f'<circle cx="{x(i):.1f}" cy="{y(p.value):.1f}" r="2.5"/>' for i, p in enumerate(points))
+    label = (f"Trend from {format_number(points[0].value)} to {format_number(points[-1].value)} {unit}; "
+             f"target {format_number(target)}")
+    return Markup(
+        f'<svg class="trend" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{Markup.escape(label)}">'
+        f'<line class="trend-target" x1="{pad}" x2="{width - pad}" y1="{y(target):.1f}" y2="{y(target):.1f}"/>'
+        f'<polyline class="trend-line" points="{line}"/>{dots}</svg>')
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    path: str  # relative to the version root, e.g. "teams/east/index.html"
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    breadcrumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path)
+
+    @property
+    def to_root(self) -> str:
+        """From this page to the version root."""
+        return "../" * self.path.count("/")
+
+
+def objective_path(objective_id: str) -> str:
+    return f"objectives/{objective_id}/index.html"
+
+
+def team_path(slug: str) -> str:
+    return f"teams/{slug}/index.html"
+
+
+SECTIONS = [("Strategy", "index.html"), ("Scorecard", "scorecard/index.html"),
+            ("Alignment", "alignment/index.html"), ("Teams", "teams/index.html"),
+            ("Guidance", "guidance/index.html"), ("Changes", "changes/index.html")]
+
+
+@dataclass
+class RenderedVersion:
+    files: dict[str, str]
+    pages: list[str]  # HTML pages, relative to the version root (for the switcher)
+
+
+class VersionRenderer:
+    def __init__(self, theme: Theme, diagrams: DiagramRenderer, site: SiteInfo):
+        self.theme = theme
+        self.diagrams = diagrams
+        self.site = site
+        self.markdown = MarkdownRenderer()
+
+    def render(self, view: VersionView, extra_pages: Iterable[Page] = ()) -> RenderedVersion:
+        maps = self._maps(view)
+        pages = [*self._pages(view, maps), *extra_pages]
+        files = {page.path: self._render_page(view, page) for page in pages}
+        page_paths = [p.path for p in pages]
+        files["pages.js"] = _script_assignment("STRATMAP_PAGES", view.info.path, page_paths)
+        files["strategy.json"] = strategy_json(view)
+        files["scorecard.csv"] = scorecard_csv(view)
+        return RenderedVersion(files, page_paths)
+
+    # diagrams
+    def _maps(self, view: VersionView) -> dict[str, Any]:
+        model = view.model
+        strategy_layout = self._layout(view, "Strategy map", "sm", model.objectives.values(),
+                                       view.graph.edges, compact=False)
+        neighbourhoods = {o.id: self._neighbourhood_layout(view, o.id) for o in model.objectives.values()}
+        layouts = [strategy_layout, *neighbourhoods.values()]
+        svgs = [prepare_svg(svg) for svg in self.diagrams.render([l.dot for l in layouts])]
+        return {"strategy": (strategy_layout, svgs[0]),
+                "neighbourhood": {oid: (layout, svg) for (oid, layout), svg
+                                  in zip(neighbourhoods.items(), svgs[1:])}}
+
+    def _neighbourhood_layout(self, view: VersionView, objective_id: str) -> MapLayout:
+        near = view.graph.neighbourhood(objective_id)
+        objectives = [o for o in view.model.objectives.values() if o.id in near]
+        edges = [e for e in view.graph.edges if objective_id in e]
+        return self._layout(view, f"{objective_id} and its neighbours", "nb", objectives, edges,
+                            compact=True)
+
+    def _layout(self, view: VersionView, name: str, prefix: str, objectives: Iterable[Objective],
+                edges: Iterable[tuple[str, str]], compact: bool) -> MapLayout:
+        nodes = [self.map_node(view, o) for o in objectives]
+        map_edges = [MapEdge(c, e, constraint=not view.graph.points_down((c, e))) for c, e in edges]
+        return map_dot(name, prefix, nodes, map_edges, self._band_titles(view), compact=compact)
+
+    @staticmethod
+    def _band_titles(view: VersionView) -> dict[Perspective, str]:
+        return {p: view.model.strategy.perspective_title(p) for p in Perspective}
+
+    @staticmethod
+    def map_node(view: VersionView, objective: Objective, mark: str | None = None) -> MapNode:
+        status = view.objective_status(objective.id)
+        return MapNode(objective.id, objective.perspective, objective.title, status.value,
+                       status.label, view.imperative_colour(objective.imperative), mark,
+                       objective_path(objective.id))
+
+    # pages
+    def _pages(self, view: VersionView, maps: dict[str, Any]) -> list[Page]:
+        model = view.model
+        strategy_layout, strategy_svg = maps["strategy"]
+        home = Page("index.html", "home.html", model.strategy.title,
+                    {"map_svg": strategy_svg})
+        pages = [home,
+                 Page("scorecard/index.html", "scorecard.html", "Scorecard",
+                      breadcrumbs=[("Scorecard", "scorecard/index.html")]),
+                 Page("alignment/index.html", "alignment.html", "Alignment",
+                      breadcrumbs=[("Alignment", "alignment/index.html")]),
+                 Page("guidance/index.html", "guidance.html", "Guidance",
+                      breadcrumbs=[("Guidance", "guidance/index.html")]),
+                 Page("teams/index.html", "teams.html", "Teams",
+                      breadcrumbs=[("Teams", "teams/index.html")]),
+                 Page("changes/index.html", "changes.html", "What changed",
+                      breadcrumbs=[("What changed", "changes/index.html")])]
+        for objective in model.objectives.values():
+            _, svg = maps["neighbourhood"][objective.id]
+            pages.append(Page(objective_path(objective.id), "objective.html",
+                              f"{objective.id} · {objective.title}",
+                              {"objective": objective, "map_svg": svg},
+                              [("Strategy", "index.html"), (objective.id, objective_path(objective.id))]))
+        for team in model.teams.values():
+            own, on_path, edges = view.team_line_of_sight(team)
+            svg = highlight(strategy_svg, strategy_layout, own, on_path, edges)
+            trail = [("Teams", "teams/index.html")]
+            parent = model.teams.get(team.parent or "")
+            while parent is not None and len(trail) < 10:
+                trail.insert(1, (parent.name, team_path(parent.slug)))
+                parent = model.teams.get(parent.parent or "")
+            pages.append(Page(team_path(team.slug), "team.html", team.name,
+                              {"team": team, "map_svg": svg, "on_path": on_path},
+                              [*trail, (team.name, team_path(team.slug))]))
+        return pages
+
+    def _render_page(self, view: VersionView, page: Page) -> str:
+        to_root = page.to_root
+
+        def url(path: str) -> str:
+            return to_root + path
+
+        def markdown(item) -> Markup:
+            return self.markdown.render(item.body, source_file=item.file,
+                                        page_for=view_page_for(view), to_version_root=to_root)
+
+        def map_figure(svg: str, label: str) -> Markup:
+            return Markup(inline_svg(svg, to_root, label))
+
+        return self.theme.render(
+            page.template, page=page, v=view, model=view.model, site=self.site, version=view.info,
+            url=url, to_site=to_root + "../", markdown=markdown, inline=self.markdown.render_inline,
+            map_figure=map_figure, sections=SECTIONS, Status=Status, Perspective=Perspective,
+            trend_svg=trend_svg, objective_path=objective_path, team_path=team_path,
+            stratmap_version=__version__, **page.context)
+
+
+def view_page_for(view: VersionView):
+    """Content file → page, for links between content files in Markdown bodies."""
+    pages = {view.model.strategy.file: "index.html"}
+    pages |= {o.file: objective_path(o.id) for o in view.model.objectives.values()}
+    pages |= {t.file: team_path(t.slug) for t in view.model.teams.values()}
+    pages |= {g.file: f"guidance/index.html#topic-{g.slug}" for g in view.model.guidance.values()}
+    return pages.get
+
+
+# --- data files ----------------------------------------------------------------------------
+
+def strategy_json(view: VersionView) -> str:
+    data = view.model.to_data()
+    data["version"] = view.info.to_json()
+    data["status"] = {
+        o.id: {"status": view.objective_status(o.id).value,
+               "kpis": {k.id: view.kpi_status(k).value for k in o.kpis}}
+        for o in view.model.objectives.values()}
+    data["generator"] = f"stratmap {__version__}"
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+SCORECARD_COLUMNS = ["objective", "objective_title", "perspective", "kpi", "kpi_name", "unit",
+                     "direction", "baseline", "target", "actual", "status", "progress", "team"]
+
+
+def scorecard_csv(view: VersionView) -> str:
+    """One row per KPI, then one per team target (with `team` set)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SCORECARD_COLUMNS)
+
+    def row(objective: Objective, kpi: Kpi, target: float, actual: float | None,
+            status: Status, team: str) -> list[str]:
+        ratio = progress(actual, target, kpi.baseline, kpi.direction)
+        cells = [objective.id, objective.title, objective.perspective.value, kpi.id, kpi.name,
+                 kpi.unit, kpi.direction.value, _number_cell(kpi.baseline), _number_cell(target),
+                 _number_cell(actual), status.value, "" if ratio is None else f"{ratio:.3f}", team]
+        return [_no_formula(cell) for cell in cells]
+
+    for objective in view.model.objectives.values():
+        for kpi in objective.kpis:
+            writer.writerow(row(objective, kpi, kpi.target, kpi.actual, view.kpi_status(kpi), ""))
+    for team in view.model.teams.values():
+        for priority in team.priorities:
+            objective = view.model.objectives[priority.objective]
+            for team_kpi in priority.kpis:
+                writer.writerow(row(objective, view.team_kpi(objective.id, team_kpi), team_kpi.target,
+                                    team_kpi.actual, view.team_kpi_status(objective.id, team_kpi),
+                                    team.slug))
+    return buffer.getvalue()
+
+
+def _number_cell(value: float | None) -> str:
+    return "" if value is None else format_number(value).replace(",", "")
+
+
+def _no_formula(cell: str) -> str:
+    """Spreadsheets run cells that start with = + - @, and content is untrusted."""
+    if cell[:1] in ("=", "+", "@") or (cell[:1] == "-" and not cell[1:].replace(".", "", 1).isdigit()):
+        return "'" + cell
+    return cell
+
+
+def site_root_files(site: SiteInfo, theme: Theme) -> dict[str, str]:
+    """index.html (to latest/), 404.html and versions.json at the top of the output."""
+    versions = [v.to_json() for v in site.versions]
+    return {
+        "versions.json": json.dumps(versions, indent=2) + "\n",
+        "versions.js": f"window.STRATMAP_VERSIONS = {_json_for_script(versions)};\n",
+        "index.html": theme.render("redirect.html", site=site, target="latest/index.html", to_site=""),
+        "404.html": theme.render("404.html", site=site, base=site.base_url.rstrip("/") + "/",
+                                 to_site=site.base_url.rstrip("/") + "/"),
+    }
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that is safe inside a script: no `</script>` or `<!--` can close it early."""
+    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _script_assignment(variable: str, key: str, data: Any) -> str:
+    return (f"(window.{variable} = window.{variable} || {{}})[{_json_for_script(key)}] = "
+            f"{_json_for_script(data)};\n")
+
+
+def build_date() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

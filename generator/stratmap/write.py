@@ -1,0 +1,66 @@
+"""Write: build into a staging folder beside the output, swap it in only on success.
+
+A failed or interrupted build removes its staging folder and leaves the previous output
+byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class SiteWriter:
+    def __init__(self, output: Path):
+        self.output = output.resolve()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.building-",
+                                             dir=self.output.parent))
+        self.files_written = 0
+
+    def __enter__(self) -> "SiteWriter":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+    def write(self, relpath: str, data: str | bytes) -> None:
+        path = self.staging / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        path.write_bytes(data)
+        self.files_written += 1
+
+    def link_tree(self, source: Path, relpath: str) -> None:
+        """Put a copy of a finished folder (e.g. a cached version) at relpath; hard links
+        where the file system allows, so unchanged versions cost almost nothing."""
+        target = self.staging / relpath
+        for path in source.rglob("*"):
+            destination = target / path.relative_to(source)
+            if path.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, destination)
+            except OSError:
+                shutil.copy2(path, destination)
+            self.files_written += 1
+
+    def commit(self) -> None:
+        retired = None
+        if self.output.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+            os.replace(self.output, retired / "site")
+        os.replace(self.staging, self.output)
+        if retired is not None:
+            shutil.rmtree(retired, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
