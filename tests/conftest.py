@@ -62,3 +62,26 @@ def validate_json(root: Path, *extra: str) -> tuple[int, list[dict]]:
 
     result = run("validate", str(root), "--format", "json", "--as-of", AS_OF, *extra)
     return result.exit_code, json.loads(result.output)
+
+
+def copy_demo(target: Path) -> Path:
+    """The demo strategy (stratmap.yaml + content/) in a folder of its own, outside git."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO_ROOT / "stratmap.yaml", target / "stratmap.yaml")
+    shutil.copytree(REPO_ROOT / "content", target / "content")
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> Path:
+    """The demo built once for the session; returns the output folder."""
+    from stratmap.build import BuildOptions, build_site
+
+    root = copy_demo(tmp_path_factory.mktemp("demo"))
+    build_site(BuildOptions(root))
+    return root / "output"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

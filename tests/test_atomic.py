@@ -1,0 +1,59 @@
+"""A failed build leaves the last good site byte for byte as it was."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from conftest import run, run_process, snapshot
+
+
+def _build(root, env=None):
+    import subprocess
+    return subprocess.run([sys.executable, "-m", "stratmap", "build", str(root), "-q"],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_bad_content_leaves_the_output_untouched(repo):
+    assert run("build", str(repo.root), "-q").exit_code == 0
+    before = snapshot(repo.root / "output")
+    repo.write("content/objectives/C1.md", "---\nid: C1\ntitle: [broken\n---\n")
+    result = _build(repo.root)
+    assert result.returncode == 1
+    assert "content/objectives/C1.md:4:1: error: YAML syntax error" in result.stderr and "untouched" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(repo.root / "output") == before
+    assert not [p for p in repo.root.iterdir() if p.name.startswith(".output.")]
+
+
+def test_missing_graphviz_leaves_the_output_untouched(repo, tmp_path):
+    assert run("build", str(repo.root), "-q").exit_code == 0
+    before = snapshot(repo.root / "output")
+    repo.write("content/objectives/C1.md",
+               (repo.root / "content/objectives/C1.md").read_text().replace("Expand", "Expand more"))
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    result = _build(repo.root, env={**os.environ, "PATH": str(empty_bin)})
+    assert result.returncode == 2
+    assert "Graphviz `dot` was not found" in result.stderr and "apt-get install graphviz" in result.stderr
+    assert snapshot(repo.root / "output") == before
+
+
+def test_strict_build_fails_on_warnings_and_keeps_the_output(repo):
+    assert run("build", str(repo.root), "-q").exit_code == 0
+    before = snapshot(repo.root / "output")
+    repo.write("content/teams/sales.md", "---\nname: Sales\npriorities: [{objective: C1}, "
+               "{objective: F1}]\nstop_doing: [{what: x}]\n---\n")  # not approved: a warning
+    assert run("build", str(repo.root), "-q").exit_code == 0
+    after_lenient = snapshot(repo.root / "output")
+    assert after_lenient != before
+    result = run_process("build", str(repo.root), "--strict", "-q")
+    assert result.returncode == 1 and "[not-approved]" in result.stderr
+    assert snapshot(repo.root / "output") == after_lenient
+
+
+def test_output_folder_option(repo, tmp_path):
+    target = tmp_path / "elsewhere" / "site"
+    assert run("build", str(repo.root), "--out", str(target), "-q").exit_code == 0
+    assert (target / "latest/index.html").is_file()
+    assert not (repo.root / "output").exists()

@@ -1,0 +1,125 @@
+"""The built demo: every page of SPEC §5 exists, every link resolves, data files agree."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import re
+
+from conftest import REPO_ROOT
+from sitecheck import broken_links, local_target, parse
+from stratmap.check import validate
+from stratmap.load import WorkingTree
+from stratmap.model import Guidance, Objective, Strategy, Team
+
+DEMO = validate(WorkingTree(REPO_ROOT), dt.date(2026, 11, 27)).model
+
+
+def version_folder(site):
+    versions = json.loads((site / "versions.json").read_text())
+    assert len(versions) == 1
+    return site / versions[0]["path"]
+
+
+def test_site_layout(built_demo):
+    for name in ("index.html", "404.html", "versions.json", "versions.js", "latest/index.html",
+                 "assets/style.css", "assets/site.js"):
+        assert (built_demo / name).is_file(), name
+    folder = version_folder(built_demo)
+    for name in ("index.html", "scorecard/index.html", "alignment/index.html", "guidance/index.html",
+                 "teams/index.html", "changes/index.html", "strategy.json", "scorecard.csv"):
+        assert (folder / name).is_file(), name
+
+
+def test_every_objective_and_team_has_its_page(built_demo):
+    folder = version_folder(built_demo)
+    for objective in DEMO.objectives.values():
+        assert html.escape(objective.title, quote=False) in (folder / f"objectives/{objective.id}/index.html").read_text()
+    for team in DEMO.teams.values():
+        assert html.escape(team.name, quote=False) in (folder / f"teams/{team.slug}/index.html").read_text()
+
+
+def test_every_internal_link_resolves(built_demo):
+    assert broken_links(built_demo) == []
+
+
+def test_every_map_node_links_to_an_objective_page(built_demo):
+    folder = version_folder(built_demo)
+    pages = [folder / "index.html", folder / "teams/enterprise-east/index.html",
+             folder / "objectives/C2/index.html"]
+    for page in pages:
+        node_links = [e.attributes["xlink:href"] for e in parse(page).elements
+                      if e.tag == "a" and "xlink:href" in e.attributes]
+        assert node_links, page
+        for link in node_links:
+            assert re.search(r"objectives/[A-Za-z0-9_-]+/index\.html$", link), link
+            assert local_target(page, link).is_file(), link
+    home_links = {e.attributes["xlink:href"] for e in parse(folder / "index.html").elements
+                  if "xlink:href" in e.attributes}
+    assert len(home_links) == len(DEMO.objectives)
+
+
+def test_strategy_json_round_trips_to_the_model(built_demo):
+    data = json.loads((version_folder(built_demo) / "strategy.json").read_text())
+
+    def same(kind, written, original):
+        fields = {k: v for k, v in written.items() if k not in ("body", "slug")}
+        assert kind.model_validate(fields).model_dump() == original.model_dump()
+        assert written["body"] == original.body
+
+    same(Strategy, data["strategy"], DEMO.strategy)
+    assert [o["id"] for o in data["objectives"]] == list(DEMO.objectives)
+    for written in data["objectives"]:
+        same(Objective, written, DEMO.objectives[written["id"]])
+    for written in data["teams"]:
+        same(Team, written, DEMO.teams[written["slug"]])
+    for written in data["guidance"]:
+        same(Guidance, written, DEMO.guidance[written["slug"]])
+    assert data["status"]["F3"]["status"] == "on-track"
+
+
+def test_scorecard_csv_has_a_row_per_kpi_and_team_target(built_demo):
+    rows = list(csv.DictReader(io.StringIO((version_folder(built_demo) / "scorecard.csv").read_text())))
+    kpis = [(o.id, k.id) for o in DEMO.objectives.values() for k in o.kpis]
+    team_targets = [(t.slug, p.objective, k.kpi) for t in DEMO.teams.values()
+                    for p in t.priorities for k in p.kpis]
+    assert [(r["objective"], r["kpi"]) for r in rows if not r["team"]] == kpis
+    assert [(r["team"], r["objective"], r["kpi"]) for r in rows if r["team"]] == team_targets
+    discount = next(r for r in rows if r["kpi"] == "discount" and not r["team"])
+    assert (discount["direction"], discount["status"]) == ("down", "at-risk")
+
+
+def test_status_is_shown_in_text_as_well_as_colour(built_demo):
+    page = (version_folder(built_demo) / "objectives/I3/index.html").read_text()
+    assert "No data" in page  # I3's only KPI has no actual
+    scorecard = (version_folder(built_demo) / "scorecard/index.html").read_text()
+    for label in ("On track", "At risk", "Off track", "No data"):
+        assert label in scorecard
+
+
+def test_team_page_has_role_view_stop_doing_and_draft_badge(built_demo):
+    folder = version_folder(built_demo)
+    east = (folder / "teams/enterprise-east/index.html").read_text()
+    assert "What this strategy asks of an Account Executive" in east
+    assert "Attending RFPs we did not shape" in east
+    assert "Draft plan" in (folder / "teams/partners/index.html").read_text()
+
+
+def test_alignment_page_names_the_gaps(built_demo):
+    page = parse(version_folder(built_demo) / "alignment/index.html")
+    text = " ".join(page.text)
+    assert "Objectives nobody supports" in text and "Give sellers account insight" in text
+
+
+def test_404_and_root_index_lead_to_the_newest_version(built_demo):
+    assert 'href="/latest/index.html"' in (built_demo / "404.html").read_text()
+    assert "latest/index.html" in (built_demo / "index.html").read_text()
+
+
+def test_content_links_become_page_links(built_demo):
+    home = (version_folder(built_demo) / "index.html").read_text()
+    assert 'href="objectives/C2/index.html"' in home  # [..](objectives/C2.md) in strategy.md
+    assert 'href="teams/sales/index.html"' in home
