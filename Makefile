@@ -10,8 +10,13 @@ APT_STAMP := $(VENV)/.apt-updated
 
 .PHONY: site test setup graphviz chromium bench clean
 
+# The demo's quarters are replayed from demo/history/ into a throwaway git repository
+# with real tags, so the site shows every version the way a real repository would.
+DEMO_REPO := build/demo
+
 site: setup graphviz
-	$(BIN)/stratmap build
+	$(BIN)/python demo/replay.py $(DEMO_REPO)
+	$(BIN)/stratmap build $(DEMO_REPO) --out output
 
 test: setup graphviz chromium
 	$(BIN)/pytest

@@ -85,3 +85,39 @@ def built_demo(tmp_path_factory) -> Path:
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def git(root: Path, *args: str, date: str = "2026-01-01T12:00:00+00:00") -> str:
+    import os
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    return subprocess.run(["git", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", *args],
+                          cwd=root, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@dataclass
+class GitRepo(Repo):
+    def commit(self, message: str, date: str) -> None:
+        git(self.root, "add", "-A", date=date)
+        git(self.root, "commit", "-q", "--allow-empty", "-m", message, date=date)
+
+    def tag(self, name: str, date: str, annotated: bool = True) -> None:
+        if annotated:
+            git(self.root, "tag", "-a", name, "-m", name, date=date)
+        else:
+            git(self.root, "tag", name, date=date)
+
+    def state(self) -> tuple[str, str, str]:
+        """What a build must never change: HEAD, the index and the working tree's status."""
+        return (git(self.root, "rev-parse", "HEAD"), git(self.root, "status", "--porcelain"),
+                git(self.root, "ls-files", "--stage"))
+
+
+@pytest.fixture
+def git_repo(repo) -> GitRepo:
+    """The minimal fixture as a git repository with one commit and no tag."""
+    git(repo.root, "init", "-q", "-b", "main")
+    repository = GitRepo(repo.root)
+    repository.commit("start", "2026-01-01T12:00:00+00:00")
+    return repository

@@ -61,7 +61,7 @@ def test_schemas_validate_the_demo(tmp_path):
     assert run("schema", "--out", str(tmp_path)).exit_code == 0
     schemas = {p.name: json.loads(p.read_text()) for p in tmp_path.glob("*.schema.json")}
     assert set(schemas) == {"stratmap.schema.json", "strategy.schema.json", "objective.schema.json",
-                            "team.schema.json", "guidance.schema.json"}
+                            "team.schema.json", "guidance.schema.json", "diff.schema.json"}
     checker = jsonschema.Draft202012Validator
     checker(schemas["stratmap.schema.json"]).validate(
         yaml.safe_load((REPO_ROOT / "stratmap.yaml").read_text()))

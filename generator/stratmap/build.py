@@ -38,6 +38,10 @@ class BuildFailed(Exception):
         self.reports = reports
 
 
+class UnknownVersion(Exception):
+    """--only names no version: a usage problem (exit code 2)."""
+
+
 @dataclass
 class BuildOptions:
     root: Path
@@ -70,6 +74,7 @@ class BuildResult:
     pages: int = 0
     versions_rendered: int = 0
     versions_from_cache: int = 0
+    versions_kept: int = 0  # --only: linked unchanged from the previous output
     diagrams_rendered: int = 0
     diagrams_from_cache: int = 0
     seconds: float = 0.0
@@ -83,9 +88,10 @@ class BuildResult:
             self.versions_rendered += 1
 
     def summary(self) -> str:
-        versions = f"{self.versions_rendered + self.versions_from_cache} version" + \
-            ("s" if self.versions_rendered + self.versions_from_cache != 1 else "")
+        total = self.versions_rendered + self.versions_from_cache + self.versions_kept
+        versions = f"{total} version" + ("s" if total != 1 else "")
         cached = f", {self.versions_from_cache} from cache" if self.versions_from_cache else ""
+        cached += f", {self.versions_kept} kept as built" if self.versions_kept else ""
         return (f"built {self.pages} pages in {versions}{cached}; diagrams: "
                 f"{self.diagrams_rendered} rendered, {self.diagrams_from_cache} from cache; "
                 f"{self.seconds:.2f} s → {self.output}")
@@ -106,6 +112,9 @@ def build_site(options: BuildOptions) -> BuildResult:
     output = options.out or root / settings.output_dir
     cache = root / CACHE_FOLDER
     versions = discover(root, settings.versions)
+    if options.only and options.only not in [v.name for v in versions]:
+        raise UnknownVersion(f"no version `{options.only}`; the versions are "
+                             f"{', '.join(v.name for v in versions)}")
     reports = _validate_all(versions, options)
     result = BuildResult(output.resolve(), reports)
     if any(r.required and r.failed(options.strict) for r in reports):
@@ -125,7 +134,11 @@ def build_site(options: BuildOptions) -> BuildResult:
             info = infos[report.version]
             options.progress(f"rendering {info.name}")
             view = VersionView(report.validation.model, info, list(earlier))
-            if report.version.tag:
+            kept = output / info.path
+            if options.only and options.only != info.name and kept.is_dir():
+                writer.link_tree(kept, info.path)  # --only: the other versions stay as built
+                result.versions_kept += 1
+            elif report.version.tag:
                 folder = _cached_version(view, renderer, theme, cache, result)
                 writer.link_tree(folder, info.path)
                 earlier.append((info, report.validation.model))
@@ -134,6 +147,8 @@ def build_site(options: BuildOptions) -> BuildResult:
                 for relpath, text in rendered.files.items():
                     writer.write(f"{info.path}/{relpath}", text)
                 result.count(len(rendered.pages), from_cache=False)
+            if report.version.tag:
+                earlier.append((info, report.validation.model))
             if info.latest:
                 writer.link_tree(writer.staging / info.path, "latest")
         for relpath, text in site_root_files(site, theme).items():

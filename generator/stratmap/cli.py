@@ -107,7 +107,7 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
     """Build the site: every published version, its maps, scorecard and plans."""
     import os
 
-    from .build import BuildFailed, BuildOptions, build_site
+    from .build import BuildFailed, BuildOptions, UnknownVersion, build_site
     from .diagrams import DiagramError
     from .render import ThemeError
     from .versions import GitError
@@ -129,6 +129,8 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
         click.echo("build failed: the content does not validate; the previous output is untouched",
                    err=True)
         sys.exit(EXIT_INVALID)
+    except UnknownVersion as problem:
+        raise click.UsageError(str(problem)) from None
     except (DiagramError, ThemeError, GitError, OSError) as problem:
         progress("")
         raise EnvironmentProblem(f"{problem}; the previous output is untouched") from None
@@ -147,6 +149,53 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
     for version in result.skipped:
         click.echo(f"skipped {version.tag or version.name}: it does not validate", err=True)
     click.echo(result.summary())
+
+
+@main.command("diff")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--dir", "directory", type=click.Path(file_okay=False),
+              help="The strategy folder (default: found upward from here).")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True)
+def diff_command(old: str | None, new: str | None, directory: str | None, output_format: str) -> None:
+    """What changed from OLD to NEW (version names, tags, branches or commits).
+
+    NEW defaults to the working tree, OLD to the newest published version."""
+    from .build import BuildFailed, site_settings
+    from .check import validate as validate_tree
+    from .diff import diff_models
+    from .diff_format import FORMATS
+    from .load import WorkingTree
+    from .report import as_text
+    from .versions import GitError, Version, newest_published, resolve_ref
+
+    root = project_root(directory)
+    try:
+        settings = site_settings(root)
+        old_version = resolve_ref(root, old, settings.versions) if old else \
+            newest_published(root, settings.versions)
+        new_version = resolve_ref(root, new, settings.versions) if new else \
+            Version("working tree", "working-tree", None, WorkingTree(root))
+    except BuildFailed as failed:
+        _print_findings(failed.reports, strict=False)
+        sys.exit(EXIT_INVALID)
+    except GitError as problem:
+        raise EnvironmentProblem(str(problem)) from None
+    models = []
+    for version in (old_version, new_version):
+        if version is None:
+            models.append(None)
+            continue
+        validation = validate_tree(version.tree, version.as_of)
+        if not validation.ok:
+            click.echo(f"== {version.name} does not validate", err=True)
+            click.echo(as_text(validation.errors()), err=True)
+            sys.exit(EXIT_INVALID)
+        models.append(validation.model)
+    result = diff_models(models[0], models[1], old_version.name if old_version else None,
+                         new_version.name)
+    click.echo(FORMATS[output_format](result))
 
 
 @main.command()

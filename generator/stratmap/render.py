@@ -8,7 +8,9 @@ from plain files; only 404.html, which is served from any depth, uses base_url.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import functools
 import io
 import json
 from dataclasses import dataclass, field
@@ -22,6 +24,8 @@ from . import __version__
 from .diagrams import (IMPERATIVE_COLOURS, DiagramRenderer, MapEdge, MapLayout, MapNode,
                        highlight, inline_svg, map_dot, prepare_svg)
 from .check import review_overdue
+from .diff import StrategyDiff, diff_models
+from .diff_format import guidance_details, objective_details, strategy_details, team_details
 from .graph import CauseEffectGraph
 from .markdown import MarkdownRenderer
 from .model import Imperative, Kpi, Objective, Perspective, StrategyModel, Team, TeamKpi
@@ -64,6 +68,7 @@ class TrendPoint:
     label: str
     value: float
     source: str  # "history", a version name, or "now"
+    target: float | None = None  # as published in that version (none for history points)
 
 
 class Theme:
@@ -203,10 +208,21 @@ class VersionView:
             earlier_objective = model.objectives.get(objective.id)
             earlier_kpi = earlier_objective.kpi(kpi.id) if earlier_objective else None
             if earlier_kpi and earlier_kpi.actual is not None:
-                points.append(TrendPoint(info.name, earlier_kpi.actual, info.name))
+                points.append(TrendPoint(info.name, earlier_kpi.actual, info.name, earlier_kpi.target))
         if kpi.actual is not None:
-            points.append(TrendPoint(self.info.name, kpi.actual, "now"))
+            points.append(TrendPoint(self.info.name, kpi.actual, "now", kpi.target))
         return points
+
+    # change since the version before
+    @property
+    def previous(self) -> tuple[VersionInfo, StrategyModel] | None:
+        return self.earlier[-1] if self.earlier else None
+
+    @functools.cached_property
+    def changes(self) -> StrategyDiff:
+        previous = self.previous
+        return diff_models(previous[1] if previous else None, self.model,
+                           previous[0].name if previous else None, self.info.name)
 
 
 def trend_svg(points: list[TrendPoint], target: float, unit: str) -> Markup:
@@ -259,6 +275,9 @@ def team_path(slug: str) -> str:
     return f"teams/{slug}/index.html"
 
 
+CHANGE_DETAILS = {"objective": objective_details, "team": team_details,
+                  "guidance": guidance_details, "strategy": strategy_details}
+
 SECTIONS = [("Strategy", "index.html"), ("Scorecard", "scorecard/index.html"),
             ("Alignment", "alignment/index.html"), ("Teams", "teams/index.html"),
             ("Guidance", "guidance/index.html"), ("Changes", "changes/index.html")]
@@ -293,11 +312,30 @@ class VersionRenderer:
         strategy_layout = self._layout(view, "Strategy map", "sm", model.objectives.values(),
                                        view.graph.edges, compact=False)
         neighbourhoods = {o.id: self._neighbourhood_layout(view, o.id) for o in model.objectives.values()}
-        layouts = [strategy_layout, *neighbourhoods.values()]
+        change_layout = self._change_layout(view)
+        layouts = [strategy_layout, *neighbourhoods.values(), *([change_layout] if change_layout else [])]
         svgs = [prepare_svg(svg) for svg in self.diagrams.render([l.dot for l in layouts])]
         return {"strategy": (strategy_layout, svgs[0]),
                 "neighbourhood": {oid: (layout, svg) for (oid, layout), svg
-                                  in zip(neighbourhoods.items(), svgs[1:])}}
+                                  in zip(neighbourhoods.items(), svgs[1:])},
+                "changes": svgs[-1] if change_layout else None}
+
+    def _change_layout(self, view: VersionView) -> MapLayout | None:
+        """Both versions' objectives and arrows, each marked added, removed, changed or not."""
+        if view.previous is None:
+            return None
+        old_info, old_model = view.previous
+        old_view = VersionView(old_model, old_info)
+        marks = {change.id: change.kind for change in view.changes.objectives}
+        nodes = [self.map_node(view, o, marks.get(o.id, "unchanged")) for o in view.model.objectives.values()]
+        nodes += [dataclasses.replace(self.map_node(old_view, o, "removed"),
+                                      url=f"../{old_info.path}/{objective_path(o.id)}")
+                  for o in old_model.objectives.values() if o.id not in view.model.objectives]
+        old_edges, new_edges = old_view.graph.edges, view.graph.edges
+        edges = [MapEdge(c, e, "unchanged" if (c, e) in old_edges else "added",
+                         constraint=not view.graph.points_down((c, e))) for c, e in new_edges]
+        edges += [MapEdge(c, e, "removed", constraint=False) for c, e in old_edges if (c, e) not in new_edges]
+        return map_dot(f"Changes since {old_info.name}", "cm", nodes, edges, self._band_titles(view))
 
     def _neighbourhood_layout(self, view: VersionView, objective_id: str) -> MapLayout:
         near = view.graph.neighbourhood(objective_id)
@@ -339,6 +377,7 @@ class VersionRenderer:
                  Page("teams/index.html", "teams.html", "Teams",
                       breadcrumbs=[("Teams", "teams/index.html")]),
                  Page("changes/index.html", "changes.html", "What changed",
+                      {"map_svg": maps["changes"]},
                       breadcrumbs=[("What changed", "changes/index.html")])]
         for objective in model.objectives.values():
             _, svg = maps["neighbourhood"][objective.id]
@@ -377,6 +416,7 @@ class VersionRenderer:
             url=url, to_site=to_root + "../", markdown=markdown, inline=self.markdown.render_inline,
             map_figure=map_figure, sections=SECTIONS, Status=Status, Perspective=Perspective,
             trend_svg=trend_svg, objective_path=objective_path, team_path=team_path,
+            details=CHANGE_DETAILS,
             stratmap_version=__version__, **page.context)
 
 

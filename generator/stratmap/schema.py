@@ -21,6 +21,11 @@ def schemas() -> dict[str, dict]:
         schema["$schema"] = SCHEMA_URI
         schema["title"] = f"stratmap {kind}" if kind != "stratmap.yaml" else "stratmap.yaml"
         result[schema_file_name(kind)] = schema
+    from .diff_format import json_schema
+    diff_schema = json_schema()
+    diff_schema["$schema"] = SCHEMA_URI
+    diff_schema["title"] = "stratmap diff --format json"
+    result["diff.schema.json"] = diff_schema
     return result
 
 

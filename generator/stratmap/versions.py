@@ -181,6 +181,11 @@ def _head_commit(top: Path) -> str | None:
         return None  # a repository with no commit yet
 
 
+def newest_published(root: Path, settings: VersionSettings) -> Version | None:
+    """The newest tagged version, or None when nothing is published yet."""
+    return next((v for v in reversed(discover(root, settings)) if v.tag), None)
+
+
 def resolve_ref(root: Path, ref: str, settings: VersionSettings) -> Version:
     """A version name, tag, branch or commit → that version (for `stratmap diff`)."""
     repository = repository_of(root)

@@ -1,0 +1,357 @@
+"""Diff: what changed between two versions of a strategy, as data.
+
+One structure serves the `changes/` pages, `stratmap diff` in all its formats, and the
+tests. Entries come in a fixed order (objectives by id, teams and guidance by slug), and
+an unchanged file yields nothing. The JSON shape is the pydantic models below; `stratmap
+schema` writes it as diff.schema.json.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Iterable, Literal
+
+from pydantic import BaseModel, Field
+
+from .model import Direction, Kpi, Objective, StrategyModel, Team
+
+Kind = Literal["added", "removed", "changed"]
+
+
+class FieldChange(BaseModel):
+    field: str
+    old: Any = None
+    new: Any = None
+
+
+class WordDiff(BaseModel):
+    """A text change as segments: (`=`, kept), (`+`, inserted) or (`-`, deleted) words."""
+
+    segments: list[tuple[Literal["=", "+", "-"], str]]
+
+    @classmethod
+    def of(cls, old: str, new: str) -> "WordDiff":
+        old_words, new_words = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+        segments: list[tuple[Literal["=", "+", "-"], str]] = []
+        matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+        for op, a1, a2, b1, b2 in matcher.get_opcodes():
+            if op == "equal":
+                segments.append(("=", "".join(old_words[a1:a2])))
+                continue
+            if a2 > a1:
+                segments.append(("-", "".join(old_words[a1:a2])))
+            if b2 > b1:
+                segments.append(("+", "".join(new_words[b1:b2])))
+        return cls(segments=segments)
+
+
+class KpiMove(BaseModel):
+    objective: str
+    kpi: str
+    name: str
+    field: Literal["baseline", "target", "actual", "direction", "name", "unit"]
+    old: Any = None
+    new: Any = None
+    better: bool | None = Field(None, description="For target and actual moves: is the new "
+                                                  "value better by the KPI's direction?")
+
+
+class InitiativeStatusChange(BaseModel):
+    title: str
+    old: str
+    new: str
+
+
+class ObjectiveChange(BaseModel):
+    id: str
+    title: str
+    kind: Kind
+    renamed_from: str | None = None
+    fields: list[FieldChange] = Field(default_factory=list)
+    arrows_added: list[str] = Field(default_factory=list)
+    arrows_removed: list[str] = Field(default_factory=list)
+    kpis_added: list[str] = Field(default_factory=list)
+    kpis_removed: list[str] = Field(default_factory=list)
+    kpi_moves: list[KpiMove] = Field(default_factory=list)
+    initiatives_added: list[str] = Field(default_factory=list)
+    initiatives_removed: list[str] = Field(default_factory=list)
+    initiative_status: list[InitiativeStatusChange] = Field(default_factory=list)
+    body: WordDiff | None = None
+
+
+class Repointing(BaseModel):
+    old: str
+    new: str
+
+
+class PriorityChange(BaseModel):
+    objective: str
+    plan: WordDiff | None = None
+    roles_added: list[str] = Field(default_factory=list)
+    roles_removed: list[str] = Field(default_factory=list)
+    roles_changed: list[str] = Field(default_factory=list)
+    team_kpis: list[FieldChange] = Field(default_factory=list)
+
+
+class TeamChange(BaseModel):
+    slug: str
+    name: str
+    kind: Kind
+    fields: list[FieldChange] = Field(default_factory=list)
+    priorities_added: list[str] = Field(default_factory=list)
+    priorities_removed: list[str] = Field(default_factory=list)
+    priorities_repointed: list[Repointing] = Field(default_factory=list)
+    priorities_changed: list[PriorityChange] = Field(default_factory=list)
+    changes_added: list[str] = Field(default_factory=list)
+    changes_removed: list[str] = Field(default_factory=list)
+    stop_doing_added: list[str] = Field(default_factory=list)
+    stop_doing_removed: list[str] = Field(default_factory=list)
+    body: WordDiff | None = None
+
+    @property
+    def priorities_moved(self) -> bool:
+        return bool(self.priorities_added or self.priorities_removed or self.priorities_repointed)
+
+
+class GuidanceChange(BaseModel):
+    slug: str
+    title: str
+    kind: Kind
+    fields: list[FieldChange] = Field(default_factory=list)
+    do_added: list[str] = Field(default_factory=list)
+    do_removed: list[str] = Field(default_factory=list)
+    dont_added: list[str] = Field(default_factory=list)
+    dont_removed: list[str] = Field(default_factory=list)
+    body: WordDiff | None = None
+
+
+class StrategyDiff(BaseModel):
+    """Everything that changed from `old` to `new`."""
+
+    old: str | None = Field(description="Name of the older version; null: there is none")
+    new: str
+    strategy: list[FieldChange] = Field(default_factory=list)
+    imperatives_added: list[str] = Field(default_factory=list)
+    imperatives_removed: list[str] = Field(default_factory=list)
+    imperatives_changed: list[FieldChange] = Field(default_factory=list)
+    tradeoffs_added: list[str] = Field(default_factory=list)
+    tradeoffs_removed: list[str] = Field(default_factory=list)
+    interlocks_added: list[str] = Field(default_factory=list)
+    interlocks_removed: list[str] = Field(default_factory=list)
+    body: WordDiff | None = None
+    objectives: list[ObjectiveChange] = Field(default_factory=list)
+    teams: list[TeamChange] = Field(default_factory=list)
+    guidance: list[GuidanceChange] = Field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.model_dump(exclude={"old", "new"}) == StrategyDiff(old=None, new="").model_dump(
+            exclude={"old", "new"})
+
+    @property
+    def strategy_changed(self) -> bool:
+        return bool(self.strategy or self.imperatives_added or self.imperatives_removed or
+                    self.imperatives_changed or self.tradeoffs_added or self.tradeoffs_removed or
+                    self.interlocks_added or self.interlocks_removed or self.body)
+
+    def objectives_of(self, kind: Kind) -> list[ObjectiveChange]:
+        return [o for o in self.objectives if o.kind == kind]
+
+    @property
+    def kpi_moves(self) -> list[KpiMove]:
+        return [move for o in self.objectives for move in o.kpi_moves]
+
+    def summary(self) -> str:
+        """One line: "3 objectives changed, 1 added, 1 removed; 4 KPI targets moved; ..."."""
+        if self.old is None:
+            return "the first published version: there is nothing earlier to compare with"
+        if self.empty:
+            return "nothing changed"
+        parts = []
+        kinds = [(kind, len(self.objectives_of(kind))) for kind in ("changed", "added", "removed")]
+        kinds = [(kind, n) for kind, n in kinds if n]
+        if kinds:
+            (first_kind, first_n), rest = kinds[0], kinds[1:]
+            parts.append(", ".join([f"{_count(first_n, 'objective')} {first_kind}",
+                                    *(f"{n} {kind}" for kind, n in rest)]))
+        for field in ("target", "actual"):
+            moved = sum(1 for m in self.kpi_moves if m.field == field)
+            if moved:
+                parts.append(f"{_count(moved, 'KPI ' + field)} moved")
+        repointed = sum(1 for t in self.teams if t.kind == "changed" and t.priorities_moved)
+        if repointed:
+            parts.append(f"{_count(repointed, 'team')} changed "
+                         f"{'their' if repointed != 1 else 'its'} priorities")
+        for kind in ("added", "removed"):
+            teams = sum(1 for t in self.teams if t.kind == kind)
+            if teams:
+                parts.append(f"{_count(teams, 'team')} {kind}")
+        other_teams = sum(1 for t in self.teams if t.kind == "changed" and not t.priorities_moved)
+        if other_teams:
+            parts.append(f"{_count(other_teams, 'team plan')} updated")
+        if self.guidance:
+            parts.append(f"{_count(len(self.guidance), 'guidance topic')} changed")
+        if self.strategy_changed:
+            parts.append("the strategy itself changed")
+        return "; ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def diff_models(old: StrategyModel | None, new: StrategyModel, old_name: str | None,
+                new_name: str) -> StrategyDiff:
+    result = StrategyDiff(old=old_name if old is not None else None, new=new_name)
+    if old is None:
+        return result
+    _strategy_changes(result, old, new)
+    result.objectives = _keyed_changes(old.objectives, new.objectives, _objective_change)
+    result.teams = _keyed_changes(old.teams, new.teams, _team_change)
+    result.guidance = _keyed_changes(old.guidance, new.guidance, _guidance_change)
+    return result
+
+
+def _keyed_changes(old: dict, new: dict, compare) -> list:
+    changes = []
+    for key in sorted(old.keys() | new.keys()):
+        change = compare(key, old.get(key), new.get(key))
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def _added_removed(old: Iterable[str], new: Iterable[str]) -> tuple[list[str], list[str]]:
+    old_list, new_list = list(dict.fromkeys(old)), list(dict.fromkeys(new))
+    return [x for x in new_list if x not in old_list], [x for x in old_list if x not in new_list]
+
+
+def _fields(old: BaseModel, new: BaseModel, names: Iterable[str]) -> list[FieldChange]:
+    changes = []
+    for name in names:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            changes.append(FieldChange(field=name, old=_plain(before), new=_plain(after)))
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+def _text(old: str, new: str) -> WordDiff | None:
+    return WordDiff.of(old, new) if old.strip() != new.strip() else None
+
+
+def _strategy_changes(result: StrategyDiff, old: StrategyModel, new: StrategyModel) -> None:
+    before, after = old.strategy, new.strategy
+    result.strategy = _fields(before, after, ["title", "organization", "period", "vision",
+                                              "revenue_target", "perspectives"])
+    old_imperatives = {i.id: i for i in before.imperatives}
+    new_imperatives = {i.id: i for i in after.imperatives}
+    result.imperatives_added, result.imperatives_removed = _added_removed(old_imperatives, new_imperatives)
+    for key in old_imperatives.keys() & new_imperatives.keys():
+        for change in _fields(old_imperatives[key], new_imperatives[key], ["title", "description"]):
+            change.field = f"{key}.{change.field}"
+            result.imperatives_changed.append(change)
+    result.imperatives_changed.sort(key=lambda c: c.field)
+    result.tradeoffs_added, result.tradeoffs_removed = _added_removed(before.tradeoffs, after.tradeoffs)
+    result.interlocks_added, result.interlocks_removed = _added_removed(
+        (f"{i.function}: {i.commitment}" for i in before.interlocks),
+        (f"{i.function}: {i.commitment}" for i in after.interlocks))
+    result.body = _text(before.body, after.body)
+
+
+def _objective_change(key: str, old: Objective | None, new: Objective | None) -> ObjectiveChange | None:
+    if old is None or new is None:
+        present = new or old
+        return ObjectiveChange(id=key, title=present.title, kind="added" if new else "removed")
+    change = ObjectiveChange(id=key, title=new.title, kind="changed")
+    change.fields = _fields(old, new, ["title", "perspective", "imperative", "owner"])
+    if old.title != new.title:
+        change.renamed_from = old.title
+    change.arrows_added, change.arrows_removed = _added_removed(old.drives, new.drives)
+    old_kpis, new_kpis = {k.id: k for k in old.kpis}, {k.id: k for k in new.kpis}
+    change.kpis_added, change.kpis_removed = _added_removed(old_kpis, new_kpis)
+    for kpi_id in [k for k in new_kpis if k in old_kpis]:
+        change.kpi_moves += _kpi_moves(key, old_kpis[kpi_id], new_kpis[kpi_id])
+    old_initiatives = {i.title: i for i in old.initiatives}
+    new_initiatives = {i.title: i for i in new.initiatives}
+    change.initiatives_added, change.initiatives_removed = _added_removed(old_initiatives, new_initiatives)
+    change.initiative_status = [
+        InitiativeStatusChange(title=title, old=old_initiatives[title].status.value,
+                               new=new_initiatives[title].status.value)
+        for title in new_initiatives
+        if title in old_initiatives and old_initiatives[title].status != new_initiatives[title].status]
+    change.body = _text(old.body, new.body)
+    unchanged = ObjectiveChange(id=key, title=new.title, kind="changed")
+    return None if change == unchanged else change
+
+
+def _kpi_moves(objective_id: str, old: Kpi, new: Kpi) -> list[KpiMove]:
+    moves = []
+    for field in ("name", "unit", "direction", "baseline", "target", "actual"):
+        before, after = getattr(old, field), getattr(new, field)
+        if before == after:
+            continue
+        better = None
+        if field in ("target", "actual") and before is not None and after is not None:
+            better = after > before if new.direction is Direction.UP else after < before
+        moves.append(KpiMove(objective=objective_id, kpi=new.id, name=new.name, field=field,
+                             old=_plain(before), new=_plain(after), better=better))
+    return moves
+
+
+def _team_change(key: str, old: Team | None, new: Team | None) -> TeamChange | None:
+    if old is None or new is None:
+        present = new or old
+        return TeamChange(slug=key, name=present.name, kind="added" if new else "removed")
+    change = TeamChange(slug=key, name=new.name, kind="changed")
+    change.fields = _fields(old, new, ["name", "leader", "parent", "approved_by", "approved_on",
+                                       "reviewed_on"])
+    old_priorities = {p.objective: p for p in old.priorities}
+    new_priorities = {p.objective: p for p in new.priorities}
+    added, removed = _added_removed(old_priorities, new_priorities)
+    # A priority dropped and another taken up in the same plan reads as re-pointed.
+    pairs = list(zip(removed, added))
+    change.priorities_repointed = [Repointing(old=a, new=b) for a, b in pairs]
+    change.priorities_removed, change.priorities_added = removed[len(pairs):], added[len(pairs):]
+    for objective in [o for o in new_priorities if o in old_priorities]:
+        priority_change = _priority_change(old_priorities[objective], new_priorities[objective])
+        if priority_change is not None:
+            change.priorities_changed.append(priority_change)
+    change.changes_added, change.changes_removed = _added_removed(
+        (c.what for c in old.changes), (c.what for c in new.changes))
+    change.stop_doing_added, change.stop_doing_removed = _added_removed(
+        (s.what for s in old.stop_doing), (s.what for s in new.stop_doing))
+    change.body = _text(old.body, new.body)
+    return None if change == TeamChange(slug=key, name=new.name, kind="changed") else change
+
+
+def _priority_change(old, new) -> PriorityChange | None:
+    change = PriorityChange(objective=new.objective, plan=_text(old.plan, new.plan))
+    change.roles_added, change.roles_removed = _added_removed(old.roles, new.roles)
+    change.roles_changed = [r for r in new.roles if r in old.roles and old.roles[r] != new.roles[r]]
+    old_kpis, new_kpis = {k.kpi: k for k in old.kpis}, {k.kpi: k for k in new.kpis}
+    for kpi in sorted(old_kpis.keys() | new_kpis.keys()):
+        before, after = old_kpis.get(kpi), new_kpis.get(kpi)
+        if before != after:
+            change.team_kpis.append(FieldChange(field=kpi, old=_plain(before), new=_plain(after)))
+    return None if change == PriorityChange(objective=new.objective) else change
+
+
+def _guidance_change(key: str, old, new) -> GuidanceChange | None:
+    if old is None or new is None:
+        present = new or old
+        return GuidanceChange(slug=key, title=present.title, kind="added" if new else "removed")
+    change = GuidanceChange(slug=key, title=new.title, kind="changed")
+    change.fields = _fields(old, new, ["title", "applies_to"])
+    change.do_added, change.do_removed = _added_removed(old.do, new.do)
+    change.dont_added, change.dont_removed = _added_removed(old.dont, new.dont)
+    change.body = _text(old.body, new.body)
+    return None if change == GuidanceChange(slug=key, title=new.title, kind="changed") else change

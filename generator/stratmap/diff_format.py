@@ -1,0 +1,172 @@
+"""How `stratmap diff` prints a StrategyDiff: text for a terminal, Markdown for a
+pull-request comment, JSON (the StrategyDiff models) for tools."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from .diff import FieldChange, KpiMove, ObjectiveChange, StrategyDiff, TeamChange, WordDiff
+
+SIGNS = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _words(diff: WordDiff, inserted: str, deleted: str) -> str:
+    """A word diff inline, with the given wrappers ({} is the words) for changes."""
+    out = []
+    for op, text in diff.segments:
+        out.append(text if op == "=" else (inserted if op == "+" else deleted).format(text))
+    return "".join(out)
+
+
+def _field_lines(fields: Iterable[FieldChange]) -> list[str]:
+    return [f"{f.field}: {_value(f.old)} → {_value(f.new)}" for f in fields]
+
+
+def _move_text(move: KpiMove) -> str:
+    verdict = "" if move.better is None else (" (better)" if move.better else " (worse)")
+    return f"KPI {move.kpi} {move.field}: {_value(move.old)} → {_value(move.new)}{verdict}"
+
+
+def _list(label: str, items: list[str]) -> list[str]:
+    return [f"{label}: {', '.join(items)}"] if items else []
+
+
+def objective_details(change: ObjectiveChange, with_body: bool = True) -> list[str]:
+    if change.kind != "changed":
+        return []
+    lines = [f"renamed from “{change.renamed_from}”"] if change.renamed_from else []
+    lines += [line for line in _field_lines(change.fields) if not line.startswith("title:")]
+    lines += _list("arrows added to", change.arrows_added) + _list("arrows removed to", change.arrows_removed)
+    lines += _list("KPIs added", change.kpis_added) + _list("KPIs removed", change.kpis_removed)
+    lines += [_move_text(m) for m in change.kpi_moves]
+    lines += _list("initiatives added", change.initiatives_added)
+    lines += _list("initiatives removed", change.initiatives_removed)
+    lines += [f"initiative “{s.title}”: {s.old} → {s.new}" for s in change.initiative_status]
+    if change.body and with_body:
+        lines.append("description: " + _words(change.body, "[+{}+]", "[-{}-]"))
+    return lines
+
+
+def team_details(change: TeamChange, with_body: bool = True) -> list[str]:
+    if change.kind != "changed":
+        return []
+    lines = _field_lines(change.fields)
+    lines += _list("priorities added", change.priorities_added)
+    lines += _list("priorities removed", change.priorities_removed)
+    lines += [f"priority re-pointed: {r.old} → {r.new}" for r in change.priorities_repointed]
+    for priority in change.priorities_changed:
+        parts = []
+        if priority.plan and with_body:
+            parts.append("plan: " + _words(priority.plan, "[+{}+]", "[-{}-]"))
+        parts += _list("roles added", priority.roles_added) + _list("roles removed", priority.roles_removed)
+        parts += _list("roles changed", priority.roles_changed)
+        parts += [f"team KPI {k.field}: {_value(k.old)} → {_value(k.new)}" for k in priority.team_kpis]
+        lines += [f"priority {priority.objective}: {part}" for part in parts]
+    lines += _list("changes added", change.changes_added) + _list("changes removed", change.changes_removed)
+    lines += _list("stops doing", change.stop_doing_added)
+    lines += _list("no longer stops doing", change.stop_doing_removed)
+    if change.body and with_body:
+        lines.append("plan text: " + _words(change.body, "[+{}+]", "[-{}-]"))
+    return lines
+
+
+def guidance_details(change, with_body: bool = True) -> list[str]:
+    if change.kind != "changed":
+        return []
+    return (_field_lines(change.fields) + _list("do added", change.do_added) +
+            _list("do removed", change.do_removed) + _list("don't added", change.dont_added) +
+            _list("don't removed", change.dont_removed) +
+            (["text: " + _words(change.body, "[+{}+]", "[-{}-]")] if change.body and with_body else []))
+
+
+def strategy_details(diff: StrategyDiff, with_body: bool = True) -> list[str]:
+    lines = _field_lines(diff.strategy)
+    lines += _list("imperatives added", diff.imperatives_added)
+    lines += _list("imperatives removed", diff.imperatives_removed)
+    lines += _field_lines(diff.imperatives_changed)
+    lines += [f"tradeoff added: {t}" for t in diff.tradeoffs_added]
+    lines += [f"tradeoff removed: {t}" for t in diff.tradeoffs_removed]
+    lines += [f"interlock added: {t}" for t in diff.interlocks_added]
+    lines += [f"interlock removed: {t}" for t in diff.interlocks_removed]
+    if diff.body and with_body:
+        lines.append("text: " + _words(diff.body, "[+{}+]", "[-{}-]"))
+    return lines
+
+
+def _sections(diff: StrategyDiff) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """(section title, [(headline, detail lines)]) in a fixed order."""
+    sections = []
+    if diff.strategy_changed:
+        sections.append(("Strategy", [("~ strategy", strategy_details(diff))]))
+    if diff.objectives:
+        sections.append(("Objectives", [(f"{SIGNS[c.kind]} {c.id} {c.title}", objective_details(c))
+                                        for c in diff.objectives]))
+    if diff.teams:
+        sections.append(("Teams", [(f"{SIGNS[c.kind]} {c.slug} ({c.name})", team_details(c))
+                                   for c in diff.teams]))
+    if diff.guidance:
+        sections.append(("Guidance", [(f"{SIGNS[c.kind]} {c.slug} ({c.title})", guidance_details(c))
+                                      for c in diff.guidance]))
+    return sections
+
+
+def as_text(diff: StrategyDiff) -> str:
+    lines = [f"Changes from {diff.old or '(nothing)'} to {diff.new}: {diff.summary()}"]
+    for title, entries in _sections(diff):
+        lines += ["", title]
+        for headline, details in entries:
+            lines.append(f"  {headline}")
+            lines += [f"      {d}" for d in details]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Escape Markdown and HTML in content placed into a pull-request comment."""
+    for character in "\\`*_{}[]<>()#|!":
+        text = text.replace(character, "\\" + character)
+    return text
+
+
+def as_markdown(diff: StrategyDiff) -> str:
+    lines = [f"### Strategy changes: {_md(diff.old or '(nothing)')} → {_md(diff.new)}", "",
+             f"**{_md(diff.summary())}**"]
+    if diff.kpi_moves:
+        lines += ["", "| Objective | KPI | What | Old | New | |", "|---|---|---|---:|---:|---|"]
+        for move in diff.kpi_moves:
+            verdict = "" if move.better is None else ("better" if move.better else "worse")
+            lines.append(f"| {_md(move.objective)} | {_md(move.name)} | {move.field} | "
+                         f"{_md(_value(move.old))} | {_md(_value(move.new))} | {verdict} |")
+    for title, entries in _sections(diff):
+        lines += ["", f"<details><summary><b>{title}</b> ({len(entries)})</summary>", ""]
+        for headline, details in entries:
+            lines.append(f"- **{_md(headline)}**")
+            lines += [f"  - {_md(d)}" for d in details]
+        lines += ["", "</details>"]
+    return "\n".join(lines)
+
+
+def as_json(diff: StrategyDiff) -> str:
+    data = diff.model_dump(mode="json")
+    data["summary"] = diff.summary()
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def json_schema() -> dict:
+    schema = StrategyDiff.model_json_schema()
+    schema["properties"]["summary"] = {"type": "string", "description": "The one-line summary."}
+    schema["required"] = [*schema.get("required", []), "summary"]
+    return schema
+
+
+FORMATS = {"text": as_text, "markdown": as_markdown, "json": as_json}

@@ -1,0 +1,183 @@
+"""Versions from git tags, read without touching the user's working tree."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run, snapshot
+from sitecheck import broken_links
+from stratmap.model import VersionSettings
+from stratmap.versions import discover
+
+OBJECTIVE = "content/objectives/C1.md"
+
+
+def retitle(repo, title: str) -> None:
+    path = repo.root / OBJECTIVE
+    text = path.read_text()
+    start = text.index("title: ") + len("title: ")
+    path.write_text(text[:start] + title + text[text.index("\n", start):])
+
+
+def three_quarters(repo) -> None:
+    """Tags out of name order on purpose: order is by date."""
+    retitle(repo, "First")
+    repo.commit("q1", "2026-03-31T12:00:00+00:00")
+    repo.tag("strategy/2026-Q1", "2026-03-31T12:00:00+00:00", annotated=True)
+    retitle(repo, "Second")
+    repo.commit("q2", "2026-06-30T12:00:00+00:00")
+    repo.tag("strategy/2026-Q2", "2026-06-30T12:00:00+00:00", annotated=False)
+    repo.tag("experiment/2026-Q2b", "2026-07-01T12:00:00+00:00")
+    retitle(repo, "Draft")
+
+
+def names(root, **settings) -> list[tuple[str, str | None, bool]]:
+    return [(v.name, v.date.isoformat() if v.date else None, v.draft)
+            for v in discover(root, VersionSettings(**settings))]
+
+
+def test_annotated_and_lightweight_tags_in_date_order(git_repo):
+    three_quarters(git_repo)
+    assert names(git_repo.root, draft="Next") == [("2026-Q1", "2026-03-31", False),
+                                                  ("2026-Q2", "2026-06-30", False),
+                                                  ("Next", None, True)]
+
+
+def test_tag_date_beats_tag_name(git_repo):
+    git_repo.commit("late", "2026-09-30T12:00:00+00:00")
+    git_repo.tag("strategy/a-late", "2026-09-30T12:00:00+00:00")
+    git_repo.tag("strategy/z-early", "2026-02-01T12:00:00+00:00")  # tagger date earlier
+    assert [n for n, _, _ in names(git_repo.root)] == ["z-early", "a-late"]
+
+
+def test_no_draft_when_not_configured(git_repo):
+    three_quarters(git_repo)
+    assert [n for n, _, _ in names(git_repo.root)] == ["2026-Q1", "2026-Q2"]
+
+
+def test_other_glob(git_repo):
+    three_quarters(git_repo)
+    assert [n for n, _, _ in names(git_repo.root, tags="experiment/*")] == ["2026-Q2b"]
+
+
+def test_outside_git_or_without_tags_the_working_tree_is_the_only_version(repo, git_repo):
+    assert names(git_repo.root) == [("current", None, False)]
+    assert names(git_repo.root, draft="Next") == [("Next", None, True)]
+
+
+def test_no_git_at_all(repo):
+    assert names(repo.root) == [("current", None, False)]
+
+
+def test_versioned_site(git_repo):
+    three_quarters(git_repo)
+    git_repo.write("stratmap.yaml", 'versions: {tags: "strategy/*", draft: Next}\n')
+    before = git_repo.state()
+    result = run("build", str(git_repo.root), "-q")
+    assert result.exit_code == 0, result.output
+    assert git_repo.state() == before
+    site = git_repo.root / "output"
+    versions = json.loads((site / "versions.json").read_text())
+    assert [(v["name"], v["path"], v["date"], v["latest"], v["draft"]) for v in versions] == [
+        ("2026-Q1", "2026-Q1/", "2026-03-31", False, False),
+        ("2026-Q2", "2026-Q2/", "2026-06-30", True, False),
+        ("Next", "next/", None, False, True)]
+    assert "First" in (site / "2026-Q1/objectives/C1/index.html").read_text()
+    assert "Second" in (site / "2026-Q2/objectives/C1/index.html").read_text()
+    assert "Draft" in (site / "next/objectives/C1/index.html").read_text()
+    assert "not yet published" in (site / "next/teams/sales/index.html").read_text()
+    latest, newest = snapshot(site / "latest"), snapshot(site / "2026-Q2")
+    assert latest == newest
+    assert broken_links(site) == []
+
+
+def test_pages_lists_match_the_files_for_the_switcher(git_repo):
+    three_quarters(git_repo)
+    git_repo.write(OBJECTIVE.replace("C1", "C9"), (git_repo.root / OBJECTIVE).read_text()
+                   .replace("id: C1", "id: C9").replace("drives: [F1]", "drives: [F1]"))
+    git_repo.write("stratmap.yaml", 'versions: {draft: Next}\n')
+    assert run("build", str(git_repo.root), "-q").exit_code == 0
+    site = git_repo.root / "output"
+    for version in json.loads((site / "versions.json").read_text()):
+        folder = site / version["path"]
+        script = (folder / "pages.js").read_text()
+        listed = json.loads(script[script.index("] = ") + 4:].rstrip().rstrip(";"))
+        on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("index.html"))
+        assert sorted(listed) == on_disk
+    assert (site / "next/objectives/C9/index.html").is_file()
+    assert not (site / "2026-Q2/objectives/C9/index.html").exists()
+
+
+def test_a_bad_old_tag_is_skipped_and_reported(git_repo):
+    git_repo.write(OBJECTIVE, "---\nid: C1\ntitle: [broken\n---\n")
+    git_repo.commit("broken", "2026-03-31T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q1", "2026-03-31T12:00:00+00:00")
+    git_repo.remove(OBJECTIVE)
+    from conftest import FIXTURES
+    git_repo.write(OBJECTIVE, (FIXTURES / "minimal" / OBJECTIVE).read_text())
+    git_repo.commit("fixed", "2026-06-30T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q2", "2026-06-30T12:00:00+00:00")
+    from conftest import run_process
+    result = run_process("build", str(git_repo.root), "-q")
+    assert result.returncode == 0, result.stderr
+    assert "strategy/2026-Q1 (skipped: it does not validate)" in result.stderr
+    assert "content/objectives/C1.md:4:1: error" in result.stderr
+    versions = json.loads((git_repo.root / "output/versions.json").read_text())
+    assert [(v["name"], v["available"]) for v in versions] == [("2026-Q1", False), ("2026-Q2", True),
+                                                               ("Next", True)]
+    assert not (git_repo.root / "output/2026-Q1").exists()
+
+
+def test_a_bad_newest_tag_fails_the_build(git_repo):
+    git_repo.write(OBJECTIVE, "---\nid: C1\ntitle: [broken\n---\n")
+    git_repo.commit("broken", "2026-03-31T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q1", "2026-03-31T12:00:00+00:00")
+    assert run("build", str(git_repo.root), "-q").exit_code == 1
+
+
+def test_tagged_versions_are_checked_against_the_tag_date(git_repo):
+    # reviewed 2026-10-01; the tag is 2026-11-01: fresh then, stale today (and later)
+    git_repo.tag("strategy/2026-Q4", "2026-11-01T12:00:00+00:00")
+    from stratmap.check import validate
+    version = discover(git_repo.root, VersionSettings())[0]
+    assert version.as_of.isoformat() == "2026-11-01"
+    assert not [f for f in validate(version.tree, version.as_of).findings if f.rule == "stale-review"]
+
+
+def test_strategy_in_a_subfolder_of_the_repository(tmp_path):
+    import shutil
+    from conftest import FIXTURES, GitRepo, git
+    top = tmp_path / "company"
+    shutil.copytree(FIXTURES / "minimal", top / "docs" / "strategy")
+    git(top, "init", "-q", "-b", "main")
+    repository = GitRepo(top)
+    repository.commit("start", "2026-03-31T12:00:00+00:00")
+    repository.tag("strategy/2026-Q1", "2026-03-31T12:00:00+00:00")
+    result = run("build", str(top / "docs" / "strategy"), "-q")
+    assert result.exit_code == 0, result.output
+    assert (top / "docs/strategy/output/2026-Q1/objectives/C1/index.html").is_file()
+
+
+def test_adding_a_tag_renders_only_the_new_version(git_repo):
+    three_quarters(git_repo)
+    from stratmap.build import BuildOptions, build_site
+    git_repo.write("stratmap.yaml", "versions: {draft: null}\n")
+    first = build_site(BuildOptions(git_repo.root))
+    assert (first.versions_rendered, first.versions_from_cache) == (2, 0)
+    git_repo.commit("q3", "2026-09-30T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q3", "2026-09-30T12:00:00+00:00")
+    second = build_site(BuildOptions(git_repo.root))
+    assert (second.versions_rendered, second.versions_from_cache) == (1, 2)
+    assert "Draft" in (git_repo.root / "output/2026-Q3/objectives/C1/index.html").read_text()
+
+
+def test_only_rebuilds_one_version(git_repo):
+    three_quarters(git_repo)
+    git_repo.write("stratmap.yaml", 'versions: {draft: Next}\n')
+    assert run("build", str(git_repo.root), "-q").exit_code == 0
+    retitle(git_repo, "Draft two")
+    from stratmap.build import BuildOptions, build_site
+    result = build_site(BuildOptions(git_repo.root, only="Next"))
+    assert (result.versions_rendered, result.versions_kept) == (1, 2)
+    assert "Draft two" in (git_repo.root / "output/next/objectives/C1/index.html").read_text()
+    assert (git_repo.root / "output/2026-Q1/index.html").is_file()
