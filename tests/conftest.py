@@ -121,3 +121,14 @@ def git_repo(repo) -> GitRepo:
     repository = GitRepo(repo.root)
     repository.commit("start", "2026-01-01T12:00:00+00:00")
     return repository
+
+
+@pytest.fixture(scope="session")
+def built_history(tmp_path_factory) -> Path:
+    """The demo as `make site` builds it: its quarters replayed into git, then built."""
+    from stratmap.build import BuildOptions, build_site
+
+    root = tmp_path_factory.mktemp("history") / "demo"
+    subprocess.run([sys.executable, str(REPO_ROOT / "demo/replay.py"), str(root)], check=True)
+    build_site(BuildOptions(root))
+    return root / "output"

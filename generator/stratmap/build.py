@@ -134,19 +134,7 @@ def build_site(options: BuildOptions) -> BuildResult:
             info = infos[report.version]
             options.progress(f"rendering {info.name}")
             view = VersionView(report.validation.model, info, list(earlier))
-            kept = output / info.path
-            if options.only and options.only != info.name and kept.is_dir():
-                writer.link_tree(kept, info.path)  # --only: the other versions stay as built
-                result.versions_kept += 1
-            elif report.version.tag:
-                folder = _cached_version(view, renderer, theme, cache, result)
-                writer.link_tree(folder, info.path)
-                earlier.append((info, report.validation.model))
-            else:
-                rendered = renderer.render(view)
-                for relpath, text in rendered.files.items():
-                    writer.write(f"{info.path}/{relpath}", text)
-                result.count(len(rendered.pages), from_cache=False)
+            _write_version(writer, view, renderer, cache, output / info.path, options, result)
             if report.version.tag:
                 earlier.append((info, report.validation.model))
             if info.latest:
@@ -179,7 +167,22 @@ def _latest(available: list[VersionReport]) -> Version:
 def _info(version: Version, latest: bool, available: bool) -> VersionInfo:
     return VersionInfo(version.name, version.name if not version.draft else f"{version.name} (draft)",
                        version.path, version.date.isoformat() if version.date else None,
-                       latest, version.draft, version.commit, available)
+                       latest, version.draft, version.commit, version.tag, available)
+
+
+def _write_version(writer: SiteWriter, view: VersionView, renderer: VersionRenderer, cache: Path,
+                   previous_output: Path, options: BuildOptions, result: BuildResult) -> None:
+    info = view.info
+    if options.only and options.only != info.name and previous_output.is_dir():
+        writer.link_tree(previous_output, info.path)  # --only: the other versions stay as built
+        result.versions_kept += 1
+    elif info.tag:  # immutable, so rendered once and cached
+        writer.link_tree(_cached_version(view, renderer, renderer.theme, cache, result), info.path)
+    else:
+        rendered = renderer.render(view)
+        for relpath, text in rendered.files.items():
+            writer.write(f"{info.path}/{relpath}", text)
+        result.count(len(rendered.pages), from_cache=False)
 
 
 def _cached_version(view: VersionView, renderer: VersionRenderer, theme: Theme, cache: Path,

@@ -47,6 +47,7 @@ class VersionInfo:
     latest: bool
     draft: bool
     commit: str | None = None
+    tag: str | None = None  # None for the working tree
     available: bool = True  # False: a tagged version that failed validation
 
     def to_json(self) -> dict[str, Any]:
