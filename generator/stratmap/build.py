@@ -19,6 +19,7 @@ from typing import Callable
 from . import __version__
 from .check import Validation, validate
 from .diagrams import DiagramRenderer
+from .incremental import Manifest
 from .findings import Finding
 from .load import WorkingTree
 from .model import Settings, StrategyModel, load_settings
@@ -75,6 +76,7 @@ class BuildResult:
     versions_rendered: int = 0
     versions_from_cache: int = 0
     versions_kept: int = 0  # --only: linked unchanged from the previous output
+    pages_reused: int = 0  # unchanged pages of the working tree, linked from the last build
     diagrams_rendered: int = 0
     diagrams_from_cache: int = 0
     seconds: float = 0.0
@@ -92,6 +94,7 @@ class BuildResult:
         versions = f"{total} version" + ("s" if total != 1 else "")
         cached = f", {self.versions_from_cache} from cache" if self.versions_from_cache else ""
         cached += f", {self.versions_kept} kept as built" if self.versions_kept else ""
+        cached += f"; {self.pages_reused} pages unchanged" if self.pages_reused else ""
         return (f"built {self.pages} pages in {versions}{cached}; diagrams: "
                 f"{self.diagrams_rendered} rendered, {self.diagrams_from_cache} from cache; "
                 f"{self.seconds:.2f} s → {self.output}")
@@ -179,10 +182,15 @@ def _write_version(writer: SiteWriter, view: VersionView, renderer: VersionRende
     elif info.tag:  # immutable, so rendered once and cached
         writer.link_tree(_cached_version(view, renderer, renderer.theme, cache, result), info.path)
     else:
-        rendered = renderer.render(view)
+        manifest = Manifest(cache, previous_output)
+        rendered = renderer.render(view, manifest.load())
         for relpath, text in rendered.files.items():
             writer.write(f"{info.path}/{relpath}", text)
+        for relpath, existing in rendered.reused.items():
+            writer.link_file(existing, f"{info.path}/{relpath}")
         result.count(len(rendered.pages), from_cache=False)
+        result.pages_reused += len(rendered.reused.keys() & set(rendered.pages))
+        writer.after_commit(lambda: manifest.save(rendered.fingerprints))
 
 
 def _cached_version(view: VersionView, renderer: VersionRenderer, theme: Theme, cache: Path,
@@ -209,11 +217,7 @@ def _version_key(view: VersionView, theme: Theme) -> str:
     """Everything a tagged version's pages depend on (the list of versions is not among
     them: the switcher reads it from the site's versions.js)."""
     digest = hashlib.sha256()
-    for part in (__version__, view.info.commit or "", view.info.name, view.info.path,
+    for part in (__version__, theme.key, view.info.commit or "", view.info.name, view.info.path,
                  *(info.commit or "" for info, _ in view.earlier)):
         digest.update(part.encode() + b"\0")
-    for folder in theme.folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:32]

@@ -5,8 +5,9 @@ Layouts are the expensive part, so:
   (`highlight`), which also keeps every objective in the same place on every map;
 - every SVG is cached by a hash of its DOT source and the Graphviz version, in a folder
   that survives builds; a build with no change runs no Graphviz at all;
-- uncached layouts are sent to `--jobs` dot processes, many graphs per process, so the
-  process start-up is paid once per job rather than once per graph.
+- uncached layouts run `--jobs` at a time, one dot process per graph: several graphs
+  through one process would save start-up time, but Graphviz (2.43) then lays them out
+  differently from run to run, and builds must be reproducible.
 
 Every piece of content that reaches DOT goes through `dot_string`; Graphviz escapes it
 again when it writes SVG, so titles cannot inject DOT attributes or markup.
@@ -229,22 +230,14 @@ class DiagramRenderer:
         return [(folder / f"{key}.svg").read_text(encoding="utf-8") for key in keys]
 
     def _run_dot(self, sources: dict[str, str]) -> dict[str, str]:
-        items = list(sources.items())
-        batches = [items[i::self.jobs] for i in range(min(self.jobs, len(items)))]
-
-        def lay_out(batch: list[tuple[str, str]]) -> list[tuple[str, str]]:
-            text = "".join(source for _, source in batch)
+        def lay_out(source: str) -> str:
             try:
-                output = graphviz.pipe("dot", "svg", text.encode(), quiet=True)
+                return graphviz.pipe("dot", "svg", source.encode(), quiet=True).decode()
             except (graphviz.CalledProcessError, graphviz.ExecutableNotFound) as failed:
                 raise DiagramError(f"Graphviz failed: {str(failed)[:500]}") from None
-            documents = output.decode().split("<?xml")[1:]
-            if len(documents) != len(batch):
-                raise DiagramError(f"Graphviz returned {len(documents)} diagrams for {len(batch)}")
-            return [(key, "<?xml" + svg) for (key, _), svg in zip(batch, documents)]
 
-        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-            return dict(pair for pairs in pool.map(lay_out, batches) for pair in pairs)
+        with ThreadPoolExecutor(max_workers=max(1, min(self.jobs, len(sources)))) as pool:
+            return dict(zip(sources, pool.map(lay_out, sources.values())))
 
     def _graphviz_version(self, dot: str) -> str:
         """`dot -V`, remembered per dot binary so a warm build starts no process."""

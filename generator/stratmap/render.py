@@ -15,7 +15,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -27,6 +27,7 @@ from .check import review_overdue
 from .diff import StrategyDiff, diff_models
 from .diff_format import guidance_details, objective_details, strategy_details, team_details
 from .graph import CauseEffectGraph
+from .incremental import Fingerprints, PreviousPages, theme_key
 from .markdown import MarkdownRenderer
 from .model import Imperative, Kpi, Objective, Perspective, StrategyModel, Team, TeamKpi
 from .status import Status, kpi_status, progress, status_of, worst
@@ -91,6 +92,7 @@ class Theme:
             autoescape=select_autoescape(default_for_string=True, default=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.environment.filters["number"] = format_number
+        self.key = theme_key(self.folders)
 
     def static_files(self) -> dict[str, Path]:
         """Relative path → file; a user theme's file replaces the default's of the same name."""
@@ -214,6 +216,19 @@ class VersionView:
             points.append(TrendPoint(self.info.name, kpi.actual, "now", kpi.target))
         return points
 
+    def page_for(self, content_file: str) -> str | None:
+        """Content file → its page, for links between content files in Markdown bodies."""
+        return self._pages_by_file.get(content_file)
+
+    @functools.cached_property
+    def _pages_by_file(self) -> dict[str, str]:
+        model = self.model
+        pages = {model.strategy.file: "index.html"}
+        pages |= {o.file: objective_path(o.id) for o in model.objectives.values()}
+        pages |= {t.file: team_path(t.slug) for t in model.teams.values()}
+        pages |= {g.file: f"guidance/index.html#topic-{g.slug}" for g in model.guidance.values()}
+        return pages
+
     # change since the version before
     @property
     def previous(self) -> tuple[VersionInfo, StrategyModel] | None:
@@ -254,6 +269,17 @@ def trend_svg(points: list[TrendPoint], target: float, unit: str) -> Markup:
 
 # --- pages ---------------------------------------------------------------------------------
 
+class Deferred:
+    """A page value worth computing only when the page is rendered (not reused)."""
+
+    def __init__(self, compute: Callable[[], Any]):
+        self._compute = compute
+
+    @functools.cached_property
+    def value(self) -> Any:
+        return self._compute()
+
+
 @dataclass
 class Page:
     path: str  # relative to the version root, e.g. "teams/east/index.html"
@@ -286,8 +312,23 @@ SECTIONS = [("Strategy", "index.html"), ("Scorecard", "scorecard/index.html"),
 
 @dataclass
 class RenderedVersion:
-    files: dict[str, str]
+    files: dict[str, str]  # rendered now
     pages: list[str]  # HTML pages, relative to the version root (for the switcher)
+    reused: dict[str, Path] = field(default_factory=dict)  # unchanged pages of the last build
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class VersionMaps:
+    strategy: tuple[MapLayout, str]
+    neighbourhoods: dict[str, tuple[MapLayout, str]]
+    changes: str | None
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """Map name → DOT source: what a page's map depends on."""
+        return {"sm": self.strategy[0].dot,
+                **{f"nb:{oid}": layout.dot for oid, (layout, _) in self.neighbourhoods.items()}}
 
 
 class VersionRenderer:
@@ -297,18 +338,31 @@ class VersionRenderer:
         self.site = site
         self.markdown = MarkdownRenderer()
 
-    def render(self, view: VersionView, extra_pages: Iterable[Page] = ()) -> RenderedVersion:
+    def render(self, view: VersionView, previous: PreviousPages | None = None) -> RenderedVersion:
+        """Every file of the version; with `previous`, unchanged pages are reused, not rendered."""
         maps = self._maps(view)
-        pages = [*self._pages(view, maps), *extra_pages]
-        files = {page.path: self._render_page(view, page) for page in pages}
-        page_paths = [p.path for p in pages]
-        files["pages.js"] = _script_assignment("STRATMAP_PAGES", view.info.path, page_paths)
-        files["strategy.json"] = strategy_json(view)
-        files["scorecard.csv"] = scorecard_csv(view)
-        return RenderedVersion(files, page_paths)
+        pages = self._pages(view, maps)
+        fingerprints = Fingerprints(view, self.theme.key, self.site, maps.sources)
+        result = RenderedVersion({}, [p.path for p in pages])
+
+        def reuse_or_make(path: str, fingerprint: str, make: Callable[[], str]) -> None:
+            result.fingerprints[path] = fingerprint
+            reusable = previous.reusable(path, fingerprint) if previous else None
+            if reusable is not None:
+                result.reused[path] = reusable
+            else:
+                result.files[path] = make()
+
+        for page in pages:
+            reuse_or_make(page.path, fingerprints.of(page.template, page.context),
+                          functools.partial(self._render_page, view, page))
+        for name, make in (("strategy.json", strategy_json), ("scorecard.csv", scorecard_csv)):
+            reuse_or_make(name, fingerprints.of(name, {}), functools.partial(make, view))
+        result.files["pages.js"] = _script_assignment("STRATMAP_PAGES", view.info.path, result.pages)
+        return result
 
     # diagrams
-    def _maps(self, view: VersionView) -> dict[str, Any]:
+    def _maps(self, view: VersionView) -> VersionMaps:
         model = view.model
         strategy_layout = self._layout(view, "Strategy map", "sm", model.objectives.values(),
                                        view.graph.edges, compact=False)
@@ -316,10 +370,9 @@ class VersionRenderer:
         change_layout = self._change_layout(view)
         layouts = [strategy_layout, *neighbourhoods.values(), *([change_layout] if change_layout else [])]
         svgs = [prepare_svg(svg) for svg in self.diagrams.render([l.dot for l in layouts])]
-        return {"strategy": (strategy_layout, svgs[0]),
-                "neighbourhood": {oid: (layout, svg) for (oid, layout), svg
-                                  in zip(neighbourhoods.items(), svgs[1:])},
-                "changes": svgs[-1] if change_layout else None}
+        return VersionMaps((strategy_layout, svgs[0]),
+                           {oid: (layout, svg) for (oid, layout), svg in zip(neighbourhoods.items(), svgs[1:])},
+                           svgs[-1] if change_layout else None)
 
     def _change_layout(self, view: VersionView) -> MapLayout | None:
         """Both versions' objectives and arrows, each marked added, removed, changed or not."""
@@ -363,9 +416,9 @@ class VersionRenderer:
                        objective_path(objective.id))
 
     # pages
-    def _pages(self, view: VersionView, maps: dict[str, Any]) -> list[Page]:
+    def _pages(self, view: VersionView, maps: VersionMaps) -> list[Page]:
         model = view.model
-        strategy_layout, strategy_svg = maps["strategy"]
+        strategy_layout, strategy_svg = maps.strategy
         home = Page("index.html", "home.html", model.strategy.title,
                     {"map_svg": strategy_svg})
         pages = [home,
@@ -378,17 +431,18 @@ class VersionRenderer:
                  Page("teams/index.html", "teams.html", "Teams",
                       breadcrumbs=[("Teams", "teams/index.html")]),
                  Page("changes/index.html", "changes.html", "What changed",
-                      {"map_svg": maps["changes"]},
+                      {"map_svg": maps.changes},
                       breadcrumbs=[("What changed", "changes/index.html")])]
         for objective in model.objectives.values():
-            _, svg = maps["neighbourhood"][objective.id]
+            _, svg = maps.neighbourhoods[objective.id]
             pages.append(Page(objective_path(objective.id), "objective.html",
                               f"{objective.id} · {objective.title}",
                               {"objective": objective, "map_svg": svg},
                               [("Strategy", "index.html"), (objective.id, objective_path(objective.id))]))
         for team in model.teams.values():
             own, on_path, edges = view.team_line_of_sight(team)
-            svg = highlight(strategy_svg, strategy_layout, own, on_path, edges)
+            svg = Deferred(lambda own=own, on_path=on_path, edges=edges:
+                           highlight(strategy_svg, strategy_layout, own, on_path, edges))
             trail = [("Teams", "teams/index.html")]
             parent = model.teams.get(team.parent or "")
             while parent is not None and len(trail) < 10:
@@ -401,13 +455,15 @@ class VersionRenderer:
 
     def _render_page(self, view: VersionView, page: Page) -> str:
         to_root = page.to_root
+        context = {key: value.value if isinstance(value, Deferred) else value
+                   for key, value in page.context.items()}
 
         def url(path: str) -> str:
             return to_root + path
 
         def markdown(item) -> Markup:
             return self.markdown.render(item.body, source_file=item.file,
-                                        page_for=view_page_for(view), to_version_root=to_root)
+                                        page_for=view.page_for, to_version_root=to_root)
 
         def map_figure(svg: str, label: str) -> Markup:
             return Markup(inline_svg(svg, to_root, label))
@@ -418,16 +474,7 @@ class VersionRenderer:
             map_figure=map_figure, sections=SECTIONS, Status=Status, Perspective=Perspective,
             trend_svg=trend_svg, objective_path=objective_path, team_path=team_path,
             details=CHANGE_DETAILS,
-            stratmap_version=__version__, **page.context)
-
-
-def view_page_for(view: VersionView):
-    """Content file → page, for links between content files in Markdown bodies."""
-    pages = {view.model.strategy.file: "index.html"}
-    pages |= {o.file: objective_path(o.id) for o in view.model.objectives.values()}
-    pages |= {t.file: team_path(t.slug) for t in view.model.teams.values()}
-    pages |= {g.file: f"guidance/index.html#topic-{g.slug}" for g in view.model.guidance.values()}
-    return pages.get
+            stratmap_version=__version__, **context)
 
 
 # --- data files ----------------------------------------------------------------------------
@@ -508,4 +555,5 @@ def _script_assignment(variable: str, key: str, data: Any) -> str:
 
 
 def build_date() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    """The day of the build (a day, not a time: pages are reused within it)."""
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()

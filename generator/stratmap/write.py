@@ -19,6 +19,7 @@ class SiteWriter:
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.building-",
                                              dir=self.output.parent))
         self.files_written = 0
+        self._after_commit: list = []
 
     def __enter__(self) -> "SiteWriter":
         return self
@@ -37,21 +38,25 @@ class SiteWriter:
         path.write_bytes(data)
         self.files_written += 1
 
+    def link_file(self, source: Path, relpath: str) -> None:
+        """Put an existing file at relpath: a hard link where the file system allows, so
+        unchanged pages and versions cost almost nothing; else a copy."""
+        destination = self.staging / relpath
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, destination)
+        except OSError:
+            shutil.copy2(source, destination)
+        self.files_written += 1
+
     def link_tree(self, source: Path, relpath: str) -> None:
-        """Put a copy of a finished folder (e.g. a cached version) at relpath; hard links
-        where the file system allows, so unchanged versions cost almost nothing."""
-        target = self.staging / relpath
         for path in source.rglob("*"):
-            destination = target / path.relative_to(source)
-            if path.is_dir():
-                destination.mkdir(parents=True, exist_ok=True)
-                continue
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, destination)
-            except OSError:
-                shutil.copy2(path, destination)
-            self.files_written += 1
+            if path.is_file():
+                self.link_file(path, f"{relpath}/{path.relative_to(source).as_posix()}")
+
+    def after_commit(self, action) -> None:
+        """Run `action` once the new output is in place (e.g. record what it holds)."""
+        self._after_commit.append(action)
 
     def commit(self) -> None:
         retired = None
@@ -61,6 +66,8 @@ class SiteWriter:
         os.replace(self.staging, self.output)
         if retired is not None:
             shutil.rmtree(retired, ignore_errors=True)
+        for action in self._after_commit:
+            action()
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -1,0 +1,129 @@
+"""Incremental: reuse the pages of the last build that cannot have changed.
+
+Every page gets a fingerprint of everything it shows: the theme, the version, and the
+content objects it draws on (a team page: its team, the teams around it, the objectives
+on its line of sight, the guidance that applies, the map). A page whose fingerprint
+matches the last build's is linked from the previous output instead of rendered again.
+Overview pages (home, scorecard, alignment, ...) show everything, so they depend on all.
+
+A missed dependency would show a stale page, so tests compare incremental builds with
+clean ones byte for byte after edits of every kind of file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+
+EVERYTHING = "*"
+
+
+def digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def content_digest(item) -> str:
+    """A content object's own file: its front matter and body."""
+    return digest(item.source.data, item.body)
+
+
+@dataclass
+class PreviousPages:
+    """The last build's pages of one version: where they are and their fingerprints."""
+
+    folder: Path
+    fingerprints: dict[str, str]
+
+    def reusable(self, path: str, fingerprint: str) -> Path | None:
+        if self.fingerprints.get(path) != fingerprint:
+            return None
+        existing = self.folder / path
+        return existing if existing.is_file() else None
+
+
+class Manifest:
+    """Fingerprints of the pages in an output folder, kept in the cache folder."""
+
+    def __init__(self, cache: Path, version_folder: Path):
+        key = hashlib.sha256(str(version_folder.resolve()).encode()).hexdigest()[:24]
+        self.path = cache / "pages" / f"{key}.json"
+        self.version_folder = version_folder
+
+    def load(self) -> PreviousPages | None:
+        try:
+            data = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return None
+        return PreviousPages(self.version_folder, data.get("pages", {}))
+
+    def save(self, fingerprints: dict[str, str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"folder": str(self.version_folder), "pages": fingerprints}))
+        temporary.replace(self.path)
+
+
+class Fingerprints:
+    """What each page of one version depends on, hashed."""
+
+    def __init__(self, view, theme_key: str, site, map_sources: dict[str, str]):
+        self.view = view
+        model = view.model
+        self.items: dict[str, str] = {
+            "strategy": digest(content_digest(model.strategy), model.settings.model_dump(mode="json")),
+            "earlier": digest([(info.name, info.commit) for info, _ in view.earlier]),
+            "graph": digest(view.graph.edges),
+        }
+        self.items |= {f"o:{o.id}": content_digest(o) for o in model.objectives.values()}
+        self.items |= {f"t:{t.slug}": content_digest(t) for t in model.teams.values()}
+        self.items |= {f"g:{g.slug}": content_digest(g) for g in model.guidance.values()}
+        self.items |= {f"map:{name}": digest(source) for name, source in map_sources.items()}
+        self.items[EVERYTHING] = digest(sorted(self.items.items()))
+        self.base = digest(theme_key, __version__, view.info.to_json(), view.info.commit,
+                           site.title, site.base_url, site.built_on)
+
+    def of(self, template: str, context: dict[str, Any]) -> str:
+        return digest(self.base, template, [(key, self.items[key]) for key in
+                                            self._dependencies(template, context)])
+
+    def _dependencies(self, template: str, context: dict[str, Any]) -> Iterable[str]:
+        view, model = self.view, self.view.model
+        if template == "objective.html":
+            objective = context["objective"]
+            yield from ("strategy", "earlier", f"map:nb:{objective.id}")
+            yield from (f"o:{o}" for o in sorted(view.graph.neighbourhood(objective.id)))
+            yield from (f"t:{team.slug}" for team, _ in model.teams_on(objective.id))
+            yield from (f"g:{g.slug}" for g in model.guidance_for_objective(objective.id))
+        elif template == "team.html":
+            team = context["team"]
+            yield from ("strategy", "graph", "map:sm")
+            yield from (f"t:{slug}" for slug in self._teams_around(team))
+            own, on_path, _ = view.team_line_of_sight(team)
+            yield from (f"o:{o}" for o in sorted(own | on_path))
+            yield from (f"g:{g.slug}" for g in model.guidance_for_team(team))
+        else:
+            yield EVERYTHING
+
+    def _teams_around(self, team) -> list[str]:
+        """The team, its ancestors (breadcrumbs) and its sub-teams (names on the page)."""
+        teams = self.view.model.teams
+        around, parent = [team.slug], team.parent
+        while parent in teams and parent not in around:
+            around.append(parent)
+            parent = teams[parent].parent
+        return around + [t.slug for t in self.view.model.subteams(team.slug)]
+
+
+def theme_key(folders: list[Path]) -> str:
+    """A digest of every template file: a theme change re-renders every page."""
+    hasher = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((folder / "templates").rglob("*")):
+            if path.is_file():
+                hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()

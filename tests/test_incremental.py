@@ -1,0 +1,72 @@
+"""Reused pages are exactly what a clean build would write: edit every kind of file, build
+incrementally, and compare with a build from scratch, byte for byte."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from conftest import copy_demo, snapshot
+from stratmap.build import BuildOptions, build_site
+
+EDITS = {
+    "team plan text": ("content/teams/enterprise-east.md", "Northeast and Southeast", "Northeast"),
+    "team priority": ("content/teams/enterprise-east.md", "objective: L1", "objective: L2"),
+    "team name": ("content/teams/enterprise.md", "name: Enterprise Sales", "name: Enterprise"),
+    "team parent": ("content/teams/mid-market-emea.md", "parent: mid-market", "parent: sales"),
+    "objective title": ("content/objectives/I4.md", "Multi-thread every", "Multi-thread each"),
+    "objective arrow": ("content/objectives/L3.md", "drives: [I1]", "drives: [I1, I2]"),
+    "kpi actual": ("content/objectives/C3.md", "actual: 52", "actual: 44"),
+    "guidance item": ("content/guidance/handover.md", "within five days", "within three days"),
+    "guidance scope": ("content/guidance/forecast-calls.md", "objectives: [I2]", "objectives: [I2, C1]"),
+    "strategy vision": ("content/strategy.md", "Be the system of record", "Be the platform"),
+    "settings": ("stratmap.yaml", "at_risk_below: 0.7", "at_risk_below: 0.5"),
+}
+
+
+@pytest.fixture(scope="module")
+def warm_demo(tmp_path_factory):
+    root = copy_demo(tmp_path_factory.mktemp("warm") / "demo")
+    build_site(BuildOptions(root))
+    return root
+
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_incremental_build_equals_a_clean_build(warm_demo, tmp_path, name):
+    relpath, old, new = EDITS[name]
+    path = warm_demo / relpath
+    original = path.read_text()
+    assert old in original
+    path.write_text(original.replace(old, new))
+    try:
+        incremental = build_site(BuildOptions(warm_demo))
+        assert incremental.pages_reused > 0 or name in ("settings", "strategy vision")  # on every page
+        clean_root = tmp_path / "clean"
+        shutil.copytree(warm_demo, clean_root, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
+        build_site(BuildOptions(clean_root))
+        assert snapshot(warm_demo / "output") == snapshot(clean_root / "output")
+    finally:
+        path.write_text(original)
+        build_site(BuildOptions(warm_demo))
+
+
+def test_a_second_build_renders_no_page(warm_demo):
+    result = build_site(BuildOptions(warm_demo))
+    assert result.pages_reused == result.pages
+    assert result.diagrams_rendered == 0
+
+
+def test_a_team_edit_renders_only_the_pages_that_show_the_team(warm_demo):
+    path = warm_demo / "content/teams/sales-development.md"
+    original = path.read_text()
+    path.write_text(original.replace("six-touch sequence", "seven-touch sequence"))
+    try:
+        result = build_site(BuildOptions(warm_demo))
+        rendered = result.pages - result.pages_reused
+        # the team's own page, its parent's, and the six overview pages
+        assert rendered <= 12, rendered
+    finally:
+        path.write_text(original)
