@@ -22,28 +22,28 @@ def _count_objectives(root):
 
 
 def test_cold_build_lays_out_each_distinct_map_once_and_warm_build_none(demo):
-    cold = build_site(BuildOptions(demo))
+    cold = build_site(BuildOptions(demo, force=True))
     # the strategy map and one neighbourhood per objective; no layout per team
     assert cold.diagrams_rendered == 1 + _count_objectives(demo)
-    warm = build_site(BuildOptions(demo))
+    warm = build_site(BuildOptions(demo, force=True))
     assert warm.diagrams_rendered == 0 and warm.diagrams_from_cache == cold.diagrams_rendered
 
 
 def test_editing_a_team_lays_out_nothing_new(demo):
-    build_site(BuildOptions(demo))
+    build_site(BuildOptions(demo, force=True))
     team = demo / "content/teams/enterprise-east.md"
     team.write_text(team.read_text().replace("objective: L1", "objective: L2"))
-    result = build_site(BuildOptions(demo))
+    result = build_site(BuildOptions(demo, force=True))
     assert result.diagrams_rendered == 0
     page = (demo / "output/latest/teams/enterprise-east/index.html").read_text()
     assert "L2 Make CRM data trustworthy" in re.sub(r"<[^>]+>", "", page)
 
 
 def test_editing_an_objective_lays_out_only_the_maps_it_is_on(demo):
-    build_site(BuildOptions(demo))
+    build_site(BuildOptions(demo, force=True))
     objective = demo / "content/objectives/L3.md"  # L3 drives I1 only
     objective.write_text(objective.read_text().replace("Hire and ramp sellers faster", "Hire faster"))
-    result = build_site(BuildOptions(demo))
+    result = build_site(BuildOptions(demo, force=True))
     # the strategy map, L3's neighbourhood and I1's neighbourhood
     assert result.diagrams_rendered == 3
 
@@ -55,7 +55,7 @@ def _node_geometry(svg: str) -> dict[str, str]:
 
 
 def test_team_map_keeps_every_node_where_the_strategy_map_has_it(demo):
-    build_site(BuildOptions(demo))
+    build_site(BuildOptions(demo, force=True))
     site = demo / "output/latest"
     strategy = _node_geometry((site / "index.html").read_text())
     assert len(strategy) == _count_objectives(demo)
@@ -65,7 +65,7 @@ def test_team_map_keeps_every_node_where_the_strategy_map_has_it(demo):
 
 
 def test_team_map_highlights_the_path_to_finance(demo):
-    build_site(BuildOptions(demo))
+    build_site(BuildOptions(demo, force=True))
     page = (demo / "output/latest/teams/customer-success/index.html").read_text()
     lit = {title: kind for kind, title in re.findall(r'class="node (lit own|lit)">\s*<title>([^<]+)</title>', page)}
     # own: C3, C4, I5; the paths up: C3 → C4 → F3 → F1

@@ -29,7 +29,7 @@ EDITS = {
 @pytest.fixture(scope="module")
 def warm_demo(tmp_path_factory):
     root = copy_demo(tmp_path_factory.mktemp("warm") / "demo")
-    build_site(BuildOptions(root))
+    build_site(BuildOptions(root, force=True))
     return root
 
 
@@ -42,19 +42,19 @@ def test_incremental_build_equals_a_clean_build(warm_demo, tmp_path, name):
     assert old in original
     path.write_text(original.replace(old, new))
     try:
-        incremental = build_site(BuildOptions(warm_demo))
+        incremental = build_site(BuildOptions(warm_demo, force=True))
         assert incremental.pages_reused > 0 or name in ("settings", "strategy vision")  # on every page
         clean_root = tmp_path / "clean"
         shutil.copytree(warm_demo, clean_root, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
-        build_site(BuildOptions(clean_root))
+        build_site(BuildOptions(clean_root, force=True))
         assert snapshot(warm_demo / "output") == snapshot(clean_root / "output")
     finally:
         path.write_text(original)
-        build_site(BuildOptions(warm_demo))
+        build_site(BuildOptions(warm_demo, force=True))
 
 
 def test_a_second_build_renders_no_page(warm_demo):
-    result = build_site(BuildOptions(warm_demo))
+    result = build_site(BuildOptions(warm_demo, force=True))
     assert result.pages_reused == result.pages
     assert result.diagrams_rendered == 0
 
@@ -64,9 +64,38 @@ def test_a_team_edit_renders_only_the_pages_that_show_the_team(warm_demo):
     original = path.read_text()
     path.write_text(original.replace("six-touch sequence", "seven-touch sequence"))
     try:
-        result = build_site(BuildOptions(warm_demo))
+        result = build_site(BuildOptions(warm_demo, force=True))
         rendered = result.pages - result.pages_reused
         # the team's own page, its parent's, and the six overview pages
         assert rendered <= 12, rendered
     finally:
         path.write_text(original)
+
+
+def test_an_up_to_date_build_does_nothing_but_still_reports(tmp_path):
+    from conftest import run_process
+    root = copy_demo(tmp_path / "demo")
+    first = run_process("build", str(root), "-q")
+    assert first.returncode == 0
+    before = snapshot(root / "output")
+    again = run_process("build", str(root), "-q")
+    assert again.returncode == 0 and again.stdout.startswith("up to date")
+    assert again.stderr == first.stderr  # the same warnings, said again
+    assert snapshot(root / "output") == before
+    forced = run_process("build", str(root), "-q", "--force")
+    assert forced.stdout.startswith("built ") and "346" not in forced.stdout
+
+
+def test_any_input_change_ends_up_to_date(tmp_path):
+    root = copy_demo(tmp_path / "demo")
+    build_site(BuildOptions(root))
+    assert build_site(BuildOptions(root)).up_to_date
+    (root / "content/guidance/crm-hygiene.md").write_text(
+        (root / "content/guidance/crm-hygiene.md").read_text().replace("CRM hygiene", "CRM care"))
+    assert not build_site(BuildOptions(root)).up_to_date
+    assert build_site(BuildOptions(root)).up_to_date
+    (root / "content/objectives/notes.txt").write_text("any file under content counts")
+    assert not build_site(BuildOptions(root)).up_to_date
+    import shutil
+    shutil.rmtree(root / "output")
+    assert not build_site(BuildOptions(root)).up_to_date

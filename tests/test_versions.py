@@ -162,11 +162,11 @@ def test_adding_a_tag_renders_only_the_new_version(git_repo):
     three_quarters(git_repo)
     from stratmap.build import BuildOptions, build_site
     git_repo.write("stratmap.yaml", "versions: {draft: null}\n")
-    first = build_site(BuildOptions(git_repo.root))
+    first = build_site(BuildOptions(git_repo.root, force=True))
     assert (first.versions_rendered, first.versions_from_cache) == (2, 0)
     git_repo.commit("q3", "2026-09-30T12:00:00+00:00")
     git_repo.tag("strategy/2026-Q3", "2026-09-30T12:00:00+00:00")
-    second = build_site(BuildOptions(git_repo.root))
+    second = build_site(BuildOptions(git_repo.root, force=True))
     assert (second.versions_rendered, second.versions_from_cache) == (1, 2)
     assert "Draft" in (git_repo.root / "output/2026-Q3/objectives/C1/index.html").read_text()
 

@@ -18,15 +18,17 @@ from typing import Callable
 
 from . import __version__
 from .check import Validation, validate
-from .diagrams import DiagramRenderer
 from .incremental import Manifest
-from .findings import Finding
 from .load import WorkingTree
 from .model import Settings, StrategyModel, load_settings
-from .render import (SiteInfo, Theme, VersionInfo, VersionRenderer, VersionView, build_date,
-                     site_root_files)
-from .versions import Version, discover
+from .report import VersionFindings
+from .stamp import Stamp, inputs_digest
+from .themes import theme_folders, theme_key
+from .versions import Version, VersionInfo, discover
 from .write import SiteWriter
+
+# render, diagrams and their libraries (Jinja2, markdown-it, nh3, graphviz) are imported
+# only when there is something to render: an up-to-date build never loads them.
 
 CACHE_FOLDER = ".stratmap-cache"
 
@@ -34,7 +36,7 @@ CACHE_FOLDER = ".stratmap-cache"
 class BuildFailed(Exception):
     """The content does not validate: nothing was written (exit code 1)."""
 
-    def __init__(self, reports: list["VersionReport"]):
+    def __init__(self, reports: list[VersionFindings]):
         super().__init__("the content does not validate")
         self.reports = reports
 
@@ -50,6 +52,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int = os.cpu_count() or 1
     only: str | None = None
+    force: bool = False  # build even when the inputs are those of the last build
     progress: Callable[[str], None] = lambda message: None
 
 
@@ -67,11 +70,17 @@ class VersionReport:
     def failed(self, strict: bool) -> bool:
         return self.validation.failed(strict and self.required)
 
+    def findings(self) -> VersionFindings:
+        """All findings of a version that must validate; only the errors of one skipped."""
+        shown = self.validation.findings if self.required else self.validation.errors()
+        return VersionFindings(self.label, shown, skipped=not self.required and self.failed(False))
+
 
 @dataclass
 class BuildResult:
     output: Path
-    reports: list[VersionReport]
+    reports: list[VersionFindings]
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done
     pages: int = 0
     versions_rendered: int = 0
     versions_from_cache: int = 0
@@ -90,6 +99,9 @@ class BuildResult:
             self.versions_rendered += 1
 
     def summary(self) -> str:
+        if self.up_to_date:
+            return (f"up to date: nothing changed since the last build ({self.pages} pages in "
+                    f"{self.versions_kept} versions); {self.seconds:.2f} s → {self.output}")
         total = self.versions_rendered + self.versions_from_cache + self.versions_kept
         versions = f"{total} version" + ("s" if total != 1 else "")
         cached = f", {self.versions_from_cache} from cache" if self.versions_from_cache else ""
@@ -103,8 +115,7 @@ class BuildResult:
 def site_settings(root: Path) -> Settings:
     settings, findings = load_settings(WorkingTree(root))
     if settings is None:
-        raise BuildFailed([VersionReport(Version("working tree", "", None, WorkingTree(root)),
-                                         Validation(None, findings), True)])
+        raise BuildFailed([VersionFindings("working tree", findings)])
     return settings
 
 
@@ -118,17 +129,27 @@ def build_site(options: BuildOptions) -> BuildResult:
     if options.only and options.only not in [v.name for v in versions]:
         raise UnknownVersion(f"no version `{options.only}`; the versions are "
                              f"{', '.join(v.name for v in versions)}")
+    folders = theme_folders(settings.theme, root)
+    inputs = inputs_digest(root, settings, versions, theme_key(folders), output, options.strict)
+    if options.only is None and not options.force:
+        last = Stamp.load(cache, output)
+        if last and last.inputs == inputs and (output / "versions.json").is_file():
+            return BuildResult(output.resolve(), last.reports, up_to_date=True, pages=last.pages,
+                               versions_kept=last.versions, seconds=time.perf_counter() - started)
+    from .diagrams import DiagramRenderer
+    from .render import SiteInfo, Theme, VersionRenderer, VersionView, build_date, site_root_files
+
     reports = _validate_all(versions, options)
-    result = BuildResult(output.resolve(), reports)
+    result = BuildResult(output.resolve(), [r.findings() for r in reports])
     if any(r.required and r.failed(options.strict) for r in reports):
-        raise BuildFailed(reports)
+        raise BuildFailed(result.reports)
     available = [r for r in reports if not r.failed(False)]
     result.skipped = [r.version for r in reports if r.failed(False)]
     latest = _latest(available)
     infos = {r.version: _info(r.version, r.version is latest, True) for r in available}
     infos |= {v: _info(v, False, False) for v in result.skipped}
     site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date())
-    theme = Theme(settings.theme, root)
+    theme = Theme(folders)
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site)
     with SiteWriter(output) as writer:
@@ -146,6 +167,8 @@ def build_site(options: BuildOptions) -> BuildResult:
             writer.write(relpath, text)
         for relpath, path in theme.static_files().items():
             writer.write(f"assets/{relpath}", path.read_bytes())
+        writer.after_commit(lambda: Stamp(inputs, result.pages, len(available), result.reports)
+                            .save(cache, output))
     result.diagrams_rendered = diagrams.rendered
     result.diagrams_from_cache = diagrams.from_cache
     result.seconds = time.perf_counter() - started
@@ -173,8 +196,8 @@ def _info(version: Version, latest: bool, available: bool) -> VersionInfo:
                        latest, version.draft, version.commit, version.tag, available)
 
 
-def _write_version(writer: SiteWriter, view: VersionView, renderer: VersionRenderer, cache: Path,
-                   previous_output: Path, options: BuildOptions, result: BuildResult) -> None:
+def _write_version(writer: SiteWriter, view, renderer, cache: Path, previous_output: Path,
+                   options: BuildOptions, result: BuildResult) -> None:
     info = view.info
     if options.only and options.only != info.name and previous_output.is_dir():
         writer.link_tree(previous_output, info.path)  # --only: the other versions stay as built
@@ -193,8 +216,7 @@ def _write_version(writer: SiteWriter, view: VersionView, renderer: VersionRende
         writer.after_commit(lambda: manifest.save(rendered.fingerprints))
 
 
-def _cached_version(view: VersionView, renderer: VersionRenderer, theme: Theme, cache: Path,
-                    result: BuildResult) -> Path:
+def _cached_version(view, renderer, theme, cache: Path, result: BuildResult) -> Path:
     """A tagged version's rendered files: from the cache, or rendered into it once."""
     key = _version_key(view, theme)
     folder = cache / "versions" / key
@@ -213,7 +235,7 @@ def _cached_version(view: VersionView, renderer: VersionRenderer, theme: Theme, 
     return folder
 
 
-def _version_key(view: VersionView, theme: Theme) -> str:
+def _version_key(view, theme) -> str:
     """Everything a tagged version's pages depend on (the list of versions is not among
     them: the switcher reads it from the site's versions.js)."""
     digest = hashlib.sha256()

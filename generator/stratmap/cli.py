@@ -80,17 +80,12 @@ def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.
         sys.exit(EXIT_INVALID)
 
 
-def _print_findings(reports, strict: bool) -> None:
-    from .report import as_text
+def _print_findings(reports) -> None:
+    from .report import by_version
 
-    for report in reports:
-        findings = report.validation.findings if report.required else report.validation.errors()
-        if not findings:
-            continue
-        if len(reports) > 1:
-            verdict = "" if report.required or not report.failed(False) else " (skipped: it does not validate)"
-            click.echo(f"== {report.label}{verdict}", err=True)
-        click.echo(as_text(findings), err=True)
+    text = by_version(reports)
+    if text:
+        click.echo(text, err=True)
 
 
 @main.command()
@@ -101,15 +96,16 @@ def _print_findings(reports, strict: bool) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Parallel Graphviz processes (default: the number of CPUs).")
 @click.option("--only", metavar="VERSION", help="Rebuild one version; keep the others as built.")
+@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only problems and the summary.")
 def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | None,
-          only: str | None, quiet: bool) -> None:
+          only: str | None, force: bool, quiet: bool) -> None:
     """Build the site: every published version, its maps, scorecard and plans."""
     import os
 
     from .build import BuildFailed, BuildOptions, UnknownVersion, build_site
     from .diagrams import DiagramError
-    from .render import ThemeError
+    from .themes import ThemeError
     from .versions import GitError
 
     root = project_root(directory)
@@ -120,12 +116,12 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
             click.echo(f"\r\033[K{message}…", err=True, nl=False)
 
     options = BuildOptions(root, Path(out_dir) if out_dir else None, strict,
-                           jobs or os.cpu_count() or 1, only, progress)
+                           jobs or os.cpu_count() or 1, only, force, progress)
     try:
         result = build_site(options)
     except BuildFailed as failed:
         progress("")
-        _print_findings(failed.reports, strict)
+        _print_findings(failed.reports)
         click.echo("build failed: the content does not validate; the previous output is untouched",
                    err=True)
         sys.exit(EXIT_INVALID)
@@ -145,9 +141,7 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
             f"internal error: {type(crash).__name__}: {crash}; the previous output is untouched. "
             "Run again with STRATMAP_DEBUG=1 for the traceback, and please report it") from None
     progress("")
-    _print_findings(result.reports, strict)
-    for version in result.skipped:
-        click.echo(f"skipped {version.tag or version.name}: it does not validate", err=True)
+    _print_findings(result.reports)
     click.echo(result.summary())
 
 
@@ -178,7 +172,7 @@ def diff_command(old: str | None, new: str | None, directory: str | None, output
         new_version = resolve_ref(root, new, settings.versions) if new else \
             Version("working tree", "working-tree", None, WorkingTree(root))
     except BuildFailed as failed:
-        _print_findings(failed.reports, strict=False)
+        _print_findings(failed.reports)
         sys.exit(EXIT_INVALID)
     except GitError as problem:
         raise EnvironmentProblem(str(problem)) from None

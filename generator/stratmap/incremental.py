@@ -117,13 +117,3 @@ class Fingerprints:
             around.append(parent)
             parent = teams[parent].parent
         return around + [t.slug for t in self.view.model.subteams(team.slug)]
-
-
-def theme_key(folders: list[Path]) -> str:
-    """A digest of every template file: a theme change re-renders every page."""
-    hasher = hashlib.sha256()
-    for folder in folders:
-        for path in sorted((folder / "templates").rglob("*")):
-            if path.is_file():
-                hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return hasher.hexdigest()

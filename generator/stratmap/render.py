@@ -27,35 +27,12 @@ from .check import review_overdue
 from .diff import StrategyDiff, diff_models
 from .diff_format import guidance_details, objective_details, strategy_details, team_details
 from .graph import CauseEffectGraph
-from .incremental import Fingerprints, PreviousPages, theme_key
+from .incremental import Fingerprints, PreviousPages
+from .themes import theme_key
+from .versions import VersionInfo
 from .markdown import MarkdownRenderer
 from .model import Imperative, Kpi, Objective, Perspective, StrategyModel, Team, TeamKpi
 from .status import Status, kpi_status, progress, status_of, worst
-
-BUILTIN_THEMES = Path(__file__).parent / "themes"
-if not BUILTIN_THEMES.is_dir():  # an editable install: the themes sit at the repository root
-    BUILTIN_THEMES = Path(__file__).resolve().parents[2] / "themes"
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    """A published version as the switcher and versions.json know it."""
-
-    name: str
-    title: str
-    path: str  # folder under the output, e.g. "2026-Q3"
-    date: str | None
-    latest: bool
-    draft: bool
-    commit: str | None = None
-    tag: str | None = None  # None for the working tree
-    available: bool = True  # False: a tagged version that failed validation
-
-    def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "date": self.date,
-                "path": f"{self.path}/", "latest": self.latest, "draft": self.draft,
-                "available": self.available}
-
 
 @dataclass(frozen=True)
 class SiteInfo:
@@ -76,17 +53,8 @@ class TrendPoint:
 class Theme:
     """The default theme, with a user folder's templates and static files on top."""
 
-    def __init__(self, name_or_folder: str, project_root: Path):
-        default = BUILTIN_THEMES / "default"
-        candidate = BUILTIN_THEMES / name_or_folder
-        self.folders = [default]
-        if name_or_folder != "default":
-            custom = candidate if candidate.is_dir() else project_root / name_or_folder
-            if not custom.is_dir():
-                raise ThemeError(f"theme `{name_or_folder}` is neither a built-in theme "
-                                 f"({', '.join(sorted(p.name for p in BUILTIN_THEMES.iterdir()))}) "
-                                 f"nor a folder under {project_root}")
-            self.folders.insert(0, custom)
+    def __init__(self, folders: list[Path]):
+        self.folders = folders
         self.environment = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(f / "templates")) for f in self.folders]),
             autoescape=select_autoescape(default_for_string=True, default=True),
@@ -106,10 +74,6 @@ class Theme:
 
     def render(self, template: str, **context: Any) -> str:
         return self.environment.get_template(template).render(**context)
-
-
-class ThemeError(Exception):
-    pass
 
 
 def format_number(value: float | None) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-from .findings import Finding
+from .findings import Finding, Severity
 
 
 def summary(findings: list[Finding]) -> str:
@@ -59,3 +60,36 @@ def as_github(findings: list[Finding]) -> str:
 
 
 FORMATS = {"text": as_text, "json": as_json, "github": as_github}
+
+
+@dataclass
+class VersionFindings:
+    """What one version's validation says, as the build prints it."""
+
+    label: str  # a tag, "draft Next" or "working tree"
+    findings: list[Finding]
+    skipped: bool = False  # a tagged version left out of the site because it does not validate
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "skipped": self.skipped,
+                "findings": [f.to_dict() for f in self.findings]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "VersionFindings":
+        findings = [Finding(Severity(f["severity"]), f["rule"], f["message"], f["file"],
+                            f["line"], f["column"]) for f in data["findings"]]
+        return cls(data["label"], findings, data["skipped"])
+
+
+def by_version(reports: list[VersionFindings]) -> str:
+    """Findings of a build, under a heading per version when there are several."""
+    blocks = []
+    for report in reports:
+        if not report.findings and not report.skipped:
+            continue
+        lines = [as_text(report.findings)]
+        if len(reports) > 1:
+            verdict = " (skipped: it does not validate)" if report.skipped else ""
+            lines.insert(0, f"== {report.label}{verdict}")
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)

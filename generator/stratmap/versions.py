@@ -12,6 +12,7 @@ import fnmatch
 import re
 import subprocess
 from dataclasses import dataclass, field
+from typing import Any
 from pathlib import Path, PurePosixPath
 
 from .load import SourceTree, WorkingTree
@@ -39,6 +40,26 @@ class Version:
     def as_of(self) -> dt.date:
         """The date that review deadlines are measured against."""
         return self.date if self.tag and self.date else dt.date.today()
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A published version as the switcher and versions.json know it."""
+
+    name: str
+    title: str
+    path: str  # folder under the output, e.g. "2026-Q3"
+    date: str | None
+    latest: bool
+    draft: bool
+    commit: str | None = None
+    tag: str | None = None  # None for the working tree
+    available: bool = True  # False: a tagged version that failed validation
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "date": self.date,
+                "path": f"{self.path}/", "latest": self.latest, "draft": self.draft,
+                "available": self.available}
 
 
 def version_path(name: str) -> str:

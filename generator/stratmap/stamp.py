@@ -1,0 +1,80 @@
+"""Stamp: skip a build that would write exactly what the output already holds.
+
+A successful build records a digest of everything it read: the tool's version, the
+settings, every file of the working tree's content, the git tags and HEAD, the theme,
+the Graphviz binary and the day (review badges and the footer depend on it). The next
+build computes that digest first; when it matches and the output is still there, the
+build is up to date and stops before loading, validating or rendering anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .load import SETTINGS_FILE
+from .model import Settings
+from .report import VersionFindings
+from .versions import Version
+
+
+def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme: str,
+                  output: Path, strict: bool) -> str:
+    hasher = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        hasher.update(json.dumps(parts, default=str).encode() + b"\0")
+
+    add(__version__, settings.model_dump(mode="json"), str(output.resolve()), strict, theme,
+        dt.date.today(), _dot_identity())
+    for version in versions:
+        add(version.name, version.path, version.tag, version.commit, version.date, version.draft)
+    content = root / settings.content_dir
+    for path in [root / SETTINGS_FILE, *sorted(p for p in content.rglob("*") if p.is_file())]:
+        add(path.relative_to(root).as_posix())
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def _dot_identity() -> str | None:
+    dot = shutil.which("dot")
+    if dot is None:
+        return None
+    stat = Path(dot).resolve().stat()
+    return f"{Path(dot).resolve()}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+@dataclass
+class Stamp:
+    inputs: str
+    pages: int
+    versions: int
+    reports: list[VersionFindings]
+
+    @staticmethod
+    def path(cache: Path, output: Path) -> Path:
+        key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:24]
+        return cache / "stamps" / f"{key}.json"
+
+    @classmethod
+    def load(cls, cache: Path, output: Path) -> "Stamp | None":
+        try:
+            data = json.loads(cls.path(cache, output).read_text())
+            return cls(data["inputs"], data["pages"], data["versions"],
+                       [VersionFindings.from_dict(r) for r in data["reports"]])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, cache: Path, output: Path) -> None:
+        path = self.path(cache, output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"inputs": self.inputs, "pages": self.pages,
+                                         "versions": self.versions,
+                                         "reports": [r.to_dict() for r in self.reports]}))
+        temporary.replace(path)
