@@ -100,8 +100,9 @@ class BuildResult:
 
     def summary(self) -> str:
         if self.up_to_date:
+            versions = f"{self.versions_kept} version" + ("s" if self.versions_kept != 1 else "")
             return (f"up to date: nothing changed since the last build ({self.pages} pages in "
-                    f"{self.versions_kept} versions); {self.seconds:.2f} s → {self.output}")
+                    f"{versions}); {self.seconds:.2f} s → {self.output}")
         total = self.versions_rendered + self.versions_from_cache + self.versions_kept
         versions = f"{total} version" + ("s" if total != 1 else "")
         cached = f", {self.versions_from_cache} from cache" if self.versions_from_cache else ""

@@ -81,6 +81,10 @@ class Fingerprints:
         }
         self.items |= {f"o:{o.id}": content_digest(o) for o in model.objectives.values()}
         self.items |= {f"t:{t.slug}": content_digest(t) for t in model.teams.values()}
+        # what other pages show of a team: its name (hierarchy, breadcrumbs), its priorities
+        self.items |= {f"t-name:{t.slug}": digest(t.name, t.approved) for t in model.teams.values()}
+        self.items |= {f"t-priorities:{t.slug}": digest(t.name, t.source.data.get("priorities"))
+                       for t in model.teams.values()}
         self.items |= {f"g:{g.slug}": content_digest(g) for g in model.guidance.values()}
         self.items |= {f"map:{name}": digest(source) for name, source in map_sources.items()}
         self.items[EVERYTHING] = digest(sorted(self.items.items()))
@@ -97,12 +101,12 @@ class Fingerprints:
             objective = context["objective"]
             yield from ("strategy", "earlier", f"map:nb:{objective.id}")
             yield from (f"o:{o}" for o in sorted(view.graph.neighbourhood(objective.id)))
-            yield from (f"t:{team.slug}" for team, _ in model.teams_on(objective.id))
+            yield from (f"t-priorities:{team.slug}" for team, _ in model.teams_on(objective.id))
             yield from (f"g:{g.slug}" for g in model.guidance_for_objective(objective.id))
         elif template == "team.html":
             team = context["team"]
-            yield from ("strategy", "graph", "map:sm")
-            yield from (f"t:{slug}" for slug in self._teams_around(team))
+            yield from ("strategy", "graph", "map:sm", f"t:{team.slug}")
+            yield from (f"t-name:{slug}" for slug in self._teams_around(team))
             own, on_path, _ = view.team_line_of_sight(team)
             yield from (f"o:{o}" for o in sorted(own | on_path))
             yield from (f"g:{g.slug}" for g in model.guidance_for_team(team))
@@ -110,10 +114,10 @@ class Fingerprints:
             yield EVERYTHING
 
     def _teams_around(self, team) -> list[str]:
-        """The team, its ancestors (breadcrumbs) and its sub-teams (names on the page)."""
+        """Its ancestors (breadcrumbs) and its sub-teams: the page names them."""
         teams = self.view.model.teams
-        around, parent = [team.slug], team.parent
-        while parent in teams and parent not in around:
+        around, parent = [], team.parent
+        while parent in teams and parent not in around and parent != team.slug:
             around.append(parent)
             parent = teams[parent].parent
         return around + [t.slug for t in self.view.model.subteams(team.slug)]
