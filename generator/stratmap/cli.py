@@ -88,6 +88,54 @@ def _print_findings(reports) -> None:
         click.echo(text, err=True)
 
 
+def _run_build(options) -> bool:
+    """One build, its findings and summary printed; False when the content is invalid.
+    Environment problems (no Graphviz, a bad theme) raise EnvironmentProblem."""
+    import os
+
+    from .build import BuildFailed, UnknownVersion, build_site
+    from .diagrams import DiagramError
+    from .themes import ThemeError
+    from .versions import GitError
+
+    try:
+        result = build_site(options)
+    except BuildFailed as failed:
+        options.progress("")
+        _print_findings(failed.reports)
+        click.echo("build failed: the content does not validate; the previous output is untouched",
+                   err=True)
+        return False
+    except UnknownVersion as problem:
+        raise click.UsageError(str(problem)) from None
+    except (DiagramError, ThemeError, GitError, OSError) as problem:
+        options.progress("")
+        raise EnvironmentProblem(f"{problem}; the previous output is untouched") from None
+    except KeyboardInterrupt:
+        options.progress("")
+        raise EnvironmentProblem("interrupted; the previous output is untouched") from None
+    except Exception as crash:  # a bug of ours: say so plainly, keep the site
+        if os.environ.get("STRATMAP_DEBUG"):
+            raise
+        options.progress("")
+        raise EnvironmentProblem(
+            f"internal error: {type(crash).__name__}: {crash}; the previous output is untouched. "
+            "Run again with STRATMAP_DEBUG=1 for the traceback, and please report it") from None
+    options.progress("")
+    _print_findings(result.reports)
+    click.echo(result.summary())
+    return True
+
+
+def _progress_printer(quiet: bool):
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(message: str) -> None:
+        if show:
+            click.echo(f"\r\033[K{message}{'…' if message else ''}", err=True, nl=False)
+    return progress
+
+
 @main.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
@@ -103,46 +151,60 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
     """Build the site: every published version, its maps, scorecard and plans."""
     import os
 
-    from .build import BuildFailed, BuildOptions, UnknownVersion, build_site
-    from .diagrams import DiagramError
-    from .themes import ThemeError
-    from .versions import GitError
+    from .build import BuildOptions
+
+    options = BuildOptions(project_root(directory), Path(out_dir) if out_dir else None, strict,
+                           jobs or os.cpu_count() or 1, only, force, _progress_printer(quiet))
+    if not _run_build(options):
+        sys.exit(EXIT_INVALID)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default is reachable from this machine only).")
+def serve(directory: str | None, port: int, host: str) -> None:
+    """Build, serve on localhost, rebuild on every change and reload the browser."""
+    import threading
+
+    from .build import BuildOptions, site_settings
+    from .serve import BuildCounter, make_server, watch_and_rebuild
+    from .themes import theme_folders
 
     root = project_root(directory)
-    show_progress = not quiet and sys.stderr.isatty()
-
-    def progress(message: str) -> None:
-        if show_progress:
-            click.echo(f"\r\033[K{message}…", err=True, nl=False)
-
-    options = BuildOptions(root, Path(out_dir) if out_dir else None, strict,
-                           jobs or os.cpu_count() or 1, only, force, progress)
-    try:
-        result = build_site(options)
-    except BuildFailed as failed:
-        progress("")
-        _print_findings(failed.reports)
-        click.echo("build failed: the content does not validate; the previous output is untouched",
-                   err=True)
+    options = BuildOptions(root, progress=_progress_printer(False))
+    if not _run_build(options):
         sys.exit(EXIT_INVALID)
-    except UnknownVersion as problem:
-        raise click.UsageError(str(problem)) from None
-    except (DiagramError, ThemeError, GitError, OSError) as problem:
-        progress("")
-        raise EnvironmentProblem(f"{problem}; the previous output is untouched") from None
+    settings = site_settings(root)
+    output = root / settings.output_dir
+    counter = BuildCounter()
+    try:
+        server = make_server(output, host, port, counter)
+    except OSError as problem:
+        raise EnvironmentProblem(f"cannot listen on {host}:{port}: {problem.strerror}") from None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = f"http://{host}:{server.server_address[1]}/"
+    click.echo(f"serving {output} at {address} — Ctrl-C to stop", err=True)
+    watched = [root / "stratmap.yaml", root / settings.content_dir,
+               *[f for f in theme_folders(settings.theme, root) if root in f.parents]]
+
+    def rebuild() -> bool:
+        try:
+            return _run_build(BuildOptions(root, progress=options.progress))
+        except click.ClickException as problem:  # keep serving the last good site
+            click.echo(f"error: {problem.format_message()}", err=True)
+            return False
+
+    stop = threading.Event()
+    try:
+        watch_and_rebuild(watched, rebuild, counter, stop, lambda m: click.echo(m, err=True))
     except KeyboardInterrupt:
-        progress("")
-        raise EnvironmentProblem("interrupted; the previous output is untouched") from None
-    except Exception as crash:  # a bug of ours: say so plainly, keep the site
-        if os.environ.get("STRATMAP_DEBUG"):
-            raise
-        progress("")
-        raise EnvironmentProblem(
-            f"internal error: {type(crash).__name__}: {crash}; the previous output is untouched. "
-            "Run again with STRATMAP_DEBUG=1 for the traceback, and please report it") from None
-    progress("")
-    _print_findings(result.reports)
-    click.echo(result.summary())
+        pass
+    finally:
+        stop.set()
+        server.shutdown()
+    click.echo("stopped", err=True)
 
 
 @main.command("diff")
