@@ -132,3 +132,21 @@ def test_site_opens_as_plain_files(browser, built_demo):
     tab.locator("figure.map-team .node.own a").first.click()
     tab.wait_for_url("**/objectives/*/index.html")
     context.close()
+
+
+def test_search_finds_a_team_by_a_word_of_its_plan(page, site):
+    page.goto(site + PAGES["home"])
+    page.get_by_role("searchbox").fill("cold chain")
+    results = page.get_by_role("list", name="Search results").get_by_role("link")
+    results.first.wait_for()
+    titles = results.all_inner_texts()
+    assert any("Mid-Market" in t for t in titles) and any("Win mid-market" in t for t in titles)
+    page.get_by_role("link", name="C1 Win mid-market logistics leaders · Objective").click()
+    page.wait_for_url("**/objectives/C1/index.html")
+
+
+def test_search_stays_within_the_version_and_says_when_nothing_matches(page, site):
+    page.goto(site + PAGES["scorecard"])
+    page.get_by_role("searchbox").fill("xylophone")
+    page.wait_for_function("document.querySelector('[data-search] [role=status]').textContent !== ''")
+    assert page.locator("[data-search] [role=status]").inner_text() == "No results"

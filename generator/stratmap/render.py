@@ -320,10 +320,37 @@ class VersionRenderer:
         for page in pages:
             reuse_or_make(page.path, fingerprints.of(page.template, page.context),
                           functools.partial(self._render_page, view, page))
-        for name, make in (("strategy.json", strategy_json), ("scorecard.csv", scorecard_csv)):
+        for name, make in (("strategy.json", strategy_json), ("scorecard.csv", scorecard_csv),
+                           ("search.js", self._search_index)):
             reuse_or_make(name, fingerprints.of(name, {}), functools.partial(make, view))
         result.files["pages.js"] = _script_assignment("STRATMAP_PAGES", view.info.path, result.pages)
         return result
+
+    def _search_index(self, view: VersionView) -> str:
+        """Every page's title and words, for the search box (loaded by script tag, so it
+        works from plain files too)."""
+        def text(*parts: str) -> str:
+            return " ".join(p for p in parts if p)[:600]
+
+        def body(item) -> str:
+            rendered = self.markdown.render(item.body, source_file=item.file,
+                                            page_for=view.page_for, to_version_root="")
+            return rendered.striptags()
+
+        model = view.model
+        entries = [{"t": model.strategy.title, "u": "index.html", "k": "Strategy",
+                    "x": text(model.strategy.vision, *(i.title for i in model.strategy.imperatives),
+                              body(model.strategy))}]
+        entries += [{"t": f"{o.id} {o.title}", "u": objective_path(o.id), "k": "Objective",
+                     "x": text(o.owner, *(k.name for k in o.kpis), *(i.title for i in o.initiatives),
+                               body(o))} for o in model.objectives.values()]
+        entries += [{"t": t.name, "u": team_path(t.slug), "k": "Team",
+                     "x": text(t.leader, *(p.plan for p in t.priorities), *t.roles,
+                               *(s.what for s in t.stop_doing), body(t))} for t in model.teams.values()]
+        entries += [{"t": g.title, "u": f"guidance/index.html#topic-{g.slug}", "k": "Guidance",
+                     "x": text(*g.do, *g.dont)} for g in model.guidance.values()]
+        entries += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
+        return _script_assignment("STRATMAP_SEARCH", view.info.path, entries)
 
     # diagrams
     def _maps(self, view: VersionView) -> VersionMaps:

@@ -85,8 +85,59 @@
     note.appendChild(link);
   }
 
+  function search() {
+    var form = document.querySelector("[data-search]");
+    if (!form) return;
+    var body = document.body, version = body.dataset.version, toSite = body.dataset.toSite;
+    var input = form.querySelector("input"), list = form.querySelector(".search-results");
+    var status = form.querySelector("[role=status]");
+    var entries = null, loading = false;
+    form.hidden = false;
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+
+    function ensureIndex(then) {
+      if (entries) return then();
+      if (loading) return;
+      loading = true;
+      loadScript(toSite + version + "/search.js", function () {
+        entries = (window.STRATMAP_SEARCH || {})[version] || [];
+        then();
+      }, function () { loading = false; });
+    }
+
+    function show() {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      list.textContent = "";
+      if (!words.length) { status.textContent = ""; return; }
+      var hits = entries.map(function (entry) {
+        var title = entry.t.toLowerCase(), all = title + " " + entry.x.toLowerCase();
+        if (!words.every(function (w) { return all.indexOf(w) >= 0; })) return null;
+        var score = words.filter(function (w) { return title.indexOf(w) >= 0; }).length;
+        return {entry: entry, score: score};
+      }).filter(Boolean).sort(function (a, b) { return b.score - a.score; }).slice(0, 10);
+      hits.forEach(function (hit) {
+        var item = document.createElement("li"), link = document.createElement("a");
+        link.href = toSite + version + "/" + hit.entry.u;
+        link.textContent = hit.entry.t;
+        var kind = document.createElement("span");
+        kind.className = "muted";
+        kind.textContent = " · " + hit.entry.k;
+        link.appendChild(kind);
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+      status.textContent = hits.length ? hits.length + " result" + (hits.length > 1 ? "s" : "") : "No results";
+    }
+
+    input.addEventListener("input", function () { ensureIndex(show); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { input.value = ""; show(); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     sortableTables();
     versionSwitcher();
+    search();
   });
 })();
