@@ -4,6 +4,7 @@ pull-request comment, JSON (the StrategyDiff models) for tools."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable
 
 from .diff import FieldChange, KpiMove, ObjectiveChange, StrategyDiff, TeamChange, WordDiff
@@ -21,12 +22,37 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+CONTEXT_WORDS = 6
+
+
 def _words(diff: WordDiff, inserted: str, deleted: str) -> str:
-    """A word diff inline, with the given wrappers ({} is the words) for changes."""
+    """A word diff on one line, with the given wrappers ({} is the words) for changes;
+    long unchanged runs keep a few words of context either side."""
     out = []
-    for op, text in diff.segments:
-        out.append(text if op == "=" else (inserted if op == "+" else deleted).format(text))
-    return "".join(out)
+    last = len(diff.segments) - 1
+    for index, (op, text) in enumerate(diff.segments):
+        if op == "=":
+            out.append(_context(text, after_change=index > 0, before_change=index < last))
+        else:
+            wrapper = inserted if op == "+" else deleted
+            out.append(_edges(text, wrapper.format(" ".join(text.split()))))
+    return re.sub(" {2,}", " ", "".join(out)).strip()
+
+
+def _context(text: str, after_change: bool, before_change: bool) -> str:
+    """An unchanged run of words: the words next to a change, and … for the rest."""
+    words = text.split()
+    if len(words) > 2 * CONTEXT_WORDS:
+        words = [*(words[:CONTEXT_WORDS] if after_change else []), "…",
+                 *(words[-CONTEXT_WORDS:] if before_change else [])]
+    return _edges(text, " ".join(words))
+
+
+def _edges(original: str, shown: str) -> str:
+    """`shown` with the space `original` had at either end (words stay apart)."""
+    lead = " " if original[:1].isspace() else ""
+    trail = " " if original[-1:].isspace() else ""
+    return lead + shown + trail
 
 
 def _field_lines(fields: Iterable[FieldChange]) -> list[str]:
