@@ -84,7 +84,99 @@ def bench_validate(runs: int) -> list[Measurement]:
     ]
 
 
-SCENARIOS: dict[str, Callable[[int], list[Measurement]]] = {"validate": bench_validate}
+def _pages_per_second(measurement: Measurement, pages: int) -> Measurement:
+    measurement.note = (measurement.note + "; " if measurement.note else "") + \
+        f"{pages / measurement.median:.0f} pages/s"
+    return measurement
+
+
+def _built_pages(root: Path) -> int:
+    return sum(1 for _ in (root / "output").rglob("index.html")) - sum(
+        1 for _ in (root / "output" / "latest").rglob("index.html")) - 1
+
+
+def _clean(root: Path) -> Callable[[], None]:
+    def clean() -> None:
+        shutil.rmtree(root / "output", ignore_errors=True)
+        shutil.rmtree(root / ".stratmap-cache", ignore_errors=True)
+    return clean
+
+
+def bench_build(runs: int) -> list[Measurement]:
+    large = large_repo()
+    build = [*STRATMAP, "build", str(large), "-q"]
+    cold = measure("cold build (output and cache removed before each run)", build, runs,
+                   before=_clean(large))
+    pages = _built_pages(large)
+    warm = measure("warm build: nothing changed (up to date)", build, runs)
+    forced = measure("warm build with --force: caches full, every input re-read and checked",
+                     [*build, "--force"], runs)
+    team = large / "content" / "teams" / "team-7.md"
+    original = team.read_text()
+    edits = iter(range(1000))
+
+    def edit_one_team() -> None:
+        team.write_text(original.replace("Team 7 sells", f"Team 7 (edit {next(edits)}) sells"))
+    edited = measure("one team edited before each run", build, runs, before=edit_one_team)
+    team.write_text(original)
+    results = [_pages_per_second(cold, pages), warm, forced, edited]
+    for m in results[1:]:
+        m.note = f"{cold.median / m.median:.1f}× faster than cold"
+    results.append(bench_mkdocs(large, pages, runs, cold))
+    return results
+
+
+def bench_mkdocs(large: Path, pages: int, runs: int, cold: Measurement) -> Measurement:
+    """MkDocs building as many pages of plain Markdown, made from the same content."""
+    project = WORK / "mkdocs"
+    shutil.rmtree(project, ignore_errors=True)
+    docs = project / "docs"
+    docs.mkdir(parents=True)
+    sources = sorted((large / "content").rglob("*.md"))
+    for index in range(pages):
+        text = sources[index % len(sources)].read_text()
+        body = text.split("---\n", 2)[-1]
+        front = text.split("---\n", 2)[1] if text.startswith("---") else ""
+        (docs / f"page-{index}.md").write_text(f"# Page {index}\n\n{body}\n\n```yaml\n{front}```\n")
+    (project / "mkdocs.yml").write_text("site_name: Synthetic\n")
+    mkdocs = measure("MkDocs 1.6, same number of pages as plain Markdown (reference)",
+                     [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")],
+                     runs, cwd=project)
+    mkdocs.note = f"{pages / mkdocs.median:.0f} pages/s; stratmap cold is {mkdocs.median / cold.median:.1f}× faster"
+    return mkdocs
+
+
+def bench_versions(runs: int) -> list[Measurement]:
+    root = WORK / "large-v8"
+    if not root.exists():
+        synth.generate(root, 300, 40, 40, 8)
+    one = large_repo()
+    build = [*STRATMAP, "build", str(root), "-q"]
+    one_cold = measure("one version, cold (for comparison)", [*STRATMAP, "build", str(one), "-q"],
+                       runs, before=_clean(one))
+    eight = measure("8 tagged versions, cold", build, runs, before=_clean(root))
+    eight.note = f"{eight.median / one_cold.median:.1f}× one version's cold build"
+    snapshot = WORK / "large-v8-built"
+    shutil.rmtree(snapshot, ignore_errors=True)
+    snapshot.mkdir()
+    for name in ("output", ".stratmap-cache"):
+        shutil.copytree(root / name, snapshot / name, symlinks=True)
+    synth.add_version(root, synth.Synth(300, 40, 40), 8)
+
+    def back_to_eight_built() -> None:
+        for name in ("output", ".stratmap-cache"):
+            shutil.rmtree(root / name, ignore_errors=True)
+            shutil.copytree(snapshot / name, root / name, symlinks=True)
+    ninth = measure("adding a 9th tag to the built 8", build, runs, before=back_to_eight_built)
+    ninth.note = f"{ninth.median / one_cold.median:.2f}× one version's cold build"
+    diff = measure("stratmap diff between the first and the last tag",
+                   [*STRATMAP, "diff", "2025-Q1", "2027-Q1", "--dir", str(root)], runs)
+    shutil.rmtree(root)  # the 9th tag is in it now; the next run makes it anew
+    return [one_cold, eight, ninth, diff]
+
+
+SCENARIOS: dict[str, Callable[[int], list[Measurement]]] = {
+    "validate": bench_validate, "build": bench_build, "versions": bench_versions}
 
 
 def machine() -> str:
@@ -126,7 +218,9 @@ def main() -> None:
     if args.fresh:
         shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(exist_ok=True)
-    sections = {name: SCENARIOS[name](args.runs) for name in args.only.split(",")}
+    titles = {"validate": "Validate", "build": "Build: 300 teams, 40 objectives, 40 topics, one version",
+              "versions": "Versions: the same organisation with 8 quarterly tags"}
+    sections = {titles[name]: SCENARIOS[name](args.runs) for name in args.only.split(",")}
     write_results(sections, args.runs, [])
 
 

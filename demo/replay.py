@@ -52,10 +52,14 @@ def replay(out: Path) -> None:
         year, quarter = snapshot.name.split("-")
         date = f"{year}-{QUARTER_ENDS[quarter]}T17:00:00+00:00"
         lay_down(out, snapshot / "content")
+        # Snapshots may share sizes and mtimes with the quarter before; an empty index
+        # makes git hash every file instead of trusting its stat cache.
+        git(out, "read-tree", "--empty", date=date)
         git(out, "add", "-A", date=date)
         git(out, "commit", "-q", "-m", f"Strategy for {snapshot.name}", date=date)
         git(out, "tag", "-a", f"strategy/{snapshot.name}", "-m", f"Published {snapshot.name}", date=date)
     lay_down(out, REPOSITORY / "content")
+    git(out, "read-tree", "--empty", date=DRAFT_DATE)
     git(out, "add", "-A", date=DRAFT_DATE)
     git(out, "commit", "-q", "-m", "Draft of the next quarter", date=DRAFT_DATE)
 

@@ -65,3 +65,20 @@ def test_draft_is_badged_on_every_page(built_history):
     assert len(pages) > 20
     assert all("not yet published" in p.read_text() for p in pages)
     assert not any("not yet published" in p.read_text() for p in (built_history / "2026-Q3").rglob("index.html"))
+
+
+def test_each_tag_holds_exactly_its_quarter_snapshot(built_history):
+    import subprocess
+    from conftest import REPO_ROOT
+    repository = built_history.parent
+    snapshots = {f"strategy/{p.name}": p / "content" for p in (REPO_ROOT / "demo/history").iterdir()}
+    snapshots["HEAD"] = REPO_ROOT / "content"
+    for ref, folder in snapshots.items():
+        listed = subprocess.run(["git", "-C", str(repository), "ls-tree", "-r", "--name-only", ref, "content"],
+                                capture_output=True, text=True, check=True).stdout.split()
+        expected = sorted(f"content/{p.relative_to(folder).as_posix()}" for p in folder.rglob("*") if p.is_file())
+        assert sorted(listed) == expected, ref
+        for name in expected:
+            stored = subprocess.run(["git", "-C", str(repository), "show", f"{ref}:{name}"],
+                                    capture_output=True, check=True).stdout
+            assert stored == (folder / name.removeprefix("content/")).read_bytes(), (ref, name)
