@@ -8,21 +8,22 @@ a later build links it into place instead of rendering it again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import pickle
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import __version__
 from .check import Validation, validate
 from .incremental import Manifest
 from .load import WorkingTree
 from .model import Settings, StrategyModel, load_settings
 from .report import VersionFindings
-from .stamp import Stamp, inputs_digest
+from .stamp import Stamp, code_digest, inputs_digest
 from .themes import theme_folders, theme_key
 from .versions import Version, VersionInfo, discover
 from .write import SiteWriter
@@ -140,7 +141,7 @@ def build_site(options: BuildOptions) -> BuildResult:
     from .diagrams import DiagramRenderer
     from .render import SiteInfo, Theme, VersionRenderer, VersionView, build_date, site_root_files
 
-    reports = _validate_all(versions, options)
+    reports = _validate_all(versions, options, cache)
     result = BuildResult(output.resolve(), [r.findings() for r in reports])
     if any(r.required and r.failed(options.strict) for r in reports):
         raise BuildFailed(result.reports)
@@ -176,14 +177,35 @@ def build_site(options: BuildOptions) -> BuildResult:
     return result
 
 
-def _validate_all(versions: list[Version], options: BuildOptions) -> list[VersionReport]:
+def _validate_all(versions: list[Version], options: BuildOptions, cache: Path) -> list[VersionReport]:
     newest_tag = next((v for v in reversed(versions) if v.tag), None)
     reports = []
     for version in versions:
         options.progress(f"validating {version.name}")
         required = version.tag is None or version is newest_tag
-        reports.append(VersionReport(version, validate(version.tree, version.as_of), required))
+        validation = _validated_tag(version, cache) if version.tag else validate(version.tree, version.as_of)
+        reports.append(VersionReport(version, validation, required))
     return reports
+
+
+def _validated_tag(version: Version, cache: Path) -> Validation:
+    """A tagged version never changes: validate it once, keep the result in the cache."""
+    key = hashlib.sha256(f"{code_digest()}\0{version.commit}\0{version.as_of}\0"
+                         f"{getattr(version.tree, 'prefix', '')}".encode()).hexdigest()[:32]
+    path = cache / "validated" / f"{key}.pickle"
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # missing, or written by other code: validate again
+        pass
+    validation = validate(version.tree, version.as_of)
+    if validation.model is not None:  # positions serve findings, which are made: drop them
+        for item in validation.model.contents():
+            item._source = dataclasses.replace(item.source, positions={})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(pickle.dumps(validation, protocol=pickle.HIGHEST_PROTOCOL))
+    temporary.replace(path)
+    return validation
 
 
 def _latest(available: list[VersionReport]) -> Version:
@@ -240,7 +262,7 @@ def _version_key(view, theme) -> str:
     """Everything a tagged version's pages depend on (the list of versions is not among
     them: the switcher reads it from the site's versions.js)."""
     digest = hashlib.sha256()
-    for part in (__version__, theme.key, view.info.commit or "", view.info.name, view.info.path,
+    for part in (code_digest(), theme.key, view.info.commit or "", view.info.name, view.info.path,
                  *(info.commit or "" for info, _ in view.earlier)):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()[:32]

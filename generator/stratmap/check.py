@@ -222,8 +222,7 @@ _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+\.md)(?:#[^)\s]*)?>?\s*(?:\"[^\"]*
 
 def _content_links(model: StrategyModel, as_of: dt.date) -> Iterable[Finding]:
     """Warn about Markdown links to content files that do not exist."""
-    items = [model.strategy, *model.objectives.values(), *model.teams.values(),
-             *model.guidance.values()]
+    items = model.contents()
     existing = {item.file for item in items}
     for item in items:
         for offset, line in enumerate(item.body.splitlines()):

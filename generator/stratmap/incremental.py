@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__
+from .stamp import code_digest
 
 EVERYTHING = "*"
 
@@ -88,7 +88,7 @@ class Fingerprints:
         self.items |= {f"g:{g.slug}": content_digest(g) for g in model.guidance.values()}
         self.items |= {f"map:{name}": digest(source) for name, source in map_sources.items()}
         self.items[EVERYTHING] = digest(sorted(self.items.items()))
-        self.base = digest(theme_key, __version__, view.info.to_json(), view.info.commit,
+        self.base = digest(theme_key, code_digest(), view.info.to_json(), view.info.commit,
                            site.title, site.base_url, site.built_on)
 
     def of(self, template: str, context: dict[str, Any]) -> str:

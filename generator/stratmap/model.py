@@ -284,6 +284,10 @@ class StrategyModel(BaseModel):
     teams: dict[str, Team]
     guidance: dict[str, Guidance]
 
+    def contents(self) -> list[Content]:
+        """Every object that came from a Markdown file."""
+        return [self.strategy, *self.objectives.values(), *self.teams.values(), *self.guidance.values()]
+
     def objectives_in(self, perspective: Perspective) -> list[Objective]:
         return [o for o in self.objectives.values() if o.perspective is perspective]
 

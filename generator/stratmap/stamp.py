@@ -10,6 +10,7 @@ build is up to date and stops before loading, validating or rendering anything.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import shutil
@@ -30,7 +31,7 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
     def add(*parts: object) -> None:
         hasher.update(json.dumps(parts, default=str).encode() + b"\0")
 
-    add(__version__, settings.model_dump(mode="json"), str(output.resolve()), strict, theme,
+    add(code_digest(), settings.model_dump(mode="json"), str(output.resolve()), strict, theme,
         dt.date.today(), _dot_identity())
     for version in versions:
         add(version.name, version.path, version.tag, version.commit, version.date, version.draft)
@@ -38,6 +39,17 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
     for path in [root / SETTINGS_FILE, *sorted(p for p in content.rglob("*") if p.is_file())]:
         add(path.relative_to(root).as_posix())
         hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """The tool's version and a digest of its own source and theme: every cache key
+    includes it, so a changed stratmap never reuses what an older one made."""
+    hasher = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.glob("*.py")):
+        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
     return hasher.hexdigest()
 
 

@@ -20,6 +20,7 @@ class SiteWriter:
                                              dir=self.output.parent))
         self.files_written = 0
         self._after_commit: list = []
+        self._folders_made: set[Path] = set()
 
     def __enter__(self) -> "SiteWriter":
         return self
@@ -30,9 +31,15 @@ class SiteWriter:
         else:
             self.discard()
 
+    def _folder_for(self, path: Path) -> None:
+        # thousands of files share a few folders: ask the file system once per folder
+        if path.parent not in self._folders_made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders_made.add(path.parent)
+
     def write(self, relpath: str, data: str | bytes) -> None:
         path = self.staging / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._folder_for(path)
         if isinstance(data, str):
             data = data.encode("utf-8")
         path.write_bytes(data)
@@ -42,7 +49,7 @@ class SiteWriter:
         """Put an existing file at relpath: a hard link where the file system allows, so
         unchanged pages and versions cost almost nothing; else a copy."""
         destination = self.staging / relpath
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        self._folder_for(destination)
         try:
             os.link(source, destination)
         except OSError:
