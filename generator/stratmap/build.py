@@ -153,7 +153,7 @@ def build_site(options: BuildOptions) -> BuildResult:
     site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date())
     theme = Theme(folders)
     diagrams = DiagramRenderer(cache, options.jobs)
-    renderer = VersionRenderer(theme, diagrams, site)
+    renderer = VersionRenderer(theme, diagrams, site, options.jobs)
     with SiteWriter(output) as writer:
         earlier: list[tuple[VersionInfo, StrategyModel]] = []
         for report in available:

@@ -137,6 +137,16 @@ class Content(Strict):
         return self.source.file
 
 
+class SlugNamed(Content):
+    """Content named by its file's stem: teams and guidance topics."""
+
+    _slug: str = PrivateAttr("")
+
+    @property
+    def slug(self) -> str:
+        return self._slug
+
+
 class Strategy(Content):
     title: Text
     organization: Text = ""
@@ -220,7 +230,7 @@ class StopDoing(Strict):
     why: Text = ""
 
 
-class Team(Content):
+class Team(SlugNamed):
     name: Text
     leader: Text = ""
     parent: Slug | None = None
@@ -230,12 +240,6 @@ class Team(Content):
     priorities: list[Priority] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)
     stop_doing: list[StopDoing] = Field(default_factory=list)
-
-    _slug: str = PrivateAttr("")
-
-    @property
-    def slug(self) -> str:
-        return self._slug
 
     @property
     def approved(self) -> bool:
@@ -258,17 +262,11 @@ class AppliesTo(Strict):
         return not self.objectives and not self.teams
 
 
-class Guidance(Content):
+class Guidance(SlugNamed):
     title: Text
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
     do: list[Text] = Field(default_factory=list)
     dont: list[Text] = Field(default_factory=list)
-
-    _slug: str = PrivateAttr("")
-
-    @property
-    def slug(self) -> str:
-        return self._slug
 
 
 # --- the whole repository ------------------------------------------------------------
@@ -374,7 +372,7 @@ def load_settings(tree: SourceTree) -> tuple[Settings | None, list[Finding]]:
     return _typed(Settings, document, findings), findings
 
 
-def _typed_by_slug(kind: type[Team] | type[Guidance], documents: list[Document],
+def _typed_by_slug(kind: type[SlugNamed], documents: list[Document],
                    findings: list[Finding]) -> dict:
     by_slug = {}
     for document in documents:

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import io
 import json
+import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -295,11 +296,22 @@ class VersionMaps:
                 **{f"nb:{oid}": layout.dot for oid, (layout, _) in self.neighbourhoods.items()}}
 
 
+# Below this many pages a pool of processes costs more than it saves.
+PARALLEL_FROM = 64
+_FORKED: tuple | None = None  # (renderer, view, pages), inherited by forked workers
+
+
+def _render_in_worker(index: int) -> str:
+    renderer, view, pages = _FORKED
+    return renderer._render_page(view, pages[index])
+
+
 class VersionRenderer:
-    def __init__(self, theme: Theme, diagrams: DiagramRenderer, site: SiteInfo):
+    def __init__(self, theme: Theme, diagrams: DiagramRenderer, site: SiteInfo, jobs: int = 1):
         self.theme = theme
         self.diagrams = diagrams
         self.site = site
+        self.jobs = jobs
         self.markdown = MarkdownRenderer()
 
     def render(self, view: VersionView, previous: PreviousPages | None = None) -> RenderedVersion:
@@ -309,22 +321,38 @@ class VersionRenderer:
         fingerprints = Fingerprints(view, self.theme.key, self.site, maps.sources)
         result = RenderedVersion({}, [p.path for p in pages])
 
-        def reuse_or_make(path: str, fingerprint: str, make: Callable[[], str]) -> None:
+        def reusable(path: str, fingerprint: str) -> bool:
             result.fingerprints[path] = fingerprint
-            reusable = previous.reusable(path, fingerprint) if previous else None
-            if reusable is not None:
-                result.reused[path] = reusable
-            else:
-                result.files[path] = make()
+            existing = previous.reusable(path, fingerprint) if previous else None
+            if existing is not None:
+                result.reused[path] = existing
+            return existing is not None
 
-        for page in pages:
-            reuse_or_make(page.path, fingerprints.of(page.template, page.context),
-                          functools.partial(self._render_page, view, page))
+        changed = [p for p in pages if not reusable(p.path, fingerprints.of(p.template, p.context))]
+        result.files |= dict(zip((p.path for p in changed), self._render_pages(view, changed)))
         for name, make in (("strategy.json", strategy_json), ("scorecard.csv", scorecard_csv),
                            ("search.js", self._search_index)):
-            reuse_or_make(name, fingerprints.of(name, {}), functools.partial(make, view))
+            if not reusable(name, fingerprints.of(name, {})):
+                result.files[name] = make(view)
         result.files["pages.js"] = _script_assignment("STRATMAP_PAGES", view.info.path, result.pages)
         return result
+
+    def _render_pages(self, view: VersionView, pages: list[Page]) -> list[str]:
+        """Render pages, in forked worker processes when there are many: they inherit the
+        view and the compiled templates, and send back only the HTML."""
+        if self.jobs <= 1 or len(pages) < PARALLEL_FROM or \
+                "fork" not in multiprocessing.get_all_start_methods():
+            return [self._render_page(view, page) for page in pages]
+        global _FORKED
+        for template in {page.template for page in pages}:
+            self.theme.environment.get_template(template)  # compile once, before forking
+        _FORKED = (self, view, pages)
+        try:
+            with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
+                return pool.map(_render_in_worker, range(len(pages)),
+                                chunksize=max(1, len(pages) // (self.jobs * 8)))
+        finally:
+            _FORKED = None
 
     def _search_index(self, view: VersionView) -> str:
         """Every page's title and words, for the search box (loaded by script tag, so it
