@@ -181,3 +181,32 @@ def test_only_rebuilds_one_version(git_repo):
     assert (result.versions_rendered, result.versions_kept) == (1, 2)
     assert "Draft two" in (git_repo.root / "output/next/objectives/C1/index.html").read_text()
     assert (git_repo.root / "output/2026-Q1/index.html").is_file()
+
+
+def test_a_build_from_warm_caches_equals_a_clean_build(git_repo, tmp_path):
+    import shutil
+    from stratmap.build import BuildOptions, build_site
+    three_quarters(git_repo)
+    git_repo.write("stratmap.yaml", 'versions: {tags: "strategy/*", draft: Next}\n')
+    build_site(BuildOptions(git_repo.root))
+    retitle(git_repo, "Third")
+    git_repo.commit("q3", "2026-09-30T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q3", "2026-09-30T12:00:00+00:00")
+    retitle(git_repo, "Draft again")
+    warm = build_site(BuildOptions(git_repo.root))
+    assert warm.versions_from_cache == 2
+    clean = tmp_path / "clean"
+    shutil.copytree(git_repo.root, clean, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
+    build_site(BuildOptions(clean))
+    assert snapshot(git_repo.root / "output") == snapshot(clean / "output")
+    trend = (git_repo.root / "output/next/objectives/C1/index.html").read_text()
+    assert "2026-Q1 (published)" in trend and "2026-Q3 (published)" in trend
+
+
+def test_a_new_site_title_reaches_the_cached_versions(git_repo):
+    from stratmap.build import BuildOptions, build_site
+    three_quarters(git_repo)
+    build_site(BuildOptions(git_repo.root))
+    git_repo.write("stratmap.yaml", "title: Renamed Strategy Site\n")
+    build_site(BuildOptions(git_repo.root))
+    assert "Renamed Strategy Site" in (git_repo.root / "output/2026-Q1/index.html").read_text()

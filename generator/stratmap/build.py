@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import pickle
 import shutil
@@ -21,7 +22,8 @@ from typing import Callable
 from .check import Validation, validate
 from .incremental import Manifest
 from .load import WorkingTree
-from .model import Settings, StrategyModel, load_settings
+from .findings import Finding
+from .model import KpiValues, Settings, StrategyModel, load_settings
 from .report import VersionFindings
 from .stamp import Stamp, code_digest, inputs_digest
 from .themes import theme_folders, theme_key
@@ -59,9 +61,15 @@ class BuildOptions:
 
 @dataclass
 class VersionReport:
+    """One version's validation. A tagged version's comes from the cache after its first
+    build, and its model is then loaded only if a page needs it."""
+
     version: Version
-    validation: Validation
+    findings: list[Finding]
+    ok: bool  # no errors
     required: bool  # a required version that fails fails the build; others are skipped
+    kpis: KpiValues
+    load_model: Callable[[], StrategyModel]
 
     @property
     def label(self) -> str:
@@ -69,11 +77,11 @@ class VersionReport:
                                     else "working tree")
 
     def failed(self, strict: bool) -> bool:
-        return self.validation.failed(strict and self.required)
+        return not self.ok or (strict and self.required and bool(self.findings))
 
-    def findings(self) -> VersionFindings:
+    def to_findings(self) -> VersionFindings:
         """All findings of a version that must validate; only the errors of one skipped."""
-        shown = self.validation.findings if self.required else self.validation.errors()
+        shown = self.findings if self.required else [f for f in self.findings if f.is_error]
         return VersionFindings(self.label, shown, skipped=not self.required and self.failed(False))
 
 
@@ -139,10 +147,10 @@ def build_site(options: BuildOptions) -> BuildResult:
             return BuildResult(output.resolve(), last.reports, up_to_date=True, pages=last.pages,
                                versions_kept=last.versions, seconds=time.perf_counter() - started)
     from .diagrams import DiagramRenderer
-    from .render import SiteInfo, Theme, VersionRenderer, VersionView, build_date, site_root_files
+    from .render import EarlierVersion, SiteInfo, Theme, VersionRenderer, build_date, site_root_files
 
     reports = _validate_all(versions, options, cache)
-    result = BuildResult(output.resolve(), [r.findings() for r in reports])
+    result = BuildResult(output.resolve(), [r.to_findings() for r in reports])
     if any(r.required and r.failed(options.strict) for r in reports):
         raise BuildFailed(result.reports)
     available = [r for r in reports if not r.failed(False)]
@@ -155,14 +163,14 @@ def build_site(options: BuildOptions) -> BuildResult:
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site, options.jobs)
     with SiteWriter(output) as writer:
-        earlier: list[tuple[VersionInfo, StrategyModel]] = []
+        earlier: list[EarlierVersion] = []
         for report in available:
             info = infos[report.version]
             options.progress(f"rendering {info.name}")
-            view = VersionView(report.validation.model, info, list(earlier))
-            _write_version(writer, view, renderer, cache, output / info.path, options, result)
+            _write_version(writer, report, info, list(earlier), renderer, cache, output / info.path,
+                           options, result)
             if report.version.tag:
-                earlier.append((info, report.validation.model))
+                earlier.append(EarlierVersion(info, report.kpis, report.load_model))
             if info.latest:
                 writer.link_tree(writer.staging / info.path, "latest")
         for relpath, text in site_root_files(site, theme).items():
@@ -183,29 +191,48 @@ def _validate_all(versions: list[Version], options: BuildOptions, cache: Path) -
     for version in versions:
         options.progress(f"validating {version.name}")
         required = version.tag is None or version is newest_tag
-        validation = _validated_tag(version, cache) if version.tag else validate(version.tree, version.as_of)
-        reports.append(VersionReport(version, validation, required))
+        reports.append(_validated_tag(version, required, cache) if version.tag
+                       else _report(version, required, validate(version.tree, version.as_of)))
     return reports
 
 
-def _validated_tag(version: Version, cache: Path) -> Validation:
-    """A tagged version never changes: validate it once, keep the result in the cache."""
+def _report(version: Version, required: bool, validation: Validation) -> VersionReport:
+    model = validation.model
+    return VersionReport(version, validation.findings, validation.ok, required,
+                         model.kpi_values() if model else {}, lambda: model)
+
+
+def _validated_tag(version: Version, required: bool, cache: Path) -> VersionReport:
+    """A tagged version never changes: validate it once and keep what later builds need,
+    a small summary (findings, KPI values) and the model, apart."""
     key = hashlib.sha256(f"{code_digest()}\0{version.commit}\0{version.as_of}\0"
                          f"{getattr(version.tree, 'prefix', '')}".encode()).hexdigest()[:32]
-    path = cache / "validated" / f"{key}.pickle"
+    summary_path = cache / "validated" / f"{key}.json"
+    model_path = summary_path.with_suffix(".pickle")
     try:
-        return pickle.loads(path.read_bytes())
-    except Exception:  # missing, or written by other code: validate again
+        summary = json.loads(summary_path.read_text())
+        return VersionReport(version, [Finding.from_dict(f) for f in summary["findings"]],
+                             summary["ok"], required,
+                             {o: {k: tuple(v) for k, v in kpis.items()} for o, kpis in summary["kpis"].items()},
+                             lambda: pickle.loads(model_path.read_bytes()))
+    except (OSError, ValueError, KeyError, TypeError):
         pass
-    validation = validate(version.tree, version.as_of)
-    if validation.model is not None:  # positions serve findings, which are made: drop them
-        for item in validation.model.contents():
+    report = _report(version, required, validate(version.tree, version.as_of))
+    model = report.load_model()
+    if model is not None:  # positions serve findings, which are made by now: drop them
+        for item in model.contents():
             item._source = dataclasses.replace(item.source, positions={})
+        _write_atomically(model_path, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    _write_atomically(summary_path, json.dumps({
+        "ok": report.ok, "findings": [f.to_dict() for f in report.findings], "kpis": report.kpis}).encode())
+    return report
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(pickle.dumps(validation, protocol=pickle.HIGHEST_PROTOCOL))
+    temporary = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
     temporary.replace(path)
-    return validation
 
 
 def _latest(available: list[VersionReport]) -> Version:
@@ -219,50 +246,47 @@ def _info(version: Version, latest: bool, available: bool) -> VersionInfo:
                        latest, version.draft, version.commit, version.tag, available)
 
 
-def _write_version(writer: SiteWriter, view, renderer, cache: Path, previous_output: Path,
-                   options: BuildOptions, result: BuildResult) -> None:
-    info = view.info
+def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo, earlier: list,
+                   renderer, cache: Path, previous_output: Path, options: BuildOptions,
+                   result: BuildResult) -> None:
+    from .render import VersionView
+
     if options.only and options.only != info.name and previous_output.is_dir():
         writer.link_tree(previous_output, info.path)  # --only: the other versions stay as built
         result.versions_kept += 1
-    elif info.tag:  # immutable, so rendered once and cached
-        writer.link_tree(_cached_version(view, renderer, renderer.theme, cache, result), info.path)
-    else:
-        manifest = Manifest(cache, previous_output)
-        rendered = renderer.render(view, manifest.load())
-        for relpath, text in rendered.files.items():
-            writer.write(f"{info.path}/{relpath}", text)
-        for relpath, existing in rendered.reused.items():
-            writer.link_file(existing, f"{info.path}/{relpath}")
-        result.count(len(rendered.pages), from_cache=False)
-        result.pages_reused += len(rendered.reused.keys() & set(rendered.pages))
-        writer.after_commit(lambda: manifest.save(rendered.fingerprints))
-
-
-def _cached_version(view, renderer, theme, cache: Path, result: BuildResult) -> Path:
-    """A tagged version's rendered files: from the cache, or rendered into it once."""
-    key = _version_key(view, theme)
-    folder = cache / "versions" / key
-    complete = folder / ".pages"  # written last: a folder without it is an interrupted render
-    if complete.is_file():
-        result.count(int(complete.read_text()), from_cache=True)
-        return folder
-    rendered = renderer.render(view)
-    shutil.rmtree(folder, ignore_errors=True)
+        return
+    if info.tag:  # immutable: rendered once into the cache, linked from there ever after
+        folder = cache / "versions" / _version_key(info, earlier, renderer)
+        pages_file = folder.with_suffix(".pages")  # written last: without it, the render was interrupted
+        if pages_file.is_file():
+            result.count(int(pages_file.read_text()), from_cache=True)
+        else:
+            rendered = renderer.render(VersionView(report.load_model(), info, earlier))
+            shutil.rmtree(folder, ignore_errors=True)
+            for relpath, text in rendered.files.items():
+                _write_atomically(folder / relpath, text.encode())
+            pages_file.write_text(str(len(rendered.pages)))
+            result.count(len(rendered.pages), from_cache=False)
+        writer.link_tree(folder, info.path)
+        return
+    manifest = Manifest(cache, previous_output)
+    rendered = renderer.render(VersionView(report.load_model(), info, earlier), manifest.load())
     for relpath, text in rendered.files.items():
-        path = folder / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    complete.write_text(str(len(rendered.pages)))
+        writer.write(f"{info.path}/{relpath}", text)
+    for relpath, existing in rendered.reused.items():
+        writer.link_file(existing, f"{info.path}/{relpath}")
     result.count(len(rendered.pages), from_cache=False)
-    return folder
+    result.pages_reused += len(rendered.reused.keys() & set(rendered.pages))
+    writer.after_commit(lambda: manifest.save(rendered.fingerprints))
 
 
-def _version_key(view, theme) -> str:
-    """Everything a tagged version's pages depend on (the list of versions is not among
-    them: the switcher reads it from the site's versions.js)."""
+def _version_key(info: VersionInfo, earlier: list, renderer) -> str:
+    """Everything a tagged version's pages depend on: its commit, the versions before it,
+    the tool, the theme and the site's title. (Not the list of versions: the switcher
+    reads that from the site's versions.js.)"""
     digest = hashlib.sha256()
-    for part in (code_digest(), theme.key, view.info.commit or "", view.info.name, view.info.path,
-                 *(info.commit or "" for info, _ in view.earlier)):
+    for part in (code_digest(), renderer.theme.key, renderer.site.title, info.commit or "",
+                 info.name, info.path,
+                 *(e.info.commit or "" for e in earlier)):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()[:32]

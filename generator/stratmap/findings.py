@@ -43,6 +43,11 @@ class Finding:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Finding":
+        return cls(Severity(data["severity"]), data["rule"], data["message"], data["file"],
+                   data["line"], data["column"])
+
 
 def error(rule: str, message: str, file: str, position: Position | None = None) -> Finding:
     return Finding.at(Severity.ERROR, rule, message, file, position)

@@ -76,7 +76,7 @@ class Fingerprints:
         model = view.model
         self.items: dict[str, str] = {
             "strategy": digest(content_digest(model.strategy), model.settings.model_dump(mode="json")),
-            "earlier": digest([(info.name, info.commit) for info, _ in view.earlier]),
+            "earlier": digest([(e.info.name, e.info.commit) for e in view.earlier]),
             "graph": digest(view.graph.edges),
         }
         self.items |= {f"o:{o.id}": content_digest(o) for o in model.objectives.values()}
@@ -88,7 +88,7 @@ class Fingerprints:
         self.items |= {f"g:{g.slug}": content_digest(g) for g in model.guidance.values()}
         self.items |= {f"map:{name}": digest(source) for name, source in map_sources.items()}
         self.items[EVERYTHING] = digest(sorted(self.items.items()))
-        self.base = digest(theme_key, code_digest(), view.info.to_json(), view.info.commit,
+        self.base = digest(theme_key, code_digest(), view.info.identity(),
                            site.title, site.base_url, site.built_on)
 
     def of(self, template: str, context: dict[str, Any]) -> str:

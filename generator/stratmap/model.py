@@ -271,6 +271,9 @@ class Guidance(SlugNamed):
 
 # --- the whole repository ------------------------------------------------------------
 
+KpiValues = dict[str, dict[str, tuple[float | None, float]]]  # objective → KPI → (actual, target)
+
+
 class StrategyModel(BaseModel):
     """A validated strategy repository: what every later stage works from."""
 
@@ -305,6 +308,9 @@ class StrategyModel(BaseModel):
 
     def subteams(self, slug: str) -> list[Team]:
         return [t for t in self.teams.values() if t.parent == slug]
+
+    def kpi_values(self) -> KpiValues:
+        return {o.id: {k.id: (k.actual, k.target) for k in o.kpis} for o in self.objectives.values()}
 
     def to_data(self) -> dict[str, Any]:
         """Everything, as JSON-ready data: the body of strategy.json."""

@@ -32,7 +32,7 @@ from .incremental import Fingerprints, PreviousPages
 from .themes import theme_key
 from .versions import VersionInfo
 from .markdown import MarkdownRenderer
-from .model import Imperative, Kpi, Objective, Perspective, StrategyModel, Team, TeamKpi
+from .model import Imperative, Kpi, KpiValues, Objective, Perspective, StrategyModel, Team, TeamKpi
 from .status import Status, kpi_status, progress, status_of, worst
 
 @dataclass(frozen=True)
@@ -88,12 +88,26 @@ def format_number(value: float | None) -> str:
 # --- what the templates read -------------------------------------------------------------
 
 @dataclass
+class EarlierVersion:
+    """A published version before the one being rendered: its KPI values for the trends,
+    and its model, loaded only when a page needs it (the change since that version)."""
+
+    info: VersionInfo
+    kpis: KpiValues
+    load_model: Callable[[], StrategyModel]
+
+    @functools.cached_property
+    def model(self) -> StrategyModel:
+        return self.load_model()
+
+
+@dataclass
 class VersionView:
     """A version's model with everything pages compute from it: statuses, graph, links."""
 
     model: StrategyModel
     info: VersionInfo
-    earlier: list[tuple[VersionInfo, StrategyModel]] = field(default_factory=list)
+    earlier: list[EarlierVersion] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.graph = CauseEffectGraph.of(self.model.objectives.values())
@@ -172,11 +186,10 @@ class VersionView:
     def trend(self, objective: Objective, kpi: Kpi) -> list[TrendPoint]:
         """history, then the actual in every earlier published version, then now."""
         points = [TrendPoint(p.date.isoformat(), p.value, "history") for p in kpi.history]
-        for info, model in self.earlier:
-            earlier_objective = model.objectives.get(objective.id)
-            earlier_kpi = earlier_objective.kpi(kpi.id) if earlier_objective else None
-            if earlier_kpi and earlier_kpi.actual is not None:
-                points.append(TrendPoint(info.name, earlier_kpi.actual, info.name, earlier_kpi.target))
+        for version in self.earlier:
+            actual, target = version.kpis.get(objective.id, {}).get(kpi.id, (None, None))
+            if actual is not None:
+                points.append(TrendPoint(version.info.name, actual, version.info.name, target))
         if kpi.actual is not None:
             points.append(TrendPoint(self.info.name, kpi.actual, "now", kpi.target))
         return points
@@ -197,7 +210,7 @@ class VersionView:
     # change since the version before
     @property
     def previous(self) -> tuple[VersionInfo, StrategyModel] | None:
-        return self.earlier[-1] if self.earlier else None
+        return (self.earlier[-1].info, self.earlier[-1].model) if self.earlier else None
 
     @functools.cached_property
     def changes(self) -> StrategyDiff:
@@ -500,7 +513,7 @@ class VersionRenderer:
 
 def strategy_json(view: VersionView) -> str:
     data = view.model.to_data()
-    data["version"] = view.info.to_json()
+    data["version"] = view.info.identity()
     data["status"] = {
         o.id: {"status": view.objective_status(o.id).value,
                "kpis": {k.id: view.kpi_status(k).value for k in o.kpis}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .findings import Finding, Severity
+from .findings import Finding
 
 
 def summary(findings: list[Finding]) -> str:
@@ -76,9 +76,7 @@ class VersionFindings:
 
     @classmethod
     def from_dict(cls, data: dict) -> "VersionFindings":
-        findings = [Finding(Severity(f["severity"]), f["rule"], f["message"], f["file"],
-                            f["line"], f["column"]) for f in data["findings"]]
-        return cls(data["label"], findings, data["skipped"])
+        return cls(data["label"], [Finding.from_dict(f) for f in data["findings"]], data["skipped"])
 
 
 def by_version(reports: list[VersionFindings]) -> str:

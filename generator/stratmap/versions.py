@@ -56,6 +56,12 @@ class VersionInfo:
     tag: str | None = None  # None for the working tree
     available: bool = True  # False: a tagged version that failed validation
 
+    def identity(self) -> dict[str, Any]:
+        """What a version's own pages may say of it: nothing that a newer tag changes
+        (`latest`, `available`), so a tagged version's pages can be reused as they are."""
+        return {"name": self.name, "title": self.title, "date": self.date, "path": f"{self.path}/",
+                "draft": self.draft, "tag": self.tag, "commit": self.commit}
+
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "date": self.date,
                 "path": f"{self.path}/", "latest": self.latest, "draft": self.draft,
