@@ -82,3 +82,55 @@ def test_each_tag_holds_exactly_its_quarter_snapshot(built_history):
             stored = subprocess.run(["git", "-C", str(repository), "show", f"{ref}:{name}"],
                                     capture_output=True, check=True).stdout
             assert stored == (folder / name.removeprefix("content/")).read_bytes(), (ref, name)
+
+
+def test_the_demo_history_shows_every_kind_of_change(built_history):
+    from stratmap.check import validate
+    from stratmap.diff import diff_models
+    from stratmap.model import VersionSettings
+    from stratmap.versions import discover
+
+    versions = discover(built_history.parent, VersionSettings(draft="Next"))
+    models = [validate(v.tree, v.as_of).model for v in versions]
+    diffs = [diff_models(a, b, "old", "new") for a, b in zip(models, models[1:])]
+    seen: set[str] = set()
+    for d in diffs:
+        seen |= {f"strategy.{f.field}" for f in d.strategy}
+        for name in ("imperatives_added", "tradeoffs_added", "interlocks_added"):
+            if getattr(d, name):
+                seen.add(name)
+        for o in d.objectives:
+            seen.add(f"objective.{o.kind}")
+            seen |= {f"objective.{f.field}" for f in o.fields}
+            seen |= {f"objective.kpi.{m.field}" for m in o.kpi_moves}
+            seen |= {f"objective.{name}" for name in ("arrows_added", "arrows_removed", "kpis_added",
+                     "kpis_removed", "initiatives_added", "initiatives_removed", "initiative_status",
+                     "body") if getattr(o, name)}
+        for t in d.teams:
+            seen.add(f"team.{t.kind}")
+            seen |= {f"team.{f.field}" for f in t.fields}
+            seen |= {f"team.{name}" for name in ("priorities_added", "priorities_removed",
+                     "priorities_repointed", "changes_added", "changes_removed", "stop_doing_added",
+                     "stop_doing_removed", "body") if getattr(t, name)}
+            for p in t.priorities_changed:
+                seen |= {f"team.priority.{name}" for name in ("plan", "roles_added", "roles_changed")
+                         if getattr(p, name)}
+        for g in d.guidance:
+            seen.add(f"guidance.{g.kind}")
+            seen |= {f"guidance.{name}" for name in ("do_added", "do_removed", "dont_added",
+                     "dont_removed") if getattr(g, name)}
+    expected = {
+        "strategy.vision", "strategy.revenue_target", "imperatives_added", "tradeoffs_added",
+        "interlocks_added", "objective.added", "objective.removed", "objective.changed",
+        "objective.title", "objective.perspective", "objective.imperative", "objective.owner",
+        "objective.arrows_added", "objective.arrows_removed", "objective.kpis_added",
+        "objective.kpis_removed", "objective.kpi.baseline", "objective.kpi.target",
+        "objective.kpi.actual", "objective.kpi.direction", "objective.initiatives_added",
+        "objective.initiatives_removed", "objective.initiative_status", "objective.body",
+        "team.added", "team.removed", "team.changed", "team.priorities_added",
+        "team.priorities_removed", "team.priorities_repointed", "team.priority.plan",
+        "team.priority.roles_added", "team.changes_added", "team.changes_removed",
+        "team.stop_doing_added", "team.stop_doing_removed", "team.approved_on", "team.reviewed_on",
+        "team.parent", "guidance.added", "guidance.removed", "guidance.do_added", "guidance.do_removed",
+        "guidance.dont_added"}
+    assert expected - seen == set()
