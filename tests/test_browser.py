@@ -150,3 +150,16 @@ def test_search_stays_within_the_version_and_says_when_nothing_matches(page, sit
     page.get_by_role("searchbox").fill("xylophone")
     page.wait_for_function("document.querySelector('[data-search] [role=status]').textContent !== ''")
     assert page.locator("[data-search] [role=status]").inner_text() == "No results"
+
+
+def test_print_hides_navigation_and_fits_the_map(browser, site):
+    context = browser.new_context(viewport={"width": 800, "height": 1000})
+    tab = context.new_page()
+    tab.goto(site + PAGES["team"])
+    tab.emulate_media(media="print")
+    assert not tab.locator(".site-nav").is_visible()
+    assert not tab.locator(".version-switcher").is_visible()
+    svg_width = tab.locator("figure.map-team svg").bounding_box()["width"]
+    main_width = tab.locator("main").bounding_box()["width"]
+    assert svg_width <= main_width
+    context.close()

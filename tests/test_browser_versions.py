@@ -55,3 +55,13 @@ def test_switcher_works_from_plain_files(built_history, browser):
     page.goto((built_history / "2026-Q3/teams/sales/index.html").as_uri())
     page.get_by_label("Version", exact=True).select_option("2026-Q1")
     page.wait_for_url("**/2026-Q1/teams/sales/index.html")
+
+
+@pytest.mark.parametrize("path", ["2026-Q3/changes/index.html", "next/index.html",
+                                  "next/objectives/C2/index.html"])
+def test_versioned_pages_have_no_serious_accessibility_violations(tab, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    tab.goto(tab.base + path)
+    violations = Axe().run(tab).response["violations"]
+    assert [(v["id"], v["impact"]) for v in violations if v["impact"] in ("serious", "critical")] == []
