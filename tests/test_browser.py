@@ -163,3 +163,16 @@ def test_print_hides_navigation_and_fits_the_map(browser, site):
     main_width = tab.locator("main").bounding_box()["width"]
     assert svg_width <= main_width
     context.close()
+
+
+def test_map_follows_dark_mode_and_team_paths_are_drawn_in_the_accent(browser, site):
+    context = browser.new_context(color_scheme="dark")
+    tab = context.new_page()
+    tab.goto(site + PAGES["team"])
+    band = tab.locator("figure.map-team .cluster path").first
+    assert band.evaluate("e => getComputedStyle(e).fill") == "rgb(30, 41, 59)"  # --band, dark
+    lit = tab.locator("figure.map-team .edge.lit path").first
+    accent = tab.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--accent')")
+    assert accent.strip() == "#bfdbfe"
+    assert lit.evaluate("e => getComputedStyle(e).stroke") == "rgb(191, 219, 254)"
+    context.close()
