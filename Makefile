@@ -8,7 +8,7 @@ BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 APT_STAMP := $(VENV)/.apt-updated
 
-.PHONY: site test setup graphviz chromium bench clean
+.PHONY: site test setup graphviz chromium bench lint clean
 
 # The demo's quarters are replayed from demo/history/ into a throwaway git repository
 # with real tags, so the site shows every version the way a real repository would.
@@ -53,6 +53,10 @@ apt-install:
 bench: setup graphviz
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
+
+lint: setup
+	$(BIN)/pip install --quiet -e '.[lint]'
+	$(BIN)/ruff check generator tests bench demo
 
 clean:
 	rm -rf output .stratmap-cache

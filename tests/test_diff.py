@@ -10,8 +10,15 @@ import pytest
 
 from conftest import FIXTURES, run
 from stratmap.check import validate
-from stratmap.diff import (FieldChange, InitiativeStatusChange, KpiMove, PriorityChange,
-                           Repointing, StrategyDiff, WordDiff, diff_models)
+from stratmap.diff import (
+    FieldChange,
+    InitiativeStatusChange,
+    KpiMove,
+    Repointing,
+    StrategyDiff,
+    WordDiff,
+    diff_models,
+)
 from stratmap.diff_format import json_schema
 from stratmap.load import WorkingTree
 from stratmap.model import Initiative, Interlock, Kpi, Objective, StopDoing, Team

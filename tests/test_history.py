@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -69,6 +70,7 @@ def test_draft_is_badged_on_every_page(built_history):
 
 def test_each_tag_holds_exactly_its_quarter_snapshot(built_history):
     import subprocess
+
     from conftest import REPO_ROOT
     repository = built_history.parent
     snapshots = {f"strategy/{p.name}": p / "content" for p in (REPO_ROOT / "demo/history").iterdir()}
@@ -92,7 +94,7 @@ def test_the_demo_history_shows_every_kind_of_change(built_history):
 
     versions = discover(built_history.parent, VersionSettings(draft="Next"))
     models = [validate(v.tree, v.as_of).model for v in versions]
-    diffs = [diff_models(a, b, "old", "new") for a, b in zip(models, models[1:])]
+    diffs = [diff_models(a, b, "old", "new") for a, b in itertools.pairwise(models)]
     seen: set[str] = set()
     for d in diffs:
         seen |= {f"strategy.{f.field}" for f in d.strategy}

@@ -3,7 +3,6 @@ incrementally, and compare with a build from scratch, byte for byte."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from contextlib import contextmanager
 

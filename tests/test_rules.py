@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AS_OF, run, validate_json
+from conftest import run, validate_json
 
 OBJECTIVE = "content/objectives/C1.md"
 TEAM = "content/teams/sales.md"

@@ -146,6 +146,7 @@ def test_tagged_versions_are_checked_against_the_tag_date(git_repo):
 
 def test_strategy_in_a_subfolder_of_the_repository(tmp_path):
     import shutil
+
     from conftest import FIXTURES, GitRepo, git
     top = tmp_path / "company"
     shutil.copytree(FIXTURES / "minimal", top / "docs" / "strategy")
@@ -185,6 +186,7 @@ def test_only_rebuilds_one_version(git_repo):
 
 def test_a_build_from_warm_caches_equals_a_clean_build(git_repo, tmp_path):
     import shutil
+
     from stratmap.build import BuildOptions, build_site
     three_quarters(git_repo)
     git_repo.write("stratmap.yaml", 'versions: {tags: "strategy/*", draft: Next}\n')

@@ -15,14 +15,14 @@ import os
 import pickle
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .check import Validation, validate
+from .findings import Finding
 from .incremental import Manifest
 from .load import WorkingTree
-from .findings import Finding
 from .model import KpiValues, Settings, StrategyModel, load_settings
 from .report import VersionFindings
 from .stamp import Stamp, code_digest, inputs_digest

@@ -11,13 +11,13 @@ import datetime as dt
 import difflib
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .findings import Finding, Position, error, has_errors, warning
 from .graph import CauseEffectGraph
 from .load import SourceTree, load_repository
-from .model import Objective, Perspective, StrategyModel, Team, to_model
+from .model import Perspective, StrategyModel, Team, to_model
 
 
 @dataclass
@@ -118,7 +118,7 @@ def _parent_cycles(model: StrategyModel) -> Iterable[Finding]:
             current = model.teams[current].parent
         if current == team.slug and team.slug not in reported:
             reported.update(chain)
-            yield error("cycle", f"teams are their own parents: {' → '.join(chain + [team.slug])}; "
+            yield error("cycle", f"teams are their own parents: {' → '.join([*chain, team.slug])}; "
                         "remove one `parent`", team.file, team.source.where("parent"))
 
 

@@ -16,6 +16,7 @@ again when it writes SVG, so titles cannot inject DOT attributes or markup.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -96,7 +97,7 @@ def map_dot(name: str, prefix: str, nodes: list[MapNode], edges: list[MapEdge],
     for perspective in present:
         lines += _band(perspective, band_titles[perspective], prefix,
                        [n for n in nodes if n.perspective is perspective], layout, width)
-    for above, below in zip(present, present[1:]):  # keeps the bands in order
+    for above, below in itertools.pairwise(present):  # keeps the bands in order
         lines.append(f"  {dot_string(f'{prefix} band {below}')} -> "
                      f"{dot_string(f'{prefix} band {above}')} [style=invis];")
     for number, edge in enumerate(edges):
@@ -217,7 +218,7 @@ class DiagramRenderer:
         version = self._graphviz_version(dot)
         keys = [hashlib.sha256(f"{version}\0{source}".encode()).hexdigest() for source in sources]
         folder = self.cache_dir / "diagrams"
-        missing = {key: source for key, source in zip(keys, sources)
+        missing = {key: source for key, source in zip(keys, sources, strict=True)
                    if not (folder / f"{key}.svg").is_file()}
         self.from_cache += len(set(keys)) - len(missing)
         if missing:
@@ -237,7 +238,7 @@ class DiagramRenderer:
                 raise DiagramError(f"Graphviz failed: {str(failed)[:500]}") from None
 
         with ThreadPoolExecutor(max_workers=max(1, min(self.jobs, len(sources)))) as pool:
-            return dict(zip(sources, pool.map(lay_out, sources.values())))
+            return dict(zip(sources, pool.map(lay_out, sources.values()), strict=True))
 
     def _graphviz_version(self, dot: str) -> str:
         """`dot -V`, remembered per dot binary so a warm build starts no process."""

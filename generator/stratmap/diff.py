@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Iterable, Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -318,7 +319,7 @@ def _team_change(key: str, old: Team | None, new: Team | None) -> TeamChange | N
     new_priorities = {p.objective: p for p in new.priorities}
     added, removed = _added_removed(old_priorities, new_priorities)
     # A priority dropped and another taken up in the same plan reads as re-pointed.
-    pairs = list(zip(removed, added))
+    pairs = list(zip(removed, added, strict=False))  # the rest are plain adds or removals
     change.priorities_repointed = [Repointing(old=a, new=b) for a, b in pairs]
     change.priorities_removed, change.priorities_added = removed[len(pairs):], added[len(pairs):]
     for objective in [o for o in new_priorities if o in old_priorities]:

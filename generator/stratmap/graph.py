@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .model import Objective, Perspective
 
@@ -53,7 +53,7 @@ class CauseEffectGraph:
                     state[path.pop()] = 2
                     iterators.pop()
                 elif state.get(successor) == 1:
-                    cycles.append(path[path.index(successor):] + [successor])
+                    cycles.append([*path[path.index(successor):], successor])
                 elif not state.get(successor):
                     state[successor] = 1
                     path.append(successor)

@@ -8,7 +8,7 @@ keeps harmless tags, drops scripts and event handlers, and allows only web and m
 from __future__ import annotations
 
 import posixpath
-from typing import Callable
+from collections.abc import Callable
 
 import nh3
 from markdown_it import MarkdownIt

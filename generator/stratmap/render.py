@@ -14,26 +14,37 @@ import functools
 import io
 import json
 import multiprocessing
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from . import __version__
-from .diagrams import (IMPERATIVE_COLOURS, DiagramRenderer, MapEdge, MapLayout, MapNode,
-                       highlight, inline_svg, map_dot, prepare_svg)
 from .check import review_overdue
+from .diagrams import (
+    IMPERATIVE_COLOURS,
+    DiagramRenderer,
+    MapEdge,
+    MapLayout,
+    MapNode,
+    highlight,
+    inline_svg,
+    map_dot,
+    prepare_svg,
+)
 from .diff import StrategyDiff, diff_models
 from .diff_format import guidance_details, objective_details, strategy_details, team_details
 from .graph import CauseEffectGraph
 from .incremental import Fingerprints, PreviousPages
-from .themes import theme_key
-from .versions import VersionInfo
 from .markdown import MarkdownRenderer
 from .model import Imperative, Kpi, KpiValues, Objective, Perspective, StrategyModel, Team, TeamKpi
 from .status import Status, kpi_status, progress, status_of, worst
+from .themes import theme_key
+from .versions import VersionInfo
+
 
 @dataclass(frozen=True)
 class SiteInfo:
@@ -342,7 +353,7 @@ class VersionRenderer:
             return existing is not None
 
         changed = [p for p in pages if not reusable(p.path, fingerprints.of(p.template, p.context))]
-        result.files |= dict(zip((p.path for p in changed), self._render_pages(view, changed)))
+        result.files |= dict(zip((p.path for p in changed), self._render_pages(view, changed), strict=True))
         for name, make in (("strategy.json", strategy_json), ("scorecard.csv", scorecard_csv),
                            ("search.js", self._search_index)):
             if not reusable(name, fingerprints.of(name, {})):
@@ -401,9 +412,9 @@ class VersionRenderer:
         neighbourhoods = {o.id: self._neighbourhood_layout(view, o.id) for o in model.objectives.values()}
         change_layout = self._change_layout(view)
         layouts = [strategy_layout, *neighbourhoods.values(), *([change_layout] if change_layout else [])]
-        svgs = [prepare_svg(svg) for svg in self.diagrams.render([l.dot for l in layouts])]
+        svgs = [prepare_svg(svg) for svg in self.diagrams.render([layout.dot for layout in layouts])]
         return VersionMaps((strategy_layout, svgs[0]),
-                           {oid: (layout, svg) for (oid, layout), svg in zip(neighbourhoods.items(), svgs[1:])},
+                           {oid: (layout, svg) for (oid, layout), svg in zip(neighbourhoods.items(), svgs[1:len(neighbourhoods) + 1], strict=True)},
                            svgs[-1] if change_layout else None)
 
     def _change_layout(self, view: VersionView) -> MapLayout | None:
@@ -588,4 +599,4 @@ def _script_assignment(variable: str, key: str, data: Any) -> str:
 
 def build_date() -> str:
     """The day of the build (a day, not a time: pages are reused within it)."""
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+    return dt.datetime.now(dt.UTC).date().isoformat()

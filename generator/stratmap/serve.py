@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 RELOAD_ENDPOINT = "/__stratmap__/build"
 RELOAD_SCRIPT = b"""<script>(function () {

@@ -12,8 +12,8 @@ import fnmatch
 import re
 import subprocess
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .load import SourceTree, WorkingTree
 from .model import VersionSettings
