@@ -16,7 +16,7 @@ import pickle
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .check import Validation, validate
@@ -98,7 +98,6 @@ class BuildResult:
     diagrams_rendered: int = 0
     diagrams_from_cache: int = 0
     seconds: float = 0.0
-    skipped: list[Version] = field(default_factory=list)
 
     def count(self, pages: int, from_cache: bool) -> None:
         self.pages += pages
@@ -154,10 +153,10 @@ def build_site(options: BuildOptions) -> BuildResult:
     if any(r.required and r.failed(options.strict) for r in reports):
         raise BuildFailed(result.reports)
     available = [r for r in reports if not r.failed(False)]
-    result.skipped = [r.version for r in reports if r.failed(False)]
+    skipped = [r.version for r in reports if r.failed(False)]
     latest = _latest(available)
     infos = {r.version: _info(r.version, r.version is latest, True) for r in available}
-    infos |= {v: _info(v, False, False) for v in result.skipped}
+    infos |= {v: _info(v, False, False) for v in skipped}
     site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date())
     theme = Theme(folders)
     diagrams = DiagramRenderer(cache, options.jobs)

@@ -18,7 +18,6 @@ class SiteWriter:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.building-",
                                              dir=self.output.parent))
-        self.files_written = 0
         self._after_commit: list = []
         self._folders_made: set[Path] = set()
 
@@ -43,7 +42,6 @@ class SiteWriter:
         if isinstance(data, str):
             data = data.encode("utf-8")
         path.write_bytes(data)
-        self.files_written += 1
 
     def link_file(self, source: Path, relpath: str) -> None:
         """Put an existing file at relpath: a hard link where the file system allows, so
@@ -54,7 +52,6 @@ class SiteWriter:
             os.link(source, destination)
         except OSError:
             shutil.copy2(source, destination)
-        self.files_written += 1
 
     def link_tree(self, source: Path, relpath: str) -> None:
         for path in source.rglob("*"):
