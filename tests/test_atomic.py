@@ -57,3 +57,35 @@ def test_output_folder_option(repo, tmp_path):
     assert run("build", str(repo.root), "--out", str(target), "-q").exit_code == 0
     assert (target / "latest/index.html").is_file()
     assert not (repo.root / "output").exists()
+
+
+def test_progress_shows_on_a_terminal_only(repo):
+    import pty
+    import subprocess
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "stratmap", "build", str(repo.root), "--force"],
+                               stdout=subprocess.PIPE, stderr=terminal, text=True)
+    process.wait(timeout=120)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert process.returncode == 0
+    assert b"rendering" in shown and b"validating" in shown
+    piped = run_process("build", str(repo.root), "--force")
+    assert "rendering" not in piped.stderr and piped.stdout.startswith("built ")
+
+
+def test_404_page_links_through_base_url(repo):
+    repo.write("stratmap.yaml", "base_url: /strategy/\n")
+    assert run("build", str(repo.root), "-q").exit_code == 0
+    page = (repo.root / "output/404.html").read_text()
+    assert 'href="/strategy/latest/index.html"' in page
+    assert 'href="/strategy/assets/style.css"' in page
