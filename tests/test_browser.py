@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser,
 
 PAGES = {"home": "latest/index.html", "objective": "latest/objectives/C2/index.html",
          "team": "latest/teams/enterprise-east/index.html",
-         "scorecard": "latest/scorecard/index.html", "alignment": "latest/alignment/index.html"}
+         "scorecard": "latest/scorecard/index.html", "alignment": "latest/alignment/index.html",
+         "roles": "latest/roles/index.html"}
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,8 @@ def test_site_layout(built_demo):
         assert (built_demo / name).is_file(), name
     folder = version_folder(built_demo)
     for name in ("index.html", "scorecard/index.html", "alignment/index.html", "guidance/index.html",
-                 "teams/index.html", "changes/index.html", "strategy.json", "scorecard.csv"):
+                 "teams/index.html", "roles/index.html", "changes/index.html", "strategy.json",
+                 "scorecard.csv"):
         assert (folder / name).is_file(), name
 
 
@@ -123,3 +124,12 @@ def test_content_links_become_page_links(built_demo):
     home = (version_folder(built_demo) / "index.html").read_text()
     assert 'href="objectives/C2/index.html"' in home  # [..](objectives/C2.md) in strategy.md
     assert 'href="teams/sales/index.html"' in home
+
+
+def test_roles_page_gathers_every_teams_ask_of_a_role(built_demo):
+    page = parse(version_folder(built_demo) / "roles/index.html")
+    text = " ".join(page.text)
+    assert text.index("Account Executive") < text.index("Partner Manager")  # most-asked first
+    asks = sum(1 for t in DEMO.teams.values() for p in t.priorities if "Account Executive" in p.roles)
+    assert asks >= 8
+    assert "Runs the QBR and owns the mutual action plan." in text

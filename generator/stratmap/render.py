@@ -189,6 +189,15 @@ class VersionView:
                         for p in team.priorities if role in p.roles])
                 for role in team.roles]
 
+    def roles_across_teams(self) -> list[tuple[str, list[tuple[Team, Objective, str]]]]:
+        """Each role named in any plan, with every team's ask of it, most-asked first."""
+        asks: dict[str, list[tuple[Team, Objective, str]]] = {}
+        for team in self.model.teams.values():
+            for priority in team.priorities:
+                for role, does in priority.roles.items():
+                    asks.setdefault(role, []).append((team, self.model.objectives[priority.objective], does))
+        return sorted(asks.items(), key=lambda item: (-len(item[1]), item[0].lower()))
+
     def team_line_of_sight(self, team: Team) -> tuple[set[str], set[str], set[tuple[str, str]]]:
         own = {p.objective for p in team.priorities}
         nodes, edges = self.graph.line_of_sight(own)
@@ -296,6 +305,7 @@ CHANGE_DETAILS = {"objective": objective_details, "team": team_details,
 
 SECTIONS = [("Strategy", "index.html"), ("Scorecard", "scorecard/index.html"),
             ("Alignment", "alignment/index.html"), ("Teams", "teams/index.html"),
+            ("Roles", "roles/index.html"),
             ("Guidance", "guidance/index.html"), ("Changes", "changes/index.html")]
 
 
@@ -473,6 +483,8 @@ class VersionRenderer:
                       breadcrumbs=[("Guidance", "guidance/index.html")]),
                  Page("teams/index.html", "teams.html", "Teams",
                       breadcrumbs=[("Teams", "teams/index.html")]),
+                 Page("roles/index.html", "roles.html", "Roles",
+                      breadcrumbs=[("Roles", "roles/index.html")]),
                  Page("changes/index.html", "changes.html", "What changed",
                       {"map_svg": maps.changes},
                       breadcrumbs=[("What changed", "changes/index.html")])]
