@@ -139,7 +139,8 @@ def build_site(options: BuildOptions) -> BuildResult:
         raise UnknownVersion(f"no version `{options.only}`; the versions are "
                              f"{', '.join(v.name for v in versions)}")
     folders = theme_folders(settings.theme, root)
-    inputs = inputs_digest(root, settings, versions, theme_key(folders), output, options.strict)
+    theme_digest = theme_key(folders)
+    inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict)
     if options.only is None and not options.force:
         last = Stamp.load(cache, output)
         if last and last.inputs == inputs and (output / "versions.json").is_file():
@@ -158,7 +159,7 @@ def build_site(options: BuildOptions) -> BuildResult:
     infos = {r.version: _info(r.version, r.version is latest, True) for r in available}
     infos |= {v: _info(v, False, False) for v in skipped}
     site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date())
-    theme = Theme(folders)
+    theme = Theme(folders, theme_digest)
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site, options.jobs)
     with SiteWriter(output) as writer:

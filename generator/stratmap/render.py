@@ -42,7 +42,6 @@ from .incremental import Fingerprints, PreviousPages
 from .markdown import MarkdownRenderer
 from .model import Imperative, Kpi, KpiValues, Objective, Perspective, StrategyModel, Team, TeamKpi
 from .status import Status, kpi_status, progress, status_of, worst
-from .themes import theme_key
 from .versions import VersionInfo
 
 
@@ -65,14 +64,14 @@ class TrendPoint:
 class Theme:
     """The default theme, with a user folder's templates and static files on top."""
 
-    def __init__(self, folders: list[Path]):
+    def __init__(self, folders: list[Path], key: str):
         self.folders = folders
+        self.key = key  # theme_key(folders): every file's digest, computed by the caller
         self.environment = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(f / "templates")) for f in self.folders]),
             autoescape=select_autoescape(default_for_string=True, default=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.environment.filters["number"] = format_number
-        self.key = theme_key(self.folders)
 
     def static_files(self) -> dict[str, Path]:
         """Relative path → file; a user theme's file replaces the default's of the same name."""
