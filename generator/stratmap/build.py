@@ -28,7 +28,7 @@ from .report import VersionFindings
 from .stamp import Stamp, code_digest, inputs_digest
 from .themes import theme_folders, theme_key
 from .versions import Version, VersionInfo, discover
-from .write import SiteWriter
+from .write import SiteWriter, write_atomically
 
 # render, diagrams and their libraries (Jinja2, markdown-it, nh3, graphviz) are imported
 # only when there is something to render: an up-to-date build never loads them.
@@ -222,17 +222,10 @@ def _validated_tag(version: Version, required: bool, cache: Path) -> VersionRepo
     if model is not None:  # positions serve findings, which are made by now: drop them
         for item in model.contents():
             item._source = dataclasses.replace(item.source, positions={})
-        _write_atomically(model_path, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-    _write_atomically(summary_path, json.dumps({
-        "ok": report.ok, "findings": [f.to_dict() for f in report.findings], "kpis": report.kpis}).encode())
+        write_atomically(model_path, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomically(summary_path, json.dumps({
+        "ok": report.ok, "findings": [f.to_dict() for f in report.findings], "kpis": report.kpis}))
     return report
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    temporary.replace(path)
 
 
 def _latest(available: list[VersionReport]) -> Version:
@@ -264,8 +257,8 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
             rendered = renderer.render(VersionView(report.load_model(), info, earlier))
             shutil.rmtree(folder, ignore_errors=True)
             for relpath, text in rendered.files.items():
-                _write_atomically(folder / relpath, text.encode())
-            pages_file.write_text(str(len(rendered.pages)))
+                write_atomically(folder / relpath, text)
+            write_atomically(pages_file, str(len(rendered.pages)))
             result.count(len(rendered.pages), from_cache=False)
         writer.link_tree(folder, info.path)
         return

@@ -29,6 +29,7 @@ from pathlib import Path
 import graphviz
 
 from .model import Perspective
+from .write import write_atomically
 
 ROOT_PLACEHOLDER = "@STRATMAP_ROOT@"  # replaced by the page's relative path to the version root
 IMPERATIVE_COLOURS = ["#1d4ed8", "#7e22ce", "#b45309", "#0f766e", "#be123c", "#4d7c0f"]
@@ -222,11 +223,8 @@ class DiagramRenderer:
                    if not (folder / f"{key}.svg").is_file()}
         self.from_cache += len(set(keys)) - len(missing)
         if missing:
-            folder.mkdir(parents=True, exist_ok=True)
             for key, svg in self._run_dot(missing).items():
-                temporary = folder / f"{key}.svg.{os.getpid()}.tmp"
-                temporary.write_text(svg, encoding="utf-8")
-                temporary.replace(folder / f"{key}.svg")
+                write_atomically(folder / f"{key}.svg", svg)
             self.rendered += len(missing)
         return [(folder / f"{key}.svg").read_text(encoding="utf-8") for key in keys]
 
@@ -255,6 +253,5 @@ class DiagramRenderer:
             version = ".".join(map(str, graphviz.version()))
         except (graphviz.CalledProcessError, graphviz.ExecutableNotFound, RuntimeError) as failed:
             raise DiagramError(f"cannot run Graphviz `dot -V`: {failed}") from None
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        memo.write_text(json.dumps({"identity": identity, "version": version}))
+        write_atomically(memo, json.dumps({"identity": identity, "version": version}))
         return version

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .stamp import code_digest
+from .write import write_atomically
 
 EVERYTHING = "*"
 
@@ -63,10 +64,8 @@ class Manifest:
         return PreviousPages(self.version_folder, data.get("pages", {}))
 
     def save(self, fingerprints: dict[str, str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"folder": str(self.version_folder), "pages": fingerprints}))
-        temporary.replace(self.path)
+        write_atomically(self.path, json.dumps({"folder": str(self.version_folder),
+                                                "pages": fingerprints}))
 
 
 class Fingerprints:

@@ -22,6 +22,7 @@ from .load import SETTINGS_FILE
 from .model import Settings
 from .report import VersionFindings
 from .versions import Version
+from .write import write_atomically
 
 
 def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme: str,
@@ -83,10 +84,6 @@ class Stamp:
             return None
 
     def save(self, cache: Path, output: Path) -> None:
-        path = self.path(cache, output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"inputs": self.inputs, "pages": self.pages,
-                                         "versions": self.versions,
-                                         "reports": [r.to_dict() for r in self.reports]}))
-        temporary.replace(path)
+        write_atomically(self.path(cache, output), json.dumps({
+            "inputs": self.inputs, "pages": self.pages, "versions": self.versions,
+            "reports": [r.to_dict() for r in self.reports]}))

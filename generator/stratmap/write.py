@@ -12,6 +12,16 @@ import tempfile
 from pathlib import Path
 
 
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write a file so that a reader, or an interrupted run, never sees half of it."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
 class SiteWriter:
     def __init__(self, output: Path):
         self.output = output.resolve()
