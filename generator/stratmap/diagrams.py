@@ -26,8 +26,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import graphviz
-
 from .model import Perspective
 from .write import write_atomically
 
@@ -201,6 +199,17 @@ def _attribute(text: str) -> str:
 
 
 # --- running Graphviz, with a cache --------------------------------------------------
+# The graphviz package is imported where dot runs: an up-to-date build never needs it.
+
+def dot_identity() -> str | None:
+    """Which `dot` would run: its resolved path, mtime and size; None when there is none."""
+    dot = shutil.which("dot")
+    if dot is None:
+        return None
+    resolved = Path(dot).resolve()
+    stat = resolved.stat()
+    return f"{resolved}:{stat.st_mtime_ns}:{stat.st_size}"
+
 
 @dataclass
 class DiagramRenderer:
@@ -211,12 +220,12 @@ class DiagramRenderer:
 
     def render(self, sources: list[str]) -> list[str]:
         """One SVG per DOT source, in order; only sources not in the cache run dot."""
-        dot = shutil.which("dot")
-        if dot is None:
+        identity = dot_identity()
+        if identity is None:
             raise DiagramError("Graphviz `dot` was not found on PATH; install Graphviz "
                                "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
                                "graphviz)")
-        version = self._graphviz_version(dot)
+        version = self._graphviz_version(identity)
         keys = [hashlib.sha256(f"{version}\0{source}".encode()).hexdigest() for source in sources]
         folder = self.cache_dir / "diagrams"
         missing = {key: source for key, source in zip(keys, sources, strict=True)
@@ -229,6 +238,8 @@ class DiagramRenderer:
         return [(folder / f"{key}.svg").read_text(encoding="utf-8") for key in keys]
 
     def _run_dot(self, sources: dict[str, str]) -> dict[str, str]:
+        import graphviz
+
         def lay_out(source: str) -> str:
             try:
                 return graphviz.pipe("dot", "svg", source.encode(), quiet=True).decode()
@@ -238,10 +249,8 @@ class DiagramRenderer:
         with ThreadPoolExecutor(max_workers=max(1, min(self.jobs, len(sources)))) as pool:
             return dict(zip(sources, pool.map(lay_out, sources.values()), strict=True))
 
-    def _graphviz_version(self, dot: str) -> str:
+    def _graphviz_version(self, identity: str) -> str:
         """`dot -V`, remembered per dot binary so a warm build starts no process."""
-        stat = Path(dot).resolve().stat()
-        identity = f"{Path(dot).resolve()}:{stat.st_mtime_ns}:{stat.st_size}"
         memo = self.cache_dir / "graphviz-version.json"
         try:
             remembered = json.loads(memo.read_text())
@@ -249,6 +258,8 @@ class DiagramRenderer:
                 return remembered["version"]
         except (OSError, ValueError):
             pass
+        import graphviz
+
         try:
             version = ".".join(map(str, graphviz.version()))
         except (graphviz.CalledProcessError, graphviz.ExecutableNotFound, RuntimeError) as failed:

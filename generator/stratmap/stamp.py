@@ -13,11 +13,11 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .diagrams import dot_identity
 from .load import SETTINGS_FILE
 from .model import Settings
 from .report import VersionFindings
@@ -33,7 +33,7 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
         hasher.update(json.dumps(parts, default=str).encode() + b"\0")
 
     add(code_digest(), settings.model_dump(mode="json"), str(output.resolve()), strict, theme,
-        dt.date.today(), _dot_identity())
+        dt.date.today(), dot_identity())
     for version in versions:
         add(version.name, version.path, version.tag, version.commit, version.date, version.draft)
     content = root / settings.content_dir
@@ -52,14 +52,6 @@ def code_digest() -> str:
     for path in sorted(package.glob("*.py")):
         hasher.update(path.name.encode() + b"\0" + path.read_bytes())
     return hasher.hexdigest()
-
-
-def _dot_identity() -> str | None:
-    dot = shutil.which("dot")
-    if dot is None:
-        return None
-    stat = Path(dot).resolve().stat()
-    return f"{Path(dot).resolve()}:{stat.st_mtime_ns}:{stat.st_size}"
 
 
 @dataclass
