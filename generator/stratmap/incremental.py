@@ -115,9 +115,5 @@ class Fingerprints:
 
     def _teams_around(self, team) -> list[str]:
         """Its ancestors (breadcrumbs) and its sub-teams: the page names them."""
-        teams = self.view.model.teams
-        around, parent = [], team.parent
-        while parent in teams and parent not in around and parent != team.slug:
-            around.append(parent)
-            parent = teams[parent].parent
-        return around + [t.slug for t in self.view.model.subteams(team.slug)]
+        model = self.view.model
+        return [t.slug for t in (*model.ancestors(team), *model.subteams(team.slug))]

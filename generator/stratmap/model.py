@@ -306,6 +306,16 @@ class StrategyModel(BaseModel):
                 if g.applies_to.everyone or team.slug in g.applies_to.teams
                 or served & set(g.applies_to.objectives)]
 
+    def ancestors(self, team: Team) -> list[Team]:
+        """The teams above this one, nearest first (validation rules out parent cycles;
+        the walk stops at a repeat all the same)."""
+        chain: list[Team] = []
+        parent = self.teams.get(team.parent or "")
+        while parent is not None and parent is not team and parent not in chain:
+            chain.append(parent)
+            parent = self.teams.get(parent.parent or "")
+        return chain
+
     def subteams(self, slug: str) -> list[Team]:
         return [t for t in self.teams.values() if t.parent == slug]
 

@@ -497,14 +497,11 @@ class VersionRenderer:
             own, on_path, edges = view.team_line_of_sight(team)
             svg = Deferred(lambda own=own, on_path=on_path, edges=edges:
                            highlight(strategy_svg, strategy_layout, own, on_path, edges))
-            trail = [("Teams", "teams/index.html")]
-            parent = model.teams.get(team.parent or "")
-            while parent is not None and len(trail) < 10:
-                trail.insert(1, (parent.name, team_path(parent.slug)))
-                parent = model.teams.get(parent.parent or "")
+            trail = [("Teams", "teams/index.html"),
+                     *((a.name, team_path(a.slug)) for a in reversed(model.ancestors(team))),
+                     (team.name, team_path(team.slug))]
             pages.append(Page(team_path(team.slug), "team.html", team.name,
-                              {"team": team, "map_svg": svg, "on_path": on_path},
-                              [*trail, (team.name, team_path(team.slug))]))
+                              {"team": team, "map_svg": svg, "on_path": on_path}, trail))
         return pages
 
     def _render_page(self, view: VersionView, page: Page) -> str:
