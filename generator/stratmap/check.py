@@ -32,8 +32,8 @@ class Validation:
     def failed(self, strict: bool) -> bool:
         return not self.ok or (strict and bool(self.findings))
 
-    def errors(self, strict: bool = False) -> list[Finding]:
-        return [f for f in self.findings if f.is_error or strict]
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
 
 
 def validate(tree: SourceTree, as_of: dt.date) -> Validation:

@@ -1,7 +1,7 @@
 """Render: one validated version → its pages, diagrams and data files (SPEC §5).
 
-`render_version` returns the files of `output/<version>/` as {relative path: text}; the
-build writes them. Links are relative everywhere, so a site works from any base_url and
+`VersionRenderer.render` returns the files of `output/<version>/` (rendered text, plus the
+unchanged pages of the last build to reuse); the build writes them. Links are relative everywhere, so a site works from any base_url and
 from plain files; only 404.html, which is served from any depth, uses base_url.
 """
 
@@ -179,8 +179,8 @@ class VersionView:
         return [o for o in self.model.objectives.values() if o.id not in supported]
 
     def teams_off_the_map(self) -> list[Team]:
-        return [t for t in self.model.teams.values()
-                if not any(p.objective in self.model.objectives for p in t.priorities)]
+        """Teams with no priority (validation makes every priority name a real objective)."""
+        return [t for t in self.model.teams.values() if not t.priorities]
 
     def role_view(self, team: Team) -> list[tuple[str, list[tuple[Objective, str]]]]:
         """For each role: what the team's priorities ask of it, objective by objective."""
