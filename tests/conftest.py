@@ -51,10 +51,20 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_process(*args: str, cwd: Path | None = None,
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """The CLI as a separate process, as a user or CI runs it."""
-    return subprocess.run([sys.executable, "-m", "stratmap.cli", *args], cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "stratmap.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module."""
+    from browser import chromium
+
+    with chromium() as launched:
+        yield launched
 
 
 def validate_json(root: Path, *extra: str) -> tuple[int, list[dict]]:

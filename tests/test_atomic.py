@@ -8,17 +8,11 @@ import sys
 from conftest import run, run_process, snapshot
 
 
-def _build(root, env=None):
-    import subprocess
-    return subprocess.run([sys.executable, "-m", "stratmap", "build", str(root), "-q"],
-                          capture_output=True, text=True, env=env, timeout=300)
-
-
 def test_bad_content_leaves_the_output_untouched(repo):
     assert run("build", str(repo.root), "-q").exit_code == 0
     before = snapshot(repo.root / "output")
     repo.write("content/objectives/C1.md", "---\nid: C1\ntitle: [broken\n---\n")
-    result = _build(repo.root)
+    result = run_process("build", str(repo.root), "-q")
     assert result.returncode == 1
     assert "content/objectives/C1.md:4:1: error: YAML syntax error" in result.stderr and "untouched" in result.stderr
     assert "Traceback" not in result.stderr
@@ -33,7 +27,7 @@ def test_missing_graphviz_leaves_the_output_untouched(repo, tmp_path):
                (repo.root / "content/objectives/C1.md").read_text().replace("Expand", "Expand more"))
     empty_bin = tmp_path / "bin"
     empty_bin.mkdir()
-    result = _build(repo.root, env={**os.environ, "PATH": str(empty_bin)})
+    result = run_process("build", str(repo.root), "-q", env={**os.environ, "PATH": str(empty_bin)})
     assert result.returncode == 2
     assert "Graphviz `dot` was not found" in result.stderr and "apt-get install graphviz" in result.stderr
     assert snapshot(repo.root / "output") == before

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, chromium, serve
+from browser import CHROMIUM, serve
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium "
@@ -23,12 +23,6 @@ PAGES = {"home": "latest/index.html", "objective": "latest/objectives/C2/index.h
 def site(built_demo):
     with serve(built_demo) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

@@ -6,16 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, chromium, serve
+from browser import CHROMIUM, serve
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")
