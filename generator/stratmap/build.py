@@ -159,7 +159,8 @@ def build_site(options: BuildOptions) -> BuildResult:
     infos = {r.version: _info(r.version, r.version is latest, True) for r in available}
     infos |= {v: _info(v, False, False) for v in skipped}
     site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date())
-    theme = Theme(folders, theme_digest)
+    # compiled templates depend on the environment's options too, which live in the code
+    theme = Theme(folders, theme_digest, cache / "templates" / code_digest()[:16])
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site, options.jobs)
     with SiteWriter(output) as writer:

@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from . import __version__
@@ -64,13 +71,18 @@ class TrendPoint:
 class Theme:
     """The default theme, with a user folder's templates and static files on top."""
 
-    def __init__(self, folders: list[Path], key: str):
+    def __init__(self, folders: list[Path], key: str, compiled: Path | None = None):
+        """`compiled`: a folder that keeps compiled templates between builds (Jinja checks
+        each against its source), which spares an incremental build compiling them again."""
         self.folders = folders
         self.key = key  # theme_key(folders): every file's digest, computed by the caller
+        if compiled is not None:
+            compiled.mkdir(parents=True, exist_ok=True)
         self.environment = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(f / "templates")) for f in self.folders]),
             autoescape=select_autoescape(default_for_string=True, default=True),
-            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None)
         self.environment.filters["number"] = format_number
 
     def static_files(self) -> dict[str, Path]:
