@@ -212,3 +212,23 @@ def test_a_new_site_title_reaches_the_cached_versions(git_repo):
     git_repo.write("stratmap.yaml", "title: Renamed Strategy Site\n")
     build_site(BuildOptions(git_repo.root))
     assert "Renamed Strategy Site" in (git_repo.root / "output/2026-Q1/index.html").read_text()
+
+
+def test_a_plan_text_edit_in_the_draft_reaches_its_summary_of_changes(git_repo, tmp_path):
+    """With a version before it, a plan's text shows on the changes page and counts in the
+    home page's summary: editing it must re-render both, as a clean build would."""
+    import shutil
+
+    from stratmap.build import BuildOptions, build_site
+    three_quarters(git_repo)
+    git_repo.write("stratmap.yaml", 'versions: {tags: "strategy/*", draft: Next}\n')
+    build_site(BuildOptions(git_repo.root))
+    team = git_repo.root / "content/teams/sales.md"
+    team.write_text(team.read_text() + "\nWe now also coach every new hire in the field.\n")
+    warm = build_site(BuildOptions(git_repo.root))
+    assert warm.pages_reused > 0
+    clean = tmp_path / "clean"
+    shutil.copytree(git_repo.root, clean, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
+    build_site(BuildOptions(clean))
+    assert snapshot(git_repo.root / "output") == snapshot(clean / "output")
+    assert "coach every new hire" in (git_repo.root / "output/next/changes/index.html").read_text()

@@ -4,7 +4,9 @@ Every page gets a fingerprint of everything it shows: the theme, the version, an
 content objects it draws on (a team page: its team, the teams around it, the objectives
 on its line of sight, the guidance that applies, the map). A page whose fingerprint
 matches the last build's is linked from the previous output instead of rendered again.
-Overview pages (home, scorecard, alignment, ...) show everything, so they depend on all.
+Overview pages (home, scorecard, alignment, ...) show every team's front matter but no
+team's plan text, so editing a plan's text re-renders only its page and the files that
+hold every word (the changes page, strategy.json, search.js).
 
 A missed dependency would show a stale page, so tests compare incremental builds with
 clean ones byte for byte after edits of every kind of file.
@@ -23,6 +25,10 @@ from .stamp import code_digest
 from .write import write_atomically
 
 EVERYTHING = "*"
+OVERVIEW = "*-but-plan-text"  # everything except the bodies of team plans
+# pages that show all of a version but none of its plans' text
+OVERVIEW_PAGES = {"home.html", "scorecard.html", "alignment.html", "guidance.html", "teams.html",
+                  "roles.html", "scorecard.csv"}
 
 
 def digest(*parts: Any) -> str:
@@ -81,12 +87,14 @@ class Fingerprints:
         }
         self.items |= {f"o:{o.id}": content_digest(o) for o in model.objectives.values()}
         self.items |= {f"t:{t.slug}": content_digest(t) for t in model.teams.values()}
+        self.items |= {f"t-front:{t.slug}": digest(t.source.data) for t in model.teams.values()}
         # what other pages show of a team: its name (hierarchy, breadcrumbs), its priorities
         self.items |= {f"t-name:{t.slug}": digest(t.name, t.approved) for t in model.teams.values()}
         self.items |= {f"t-priorities:{t.slug}": digest(t.name, t.source.data.get("priorities"))
                        for t in model.teams.values()}
         self.items |= {f"g:{g.slug}": content_digest(g) for g in model.guidance.values()}
         self.items |= {f"map:{name}": digest(source) for name, source in map_sources.items()}
+        self.items[OVERVIEW] = digest(sorted((k, v) for k, v in self.items.items() if not k.startswith("t:")))
         self.items[EVERYTHING] = digest(sorted(self.items.items()))
         self.base = digest(theme_key, code_digest(), view.info.identity(),
                            site.title, site.base_url, site.built_on)
@@ -110,6 +118,10 @@ class Fingerprints:
             own, on_path, _ = view.team_line_of_sight(team)
             yield from (f"o:{o}" for o in sorted(own | on_path))
             yield from (f"g:{g.slug}" for g in model.guidance_for_team(team))
+        elif template == "changes.html" and not view.previous:
+            yield "strategy"  # the first version: nothing to compare, only its title
+        elif template in OVERVIEW_PAGES and not (template == "home.html" and view.previous):
+            yield OVERVIEW  # (home's summary of changes counts edits of plan text)
         else:
             yield EVERYTHING
 
