@@ -22,7 +22,7 @@ from pathlib import Path
 from .check import Validation, validate
 from .findings import Finding
 from .incremental import Manifest
-from .load import WorkingTree
+from .load import ParseCache, WorkingTree
 from .model import KpiValues, Settings, StrategyModel, load_settings
 from .report import VersionFindings
 from .stamp import Stamp, code_digest, inputs_digest
@@ -188,12 +188,14 @@ def build_site(options: BuildOptions) -> BuildResult:
 
 def _validate_all(versions: list[Version], options: BuildOptions, cache: Path) -> list[VersionReport]:
     newest_tag = next((v for v in reversed(versions) if v.tag), None)
+    parsed = ParseCache(cache / "parsed" / f"{code_digest()[:16]}.pickle")
     reports = []
     for version in versions:
         options.progress(f"validating {version.name}")
         required = version.tag is None or version is newest_tag
-        reports.append(_validated_tag(version, required, cache) if version.tag
-                       else _report(version, required, validate(version.tree, version.as_of)))
+        reports.append(_validated_tag(version, required, cache, parsed) if version.tag
+                       else _report(version, required, validate(version.tree, version.as_of, parsed)))
+    parsed.save()
     return reports
 
 
@@ -203,7 +205,7 @@ def _report(version: Version, required: bool, validation: Validation) -> Version
                          model.kpi_values() if model else {}, lambda: model)
 
 
-def _validated_tag(version: Version, required: bool, cache: Path) -> VersionReport:
+def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseCache) -> VersionReport:
     """A tagged version never changes: validate it once and keep what later builds need,
     a small summary (findings, KPI values) and the model, apart."""
     key = hashlib.sha256(f"{code_digest()}\0{version.commit}\0{version.as_of}\0"
@@ -218,7 +220,7 @@ def _validated_tag(version: Version, required: bool, cache: Path) -> VersionRepo
                              lambda: pickle.loads(model_path.read_bytes()))
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    report = _report(version, required, validate(version.tree, version.as_of))
+    report = _report(version, required, validate(version.tree, version.as_of, parsed))
     model = report.load_model()
     if model is not None:  # positions serve findings, which are made by now: drop them
         for item in model.contents():

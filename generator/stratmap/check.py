@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .findings import Finding, Position, error, has_errors, warning
 from .graph import CauseEffectGraph
-from .load import SourceTree, load_repository
+from .load import ParseCache, SourceTree, load_repository
 from .model import Perspective, StrategyModel, Team, to_model
 
 
@@ -36,9 +36,9 @@ class Validation:
         return [f for f in self.findings if f.is_error]
 
 
-def validate(tree: SourceTree, as_of: dt.date) -> Validation:
+def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None) -> Validation:
     """Load, type and check a strategy repository; `as_of` is the date reviews are due by."""
-    result = to_model(load_repository(tree))
+    result = to_model(load_repository(tree, cache))
     findings = result.findings
     if result.model is not None:
         findings += check(result.model, as_of)

@@ -8,6 +8,8 @@ and unknown tags, and stop alias bombs before they expand.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any, Protocol
 import yaml
 
 from .findings import Finding, Position, error
+from .write import write_atomically
 
 SETTINGS_FILE = "stratmap.yaml"
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -121,12 +124,42 @@ def find_project_root(start: Path) -> Path | None:
     return None
 
 
-def load_repository(tree: SourceTree) -> LoadedRepository:
+class ParseCache:
+    """Parsed YAML by a digest of its text (and where it sits), kept between builds in the
+    cache folder: a build then parses only the files that changed. Parsing is most of the
+    time validation takes. Only what this run parsed is saved, so the cache never grows."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self._saved: dict[bytes, tuple[dict[str, Any], dict[PathKey, Position]]] = {}
+        self._used: dict[bytes, tuple[dict[str, Any], dict[PathKey, Position]]] = {}
+        if path is not None:
+            try:
+                self._saved = pickle.loads(path.read_bytes())
+            except Exception:  # missing, or left half-written by an older version: parse again
+                self._saved = {}
+
+    def parse(self, text: str, relpath: str, *, first_line: int,
+              allow_empty: bool) -> tuple[dict[str, Any], dict[PathKey, Position]]:
+        key = hashlib.sha256(f"{relpath}\0{first_line}\0{allow_empty}\0{text}".encode()).digest()
+        parsed = self._used.get(key) or self._saved.get(key)
+        if parsed is None:  # a file that fails to parse raises here, and is never kept
+            parsed = parse_yaml(text, relpath, first_line=first_line, allow_empty=allow_empty)
+        self._used[key] = parsed
+        return parsed
+
+    def save(self) -> None:
+        if self.path is not None and self._used.keys() != self._saved.keys():
+            write_atomically(self.path, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_repository(tree: SourceTree, cache: ParseCache | None = None) -> LoadedRepository:
     findings: list[Finding] = []
+    cache = cache or ParseCache()
 
     def attempt(relpath: str, parse) -> Document | None:
         try:
-            return parse(tree, relpath)
+            return parse(tree, relpath, cache)
         except LoadError as problem:
             findings.append(problem.finding)
             return None
@@ -178,23 +211,24 @@ def _content_dir(settings: Document | None) -> str:
     return "content"
 
 
-def _load_settings_file(tree: SourceTree, relpath: str) -> Document:
+def _load_settings_file(tree: SourceTree, relpath: str, cache: ParseCache | None = None) -> Document:
     if tree.size(relpath) is None:
         raise LoadError(error("missing-file", f"{SETTINGS_FILE} not found; create one (every key "
                               "is optional, an empty file will do) or run `stratmap init`",
                               relpath))
     text = _read_text(tree, relpath)
-    data, positions = parse_yaml(text, relpath, first_line=1, allow_empty=True)
+    parse = cache.parse if cache else parse_yaml
+    data, positions = parse(text, relpath, first_line=1, allow_empty=True)
     return Document(relpath, data, positions)
 
 
-def _load_front_matter_file(tree: SourceTree, relpath: str) -> Document:
+def _load_front_matter_file(tree: SourceTree, relpath: str, cache: ParseCache) -> Document:
     if tree.size(relpath) is None:
         raise LoadError(error("missing-file", f"{relpath} not found; every strategy needs one "
                               "with at least a `title` in its front matter", relpath))
     text = _read_text(tree, relpath)
     front_matter, first_line, body, body_line = split_front_matter(text, relpath)
-    data, positions = parse_yaml(front_matter, relpath, first_line=first_line, allow_empty=False)
+    data, positions = cache.parse(front_matter, relpath, first_line=first_line, allow_empty=False)
     return Document(relpath, data, positions, body, body_line)
 
 

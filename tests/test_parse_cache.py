@@ -1,0 +1,56 @@
+"""The parse cache: a build parses only the files that changed since the last one, and
+never lets a cached parse hide an edit or an error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+
+from conftest import copy_demo
+from stratmap.check import validate
+from stratmap.load import ParseCache, WorkingTree
+
+AS_OF = dt.date(2026, 11, 1)  # the minimal fixture is clean as of then
+
+
+def cache_file(tmp_path):
+    return tmp_path / "cache" / "parsed.pickle"
+
+
+def test_a_cached_parse_validates_exactly_like_a_fresh_one(tmp_path):
+    root = copy_demo(tmp_path / "demo")
+    fresh = validate(WorkingTree(root), AS_OF)
+    first = ParseCache(cache_file(tmp_path))
+    validate(WorkingTree(root), AS_OF, first)
+    first.save()
+    cached = validate(WorkingTree(root), AS_OF, ParseCache(cache_file(tmp_path)))
+    assert cached.findings == fresh.findings  # positions included: they come from the cache
+    assert cached.model.to_data() == fresh.model.to_data()
+
+
+def test_an_edit_after_caching_is_parsed_and_its_error_reported(repo, tmp_path):
+    cache = ParseCache(cache_file(tmp_path))
+    assert validate(WorkingTree(repo.root), AS_OF, cache).ok
+    cache.save()
+    team = repo.root / "content/teams/sales.md"
+    team.write_text(team.read_text().replace("leader: Head of Sales", "leader: [Head of Sales"))
+    result = validate(WorkingTree(repo.root), AS_OF, ParseCache(cache_file(tmp_path)))
+    assert [(f.rule, f.file) for f in result.errors()] == [("bad-yaml", "content/teams/sales.md")]
+
+
+def test_a_damaged_cache_is_ignored(repo, tmp_path):
+    cache_file(tmp_path).parent.mkdir()
+    cache_file(tmp_path).write_bytes(b"\x80\x05 not a pickle")
+    assert validate(WorkingTree(repo.root), AS_OF, ParseCache(cache_file(tmp_path))).ok
+
+
+def test_the_cache_keeps_only_what_the_last_run_parsed(repo, tmp_path):
+    cache = ParseCache(cache_file(tmp_path))
+    validate(WorkingTree(repo.root), AS_OF, cache)
+    cache.save()
+    before = len(pickle.loads(cache_file(tmp_path).read_bytes()))
+    repo.remove("content/guidance/" + next((repo.root / "content/guidance").iterdir()).name)
+    cache = ParseCache(cache_file(tmp_path))
+    validate(WorkingTree(repo.root), AS_OF, cache)
+    cache.save()
+    assert len(pickle.loads(cache_file(tmp_path).read_bytes())) == before - 1
