@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,13 @@ class Fingerprints:
         self.items[EVERYTHING] = digest(sorted(self.items.items()))
         self.base = digest(theme_key, code_digest(), view.info.identity(),
                            site.title, site.base_url, site.built_on)
+        # who is whose sub-team, and which teams serve an objective: asked once per page
+        self.subteams: dict[str, list[str]] = defaultdict(list)
+        self.serving: dict[str, set[str]] = defaultdict(set)
+        for slug, team in model.teams.items():
+            self.subteams[team.parent or ""].append(slug)
+            for priority in team.priorities:
+                self.serving[priority.objective].add(slug)
 
     def of(self, template: str, context: dict[str, Any]) -> str:
         return digest(self.base, template, [(key, self.items[key]) for key in
@@ -109,7 +117,7 @@ class Fingerprints:
             objective = context["objective"]
             yield from ("strategy", "earlier", f"map:nb:{objective.id}")
             yield from (f"o:{o}" for o in sorted(view.graph.neighbourhood(objective.id)))
-            yield from (f"t-priorities:{team.slug}" for team, _ in model.teams_on(objective.id))
+            yield from (f"t-priorities:{slug}" for slug in sorted(self.serving[objective.id]))
             yield from (f"g:{g.slug}" for g in model.guidance_for_objective(objective.id))
         elif template == "team.html":
             team = context["team"]
@@ -128,4 +136,4 @@ class Fingerprints:
     def _teams_around(self, team) -> list[str]:
         """Its ancestors (breadcrumbs) and its sub-teams: the page names them."""
         model = self.view.model
-        return [t.slug for t in (*model.ancestors(team), *model.subteams(team.slug))]
+        return [*(t.slug for t in model.ancestors(team)), *self.subteams[team.slug]]

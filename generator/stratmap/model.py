@@ -301,10 +301,10 @@ class StrategyModel(BaseModel):
                 if g.applies_to.everyone or objective_id in g.applies_to.objectives]
 
     def guidance_for_team(self, team: Team) -> list[Guidance]:
-        served = {p.objective for p in team.priorities}
+        served, slug = {p.objective for p in team.priorities}, team.slug
         return [g for g in self.guidance.values()
-                if g.applies_to.everyone or team.slug in g.applies_to.teams
-                or served & set(g.applies_to.objectives)]
+                if g.applies_to.everyone or slug in g.applies_to.teams
+                or not served.isdisjoint(g.applies_to.objectives)]
 
     def ancestors(self, team: Team) -> list[Team]:
         """The teams above this one, nearest first (validation rules out parent cycles;
