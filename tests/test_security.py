@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import run
+from conftest import git, run, run_process
 from sitecheck import parse
 
 HOSTILE_TITLE = '"]; node [URL="javascript:alert(1)"] x [label="<b>'
@@ -94,3 +94,30 @@ def test_csv_cells_cannot_be_formulas(repo):
     assert run("build", str(repo.root), "-q").exit_code == 0
     text = (repo.root / "output/latest/scorecard.csv").read_text()
     assert "'=HYPERLINK" in text and ",'+cmd," in text and ",-3," in text
+
+
+def test_a_committed_cache_folder_is_refused(git_repo):
+    """Whatever is in the cache is trusted (rendered pages, validated models): a commit
+    that plants files there must not reach the site."""
+    from conftest import snapshot
+    assert run_process("build", str(git_repo.root), "-q").returncode == 0
+    before = snapshot(git_repo.root / "output")
+    git_repo.write(".stratmap-cache/pages/planted.json", "{}")
+    git(git_repo.root, "add", "-f", ".stratmap-cache/pages/planted.json")
+    result = run_process("build", str(git_repo.root), "-q", "--force")
+    assert result.returncode == 1
+    assert ".stratmap-cache/pages/planted.json: error: git tracks files in .stratmap-cache/" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(git_repo.root / "output") == before
+
+
+def test_pages_are_never_reused_from_a_committed_output_folder(git_repo):
+    """Some sites commit their output (e.g. GitHub Pages from a folder): a commit that
+    edits a built page there must not survive the next build."""
+    assert run_process("build", str(git_repo.root), "-q").returncode == 0
+    git(git_repo.root, "add", "-f", "output")
+    page = git_repo.root / "output/latest/teams/sales/index.html"
+    page.write_text(page.read_text().replace("</body>", "<script>alert(1)</script></body>"))
+    result = run_process("build", str(git_repo.root), "-q")
+    assert result.returncode == 0 and result.stdout.startswith("built ")  # not "up to date"
+    assert "<script>alert(1)" not in page.read_text()

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .check import Validation, validate
-from .findings import Finding
+from .findings import Finding, error
 from .incremental import Manifest
 from .load import ParseCache, WorkingTree
 from .model import KpiValues, Settings, StrategyModel, load_settings
 from .report import VersionFindings
 from .stamp import Stamp, code_digest, inputs_digest
 from .themes import theme_folders, theme_key
-from .versions import Version, VersionInfo, discover
+from .versions import GitError, Version, VersionInfo, discover, git
 from .write import SiteWriter, write_atomically
 
 # render, diagrams and their libraries (Jinja2, markdown-it, nh3, graphviz) are imported
@@ -138,10 +138,19 @@ def build_site(options: BuildOptions) -> BuildResult:
     if options.only and options.only not in [v.name for v in versions]:
         raise UnknownVersion(f"no version `{options.only}`; the versions are "
                              f"{', '.join(v.name for v in versions)}")
+    tracked = tracked_by_git(root, cache, output)
+    if cache in tracked:
+        raise BuildFailed([VersionFindings("working tree", [error(
+            "tracked-cache", f"git tracks files in {CACHE_FOLDER}/: a build trusts what it finds "
+            "there, so it must come from this machine's builds, never from a commit; remove it "
+            f"with `git rm -r --cached {CACHE_FOLDER}` and list it in .gitignore",
+            tracked[cache])])])
+    # a committed output folder is content like any other: never reuse a page from it
+    reuse_output = output not in tracked
     folders = theme_folders(settings.theme, root)
     theme_digest = theme_key(folders)
     inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict)
-    if options.only is None and not options.force:
+    if options.only is None and not options.force and reuse_output:
         last = Stamp.load(cache, output)
         if last and last.inputs == inputs and (output / "versions.json").is_file():
             return BuildResult(output.resolve(), last.reports, up_to_date=True, pages=last.pages,
@@ -168,8 +177,8 @@ def build_site(options: BuildOptions) -> BuildResult:
         for report in available:
             info = infos[report.version]
             options.progress(f"rendering {info.name}")
-            _write_version(writer, report, info, list(earlier), renderer, cache, output / info.path,
-                           options, result)
+            _write_version(writer, report, info, list(earlier), renderer, cache,
+                           output / info.path if reuse_output else None, options, result)
             if report.version.tag:
                 earlier.append(EarlierVersion(info, report.kpis, report.load_model))
             if info.latest:
@@ -184,6 +193,25 @@ def build_site(options: BuildOptions) -> BuildResult:
     result.diagrams_from_cache = diagrams.from_cache
     result.seconds = time.perf_counter() - started
     return result
+
+
+def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
+    """Those of these folders in which git tracks a file, each with one such file
+    (relative to root). What a commit put there is content, and content is untrusted."""
+    present = [folder for folder in folders if folder.exists()]
+    if not present:
+        return {}
+    try:
+        listed = git(root, "ls-files", "-z", "--", *(str(f) for f in present))
+    except GitError:  # not a repository, or no git: nothing is tracked
+        return {}
+    tracked: dict[Path, str] = {}
+    for relpath in filter(None, listed.decode(errors="replace").split("\0")):
+        path = (root / relpath).resolve()
+        for folder in present:
+            if folder not in tracked and path.is_relative_to(folder.resolve()):
+                tracked[folder] = relpath
+    return tracked
 
 
 def _validate_all(versions: list[Version], options: BuildOptions, cache: Path) -> list[VersionReport]:
@@ -243,11 +271,13 @@ def _info(version: Version, latest: bool, available: bool) -> VersionInfo:
 
 
 def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo, earlier: list,
-                   renderer, cache: Path, previous_output: Path, options: BuildOptions,
+                   renderer, cache: Path, previous_output: Path | None, options: BuildOptions,
                    result: BuildResult) -> None:
+    """`previous_output`: this version's folder in the last build's output, when its pages
+    may be reused."""
     from .render import VersionView
 
-    if options.only and options.only != info.name and previous_output.is_dir():
+    if options.only and options.only != info.name and previous_output and previous_output.is_dir():
         writer.link_tree(previous_output, info.path)  # --only: the other versions stay as built
         result.versions_kept += 1
         return
@@ -265,8 +295,9 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
             result.count(len(rendered.pages), from_cache=False)
         writer.link_tree(folder, info.path)
         return
-    manifest = Manifest(cache, previous_output)
-    rendered = renderer.render(VersionView(report.load_model(), info, earlier), manifest.load())
+    manifest = Manifest(cache, writer.output / info.path)
+    previous = manifest.load() if previous_output else None
+    rendered = renderer.render(VersionView(report.load_model(), info, earlier), previous)
     for relpath, text in rendered.files.items():
         writer.write(f"{info.path}/{relpath}", text)
     for relpath, existing in rendered.reused.items():
