@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -74,12 +75,17 @@ class CauseEffectGraph:
         financial perspective (the objectives themselves are always included)."""
         starts = {o for o in objective_ids if o in self.perspective_of}
         downstream = self.reachable_from(starts, self.effects)
-        financial = [o for o, p in self.perspective_of.items() if p is Perspective.FINANCIAL]
-        reaches_finance = self.reachable_from(financial, self.causes)
-        on_path = downstream & reaches_finance
+        on_path = downstream & self._reaches_finance
         nodes = starts | on_path
         edges = {(c, e) for c, e in self.edges if c in nodes and e in on_path and c in downstream}
         return nodes, edges
+
+    @functools.cached_property
+    def _reaches_finance(self) -> set[str]:
+        """Every objective with a causal path up to the financial perspective (the same for
+        every team, so computed once; the graph is not changed after `of`)."""
+        financial = [o for o, p in self.perspective_of.items() if p is Perspective.FINANCIAL]
+        return self.reachable_from(financial, self.causes)
 
     def neighbourhood(self, objective_id: str) -> set[str]:
         return {objective_id, *self.effects.get(objective_id, []),

@@ -133,6 +133,7 @@ class VersionView:
 
     def __post_init__(self) -> None:
         self.graph = CauseEffectGraph.of(self.model.objectives.values())
+        self._line_of_sight: dict[str, tuple[set[str], set[str], set[tuple[str, str]]]] = {}
         self.at_risk_below = self.model.settings.rules.at_risk_below
         self.imperatives = {i.id: i for i in self.model.strategy.imperatives}
         self._colours = {i.id: IMPERATIVE_COLOURS[n % len(IMPERATIVE_COLOURS)]
@@ -210,9 +211,12 @@ class VersionView:
         return sorted(asks.items(), key=lambda item: (-len(item[1]), item[0].lower()))
 
     def team_line_of_sight(self, team: Team) -> tuple[set[str], set[str], set[tuple[str, str]]]:
-        own = {p.objective for p in team.priorities}
-        nodes, edges = self.graph.line_of_sight(own)
-        return own, nodes - own, edges
+        """(its own objectives, the others on their paths to finance, the arrows between)."""
+        if team.slug not in self._line_of_sight:  # asked by its page and by its fingerprint
+            own = {p.objective for p in team.priorities}
+            nodes, edges = self.graph.line_of_sight(own)
+            self._line_of_sight[team.slug] = own, nodes - own, edges
+        return self._line_of_sight[team.slug]
 
     def trend(self, objective: Objective, kpi: Kpi) -> list[TrendPoint]:
         """history, then the actual in every earlier published version, then now."""
