@@ -29,7 +29,7 @@ class SiteWriter:
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.building-",
                                              dir=self.output.parent))
         self._after_commit: list = []
-        self._folders_made: set[Path] = set()
+        self._folders_made: set[str] = set()
 
     def __enter__(self) -> "SiteWriter":
         return self
@@ -40,33 +40,37 @@ class SiteWriter:
         else:
             self.discard()
 
-    def _folder_for(self, path: Path) -> None:
-        # thousands of files share a few folders: ask the file system once per folder
-        if path.parent not in self._folders_made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders_made.add(path.parent)
+    # Plain strings and os calls below, not pathlib: a build links thousands of files and
+    # pathlib's parsing cost more than the links themselves.
+    def _destination(self, relpath: str) -> str:
+        destination = os.path.join(self.staging, relpath)
+        folder = os.path.dirname(destination)
+        if folder not in self._folders_made:  # many files share a folder: make it once
+            os.makedirs(folder, exist_ok=True)
+            self._folders_made.add(folder)
+        return destination
 
     def write(self, relpath: str, data: str | bytes) -> None:
-        path = self.staging / relpath
-        self._folder_for(path)
         if isinstance(data, str):
             data = data.encode("utf-8")
-        path.write_bytes(data)
+        with open(self._destination(relpath), "wb") as file:
+            file.write(data)
 
-    def link_file(self, source: Path, relpath: str) -> None:
+    def link_file(self, source: Path | str, relpath: str) -> None:
         """Put an existing file at relpath: a hard link where the file system allows, so
         unchanged pages and versions cost almost nothing; else a copy."""
-        destination = self.staging / relpath
-        self._folder_for(destination)
+        destination = self._destination(relpath)
         try:
             os.link(source, destination)
         except OSError:
             shutil.copy2(source, destination)
 
     def link_tree(self, source: Path, relpath: str) -> None:
-        for path in source.rglob("*"):
-            if path.is_file():
-                self.link_file(path, f"{relpath}/{path.relative_to(source).as_posix()}")
+        for folder, _, files in os.walk(source):
+            inside = os.path.relpath(folder, source)
+            prefix = relpath if inside == "." else f"{relpath}/{inside}"
+            for name in files:
+                self.link_file(os.path.join(folder, name), f"{prefix}/{name}")
 
     def after_commit(self, action) -> None:
         """Run `action` once the new output is in place (e.g. record what it holds)."""
