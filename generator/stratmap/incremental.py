@@ -87,12 +87,13 @@ class Fingerprints:
             "graph": digest(view.graph.edges),
         }
         self.items |= {f"o:{o.id}": content_digest(o) for o in model.objectives.values()}
-        self.items |= {f"t:{t.slug}": content_digest(t) for t in model.teams.values()}
-        self.items |= {f"t-front:{t.slug}": digest(t.source.data) for t in model.teams.values()}
-        # what other pages show of a team: its name (hierarchy, breadcrumbs), its priorities
-        self.items |= {f"t-name:{t.slug}": digest(t.name, t.approved) for t in model.teams.values()}
-        self.items |= {f"t-priorities:{t.slug}": digest(t.name, t.source.data.get("priorities"))
-                       for t in model.teams.values()}
+        for slug, team in model.teams.items():
+            front = team.source.data
+            self.items[f"t:{slug}"] = digest(front, team.body)
+            self.items[f"t-front:{slug}"] = digest(front)
+            # what other pages show of a team: its name (hierarchy, breadcrumbs), its priorities
+            self.items[f"t-name:{slug}"] = digest(team.name, team.approved)
+            self.items[f"t-priorities:{slug}"] = digest(team.name, front.get("priorities"))
         self.items |= {f"g:{g.slug}": content_digest(g) for g in model.guidance.values()}
         self.items |= {f"map:{name}": digest(source) for name, source in map_sources.items()}
         self.items[OVERVIEW] = digest(sorted((k, v) for k, v in self.items.items() if not k.startswith("t:")))
@@ -108,8 +109,10 @@ class Fingerprints:
                 self.serving[priority.objective].add(slug)
 
     def of(self, template: str, context: dict[str, Any]) -> str:
-        return digest(self.base, template, [(key, self.items[key]) for key in
-                                            self._dependencies(template, context)])
+        hasher = hashlib.sha256(f"{self.base}\0{template}".encode())
+        for key in self._dependencies(template, context):
+            hasher.update(f"\0{key}\0{self.items[key]}".encode())
+        return hasher.hexdigest()
 
     def _dependencies(self, template: str, context: dict[str, Any]) -> Iterable[str]:
         view, model = self.view, self.view.model
