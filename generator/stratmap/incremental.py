@@ -47,6 +47,7 @@ class PreviousPages:
 
     folder: Path
     fingerprints: dict[str, str]
+    words: dict[str, str]  # search.js: each content object's words, by its fingerprint
 
     def reusable(self, path: str, fingerprint: str) -> Path | None:
         if self.fingerprints.get(path) != fingerprint:
@@ -68,11 +69,11 @@ class Manifest:
             data = json.loads(self.path.read_text())
         except (OSError, ValueError):
             return None
-        return PreviousPages(self.version_folder, data.get("pages", {}))
+        return PreviousPages(self.version_folder, data.get("pages", {}), data.get("words", {}))
 
-    def save(self, fingerprints: dict[str, str]) -> None:
+    def save(self, fingerprints: dict[str, str], words: dict[str, str]) -> None:
         write_atomically(self.path, json.dumps({"folder": str(self.version_folder),
-                                                "pages": fingerprints}))
+                                                "pages": fingerprints, "words": words}))
 
 
 class Fingerprints:
@@ -107,6 +108,10 @@ class Fingerprints:
             self.subteams[team.parent or ""].append(slug)
             for priority in team.priorities:
                 self.serving[priority.objective].add(slug)
+
+    def of_item(self, key: str) -> str:
+        """One content object's own fingerprint (e.g. `t:enterprise-east`)."""
+        return hashlib.sha256(f"{self.base}\0{key}\0{self.items[key]}".encode()).hexdigest()
 
     def of(self, template: str, context: dict[str, Any]) -> str:
         hasher = hashlib.sha256(f"{self.base}\0{template}".encode())

@@ -330,6 +330,7 @@ class RenderedVersion:
     pages: list[str]  # HTML pages, relative to the version root (for the switcher)
     reused: dict[str, Path] = field(default_factory=dict)  # unchanged pages of the last build
     fingerprints: dict[str, str] = field(default_factory=dict)
+    words: dict[str, str] = field(default_factory=dict)  # each item's words in search.js
 
 
 @dataclass
@@ -379,10 +380,14 @@ class VersionRenderer:
 
         changed = [p for p in pages if not reusable(p.path, fingerprints.of(p.template, p.context))]
         result.files |= dict(zip((p.path for p in changed), self._render_pages(view, changed), strict=True))
-        for name, make in (("strategy.json", strategy_json), ("scorecard.csv", scorecard_csv),
-                           ("search.js", self._search_index)):
+        for name, make in (("strategy.json", strategy_json), ("scorecard.csv", scorecard_csv)):
             if not reusable(name, fingerprints.of(name, {})):
                 result.files[name] = make(view)
+        known_words = previous.words if previous else {}
+        if reusable("search.js", fingerprints.of("search.js", {})):
+            result.words = known_words
+        else:
+            result.files["search.js"], result.words = self._search_index(view, fingerprints, known_words)
         result.files["pages.js"] = _script_assignment("STRATMAP_PAGES", view.info.path, result.pages)
         return result
 
@@ -403,31 +408,37 @@ class VersionRenderer:
         finally:
             _FORKED = None
 
-    def _search_index(self, view: VersionView) -> str:
+    def _search_index(self, view: VersionView, fingerprints: Fingerprints,
+                      known: dict[str, str]) -> tuple[str, dict[str, str]]:
         """Every page's title and words, for the search box (loaded by script tag, so it
-        works from plain files too)."""
-        def text(*parts: str) -> str:
-            return " ".join(p for p in parts if p)[:600]
+        works from plain files too). An item's words come from its own file alone, so those
+        of an item unchanged since the last build (`known`, by fingerprint) are reused:
+        turning every body's Markdown into text was most of the cost."""
+        words: dict[str, str] = {}
 
-        def body(item) -> str:
-            rendered = self.markdown.render(item.body, source_file=item.file,
+        def text(key: str, item, *parts: str) -> str:
+            fingerprint = fingerprints.of_item(key)
+            if fingerprint not in known:
+                body = self.markdown.render(item.body, source_file=item.file,
                                             page_for=view.page_for, to_version_root="")
-            return rendered.striptags()
+                known[fingerprint] = " ".join(p for p in (*parts, body.striptags()) if p)[:600]
+            words[fingerprint] = known[fingerprint]
+            return words[fingerprint]
 
-        model = view.model
-        entries = [{"t": model.strategy.title, "u": "index.html", "k": "Strategy",
-                    "x": text(model.strategy.vision, *(i.title for i in model.strategy.imperatives),
-                              body(model.strategy))}]
+        model, strategy = view.model, view.model.strategy
+        entries = [{"t": strategy.title, "u": "index.html", "k": "Strategy",
+                    "x": text("strategy", strategy, strategy.vision,
+                              *(i.title for i in strategy.imperatives))}]
         entries += [{"t": f"{o.id} {o.title}", "u": objective_path(o.id), "k": "Objective",
-                     "x": text(o.owner, *(k.name for k in o.kpis), *(i.title for i in o.initiatives),
-                               body(o))} for o in model.objectives.values()]
-        entries += [{"t": t.name, "u": team_path(t.slug), "k": "Team",
-                     "x": text(t.leader, *(p.plan for p in t.priorities), *t.roles,
-                               *(s.what for s in t.stop_doing), body(t))} for t in model.teams.values()]
+                     "x": text(f"o:{o.id}", o, o.owner, *(k.name for k in o.kpis),
+                               *(i.title for i in o.initiatives))} for o in model.objectives.values()]
+        entries += [{"t": t.name, "u": team_path(slug), "k": "Team",
+                     "x": text(f"t:{slug}", t, t.leader, *(p.plan for p in t.priorities), *t.roles,
+                               *(s.what for s in t.stop_doing))} for slug, t in model.teams.items()]
         entries += [{"t": g.title, "u": f"guidance/index.html#topic-{g.slug}", "k": "Guidance",
-                     "x": text(*g.do, *g.dont)} for g in model.guidance.values()]
+                     "x": " ".join(p for p in (*g.do, *g.dont) if p)[:600]} for g in model.guidance.values()]
         entries += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
-        return _script_assignment("STRATMAP_SEARCH", view.info.path, entries)
+        return _script_assignment("STRATMAP_SEARCH", view.info.path, entries), words
 
     # diagrams
     def _maps(self, view: VersionView) -> VersionMaps:
