@@ -54,3 +54,16 @@ def test_the_cache_keeps_only_what_the_last_run_parsed(repo, tmp_path):
     validate(WorkingTree(repo.root), AS_OF, cache)
     cache.save()
     assert len(pickle.loads(cache_file(tmp_path).read_bytes())) == before - 1
+
+
+def test_one_cache_serves_a_process_that_validates_again_and_again(repo, tmp_path):
+    """`stratmap serve` keeps one cache in memory; every run must see the latest edits."""
+    cache = ParseCache(cache_file(tmp_path))
+    team = repo.root / "content/teams/sales.md"
+    for leader in ("Head of Sales", "VP Sales", "Chief Revenue Officer"):
+        team.write_text(team.read_text().replace("leader: ", f"leader: {leader} #", 1))
+        cached = validate(WorkingTree(repo.root), AS_OF, cache)
+        cache.save()
+        fresh = validate(WorkingTree(repo.root), AS_OF)
+        assert cached.findings == fresh.findings
+        assert cached.model.teams["sales"].leader == leader

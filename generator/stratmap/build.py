@@ -56,6 +56,8 @@ class BuildOptions:
     jobs: int = os.cpu_count() or 1
     only: str | None = None
     force: bool = False  # build even when the inputs are those of the last build
+    # a process that builds again and again (serve) passes one, kept in memory between builds
+    parse_cache: ParseCache | None = None
     progress: Callable[[str], None] = lambda message: None
 
 
@@ -195,6 +197,11 @@ def build_site(options: BuildOptions) -> BuildResult:
     return result
 
 
+def parse_cache_for(root: Path) -> ParseCache:
+    """The project's parse cache, as the last build left it (parsing depends on our code)."""
+    return ParseCache(root / CACHE_FOLDER / "parsed" / f"{code_digest()[:16]}.pickle")
+
+
 def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
     """Those of these folders in which git tracks a file, each with one such file
     (relative to root). What a commit put there is content, and content is untrusted."""
@@ -216,7 +223,7 @@ def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
 
 def _validate_all(versions: list[Version], options: BuildOptions, cache: Path) -> list[VersionReport]:
     newest_tag = next((v for v in reversed(versions) if v.tag), None)
-    parsed = ParseCache(cache / "parsed" / f"{code_digest()[:16]}.pickle")
+    parsed = options.parse_cache or parse_cache_for(options.root)
     reports = []
     for version in versions:
         options.progress(f"validating {version.name}")

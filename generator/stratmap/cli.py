@@ -168,12 +168,13 @@ def serve(directory: str | None, port: int, host: str) -> None:
     """Build, serve on localhost, rebuild on every change and reload the browser."""
     import threading
 
-    from .build import BuildOptions, site_settings
+    from .build import BuildOptions, parse_cache_for, site_settings
     from .serve import BuildCounter, make_server, watch_and_rebuild
     from .themes import theme_folders
 
     root = project_root(directory)
-    options = BuildOptions(root, progress=_progress_printer(False))
+    # parsed files stay in memory between rebuilds: a rebuild reads only what changed
+    options = BuildOptions(root, progress=_progress_printer(False), parse_cache=parse_cache_for(root))
     if not _run_build(options):
         sys.exit(EXIT_INVALID)
     settings = site_settings(root)
@@ -191,7 +192,7 @@ def serve(directory: str | None, port: int, host: str) -> None:
 
     def rebuild() -> bool:
         try:
-            return _run_build(BuildOptions(root, progress=options.progress))
+            return _run_build(options)
         except click.ClickException as problem:  # keep serving the last good site
             click.echo(f"error: {problem.format_message()}", err=True)
             return False

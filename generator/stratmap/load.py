@@ -149,8 +149,10 @@ class ParseCache:
         return parsed
 
     def save(self) -> None:
+        """Keep what this run parsed, on disk and for the next run of the same process."""
         if self.path is not None and self._used.keys() != self._saved.keys():
             write_atomically(self.path, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
+        self._saved, self._used = self._used, {}
 
 
 def load_repository(tree: SourceTree, cache: ParseCache | None = None) -> LoadedRepository:
