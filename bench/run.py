@@ -9,8 +9,10 @@ largest peak resident memory seen, read from the kernel through os.wait4.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -34,7 +36,7 @@ class Measurement:
     label: str
     command: str
     seconds: list[float]
-    peak_mb: float
+    peak_mb: float | None  # None: not a whole process of its own
     note: str = ""
 
     @property
@@ -124,7 +126,44 @@ def bench_build(runs: int) -> list[Measurement]:
     for m in results[1:]:
         m.note = f"{cold.median / m.median:.1f}× faster than cold"
     results.append(bench_mkdocs(large, pages, runs, cold))
+    results += bench_serve(runs)
     return results
+
+
+def bench_serve(runs: int) -> list[Measurement]:
+    """The same edit under `stratmap serve`, which pays Python's start-up and imports once:
+    each figure is the rebuild's own time, from its summary line."""
+    large = large_repo()
+    _clean(large)()
+    command = [*STRATMAP, "serve", str(large), "--port", "0"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    team = large / "content" / "teams" / "team-7.md"
+    original = team.read_text()
+    assert "Team 7 sells" in original, "bench/work/large was edited: regenerate it with --fresh"
+
+    def next_build_seconds() -> float:
+        for line in server.stdout:
+            if (found := re.search(r"; ([0-9.]+) s → ", line)):
+                return float(found.group(1))
+        raise SystemExit(f"stratmap serve stopped: {' '.join(command)}")
+    try:
+        cold = next_build_seconds()
+        seconds = []
+        for index in range(runs):
+            time.sleep(1)  # serve watches only once it has built and started serving
+            team.write_text(original.replace("Team 7 sells", f"Team 7 (served edit {index}) sells"))
+            seconds.append(next_build_seconds())
+    finally:
+        server.terminate()
+        server.wait()
+        team.write_text(original)
+    shown = " ".join(command).replace(sys.executable, "python").replace(f"{REPO}/", "")
+    first = Measurement("cold build inside `stratmap serve` (its first build; output and cache removed)",
+                        shown, [cold], None, "one run")
+    edited = Measurement("one team edited under `stratmap serve`: the rebuild", shown, seconds, None,
+                         f"{cold / statistics.median(seconds):.1f}× faster than serve's cold build")
+    print(f"{edited.label}: median {edited.median:.3f} s", flush=True)
+    return [first, edited]
 
 
 def bench_mkdocs(large: Path, pages: int, runs: int, cold: Measurement) -> Measurement:
@@ -246,7 +285,8 @@ def write_results(sections: dict[str, list[Measurement]], runs: int, extra: list
         lines += [f"## {section}", "", "| what | command | median s | peak MB | note |",
                   "|---|---|---:|---:|---|"]
         for m in measurements:
-            lines.append(f"| {m.label} | `{m.command}` | {m.median:.3f} | {m.peak_mb:.0f} | {m.note} |")
+            peak = "—" if m.peak_mb is None else f"{m.peak_mb:.0f}"
+            lines.append(f"| {m.label} | `{m.command}` | {m.median:.3f} | {peak} | {m.note} |")
         lines.append("")
     lines += extra
     (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
@@ -261,6 +301,9 @@ def main() -> None:
     if args.fresh:
         shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(exist_ok=True)
+    # pip compiles an installed package to bytecode; an editable install run with
+    # PYTHONDONTWRITEBYTECODE (as on this machine) never gets any and compiles every run
+    compileall.compile_dir(REPO / "generator" / "stratmap", quiet=1)
     titles = {"validate": "Validate", "build": "Build: 300 teams, 40 objectives, 40 topics, one version",
               "versions": "Versions: the same organisation with 8 quarterly tags"}
     sections = {titles[name]: SCENARIOS[name](args.runs) for name in args.only.split(",")}
