@@ -16,7 +16,7 @@ import pickle
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 
 from .check import Validation, validate
@@ -51,6 +51,7 @@ class UnknownVersion(Exception):
 @dataclass
 class BuildOptions:
     root: Path
+    _: KW_ONLY  # the rest by name: a new option must never shift another's place
     out: Path | None = None
     strict: bool = False
     jobs: int = os.cpu_count() or 1

@@ -153,8 +153,9 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
 
     from .build import BuildOptions
 
-    options = BuildOptions(project_root(directory), Path(out_dir) if out_dir else None, strict,
-                           jobs or os.cpu_count() or 1, only, force, _progress_printer(quiet))
+    options = BuildOptions(project_root(directory), out=Path(out_dir) if out_dir else None,
+                           strict=strict, jobs=jobs or os.cpu_count() or 1, only=only, force=force,
+                           progress=_progress_printer(quiet))
     if not _run_build(options):
         sys.exit(EXIT_INVALID)
 
