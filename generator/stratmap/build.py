@@ -224,14 +224,17 @@ def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
 
 def _validate_all(versions: list[Version], options: BuildOptions, cache: Path) -> list[VersionReport]:
     newest_tag = next((v for v in reversed(versions) if v.tag), None)
-    parsed = options.parse_cache or parse_cache_for(options.root)
+    # Only the working tree is parsed again and again; a tag is validated once, then its
+    # summary is kept, so its files would only swell the parse cache.
+    parsed = (options.parse_cache or parse_cache_for(options.root)) if any(not v.tag for v in versions) else None
     reports = []
     for version in versions:
         options.progress(f"validating {version.name}")
         required = version.tag is None or version is newest_tag
-        reports.append(_validated_tag(version, required, cache, parsed) if version.tag
+        reports.append(_validated_tag(version, required, cache) if version.tag
                        else _report(version, required, validate(version.tree, version.as_of, parsed)))
-    parsed.save()
+    if parsed is not None:
+        parsed.save()
     return reports
 
 
@@ -241,7 +244,7 @@ def _report(version: Version, required: bool, validation: Validation) -> Version
                          model.kpi_values() if model else {}, lambda: model)
 
 
-def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseCache) -> VersionReport:
+def _validated_tag(version: Version, required: bool, cache: Path) -> VersionReport:
     """A tagged version never changes: validate it once and keep what later builds need,
     a small summary (findings, KPI values) and the model, apart."""
     key = hashlib.sha256(f"{code_digest()}\0{version.commit}\0{version.as_of}\0"
@@ -256,7 +259,7 @@ def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseC
                              lambda: pickle.loads(model_path.read_bytes()))
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    report = _report(version, required, validate(version.tree, version.as_of, parsed))
+    report = _report(version, required, validate(version.tree, version.as_of))
     model = report.load_model()
     if model is not None:  # positions serve findings, which are made by now: drop them
         for item in model.contents():
