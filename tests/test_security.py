@@ -121,3 +121,10 @@ def test_pages_are_never_reused_from_a_committed_output_folder(git_repo):
     result = run_process("build", str(git_repo.root), "-q")
     assert result.returncode == 0 and result.stdout.startswith("built ")  # not "up to date"
     assert "<script>alert(1)" not in page.read_text()
+
+
+def test_a_committed_cache_is_refused_when_the_output_is_elsewhere(git_repo, tmp_path):
+    git_repo.write(".stratmap-cache/pages/planted.json", "{}")
+    git(git_repo.root, "add", "-f", ".stratmap-cache/pages/planted.json")
+    result = run_process("build", str(git_repo.root), "-q", "--out", str(tmp_path / "site"))
+    assert result.returncode == 1 and "[tracked-cache]" in result.stderr

@@ -206,7 +206,9 @@ def parse_cache_for(root: Path) -> ParseCache:
 def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
     """Those of these folders in which git tracks a file, each with one such file
     (relative to root). What a commit put there is content, and content is untrusted."""
-    present = [folder for folder in folders if folder.exists()]
+    inside = root.resolve()
+    # (git refuses a path outside the repository; no commit can put files there anyway)
+    present = [f for f in folders if f.exists() and f.resolve().is_relative_to(inside)]
     if not present:
         return {}
     try:
