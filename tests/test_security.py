@@ -124,7 +124,9 @@ def test_pages_are_never_reused_from_a_committed_output_folder(git_repo):
 
 
 def test_a_committed_cache_is_refused_when_the_output_is_elsewhere(git_repo, tmp_path):
+    site = str(tmp_path / "site")  # outside the repository, and already built once
+    assert run_process("build", str(git_repo.root), "-q", "--out", site).returncode == 0
     git_repo.write(".stratmap-cache/pages/planted.json", "{}")
     git(git_repo.root, "add", "-f", ".stratmap-cache/pages/planted.json")
-    result = run_process("build", str(git_repo.root), "-q", "--out", str(tmp_path / "site"))
+    result = run_process("build", str(git_repo.root), "-q", "--out", site, "--force")
     assert result.returncode == 1 and "[tracked-cache]" in result.stderr
