@@ -135,6 +135,8 @@ def generate(out: Path, teams: int, objectives: int, topics: int, versions: int)
         synth.write_all(out, 0)
         return
     git(out, "init", "-q", "-b", "main")
+    # as `stratmap init` writes it: the build's output and cache never enter a commit
+    (out / ".gitignore").write_text("output/\n.stratmap-cache/\n")
     for quarter in range(versions):
         add_version(out, synth, quarter)
 
