@@ -28,7 +28,7 @@ from .report import VersionFindings
 from .stamp import Stamp, code_digest, inputs_digest
 from .themes import theme_folders, theme_key
 from .versions import GitError, Version, VersionInfo, discover, git
-from .write import SiteWriter, write_atomically
+from .write import SiteWriter, TreeWriter, write_atomically
 
 # render, diagrams and their libraries (Jinja2, markdown-it, nh3, graphviz) are imported
 # only when there is something to render: an up-to-date build never loads them.
@@ -226,14 +226,16 @@ def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
 
 def _validate_all(versions: list[Version], options: BuildOptions, cache: Path) -> list[VersionReport]:
     newest_tag = next((v for v in reversed(versions) if v.tag), None)
-    # Only the working tree is parsed again and again; a tag is validated once, then its
-    # summary is kept, so its files would only swell the parse cache.
+    # Only the working tree is parsed again and again, so only its files are kept between
+    # builds; a tag is validated once and its summary kept. Tags share a cache in memory
+    # for this build: a file unchanged from one quarter to the next is parsed once.
     parsed = (options.parse_cache or parse_cache_for(options.root)) if any(not v.tag for v in versions) else None
+    tags_parsed = ParseCache()
     reports = []
     for version in versions:
         options.progress(f"validating {version.name}")
         required = version.tag is None or version is newest_tag
-        reports.append(_validated_tag(version, required, cache) if version.tag
+        reports.append(_validated_tag(version, required, cache, tags_parsed) if version.tag
                        else _report(version, required, validate(version.tree, version.as_of, parsed)))
     if parsed is not None:
         parsed.save()
@@ -246,7 +248,7 @@ def _report(version: Version, required: bool, validation: Validation) -> Version
                          model.kpi_values() if model else {}, lambda: model)
 
 
-def _validated_tag(version: Version, required: bool, cache: Path) -> VersionReport:
+def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseCache) -> VersionReport:
     """A tagged version never changes: validate it once and keep what later builds need,
     a small summary (findings, KPI values) and the model, apart."""
     key = hashlib.sha256(f"{code_digest()}\0{version.commit}\0{version.as_of}\0"
@@ -261,7 +263,7 @@ def _validated_tag(version: Version, required: bool, cache: Path) -> VersionRepo
                              lambda: pickle.loads(model_path.read_bytes()))
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    report = _report(version, required, validate(version.tree, version.as_of))
+    report = _report(version, required, validate(version.tree, version.as_of, parsed))
     model = report.load_model()
     if model is not None:  # positions serve findings, which are made by now: drop them
         for item in model.contents():
@@ -302,8 +304,9 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
         else:
             rendered = renderer.render(VersionView(report.load_model(), info, earlier))
             shutil.rmtree(folder, ignore_errors=True)
+            cached = TreeWriter(folder)
             for relpath, text in rendered.files.items():
-                write_atomically(folder / relpath, text)
+                cached.write(relpath, text)
             write_atomically(pages_file, str(len(rendered.pages)))
             result.count(len(rendered.pages), from_cache=False)
         writer.link_tree(folder, info.path)

@@ -22,28 +22,17 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     temporary.replace(path)
 
 
-class SiteWriter:
-    def __init__(self, output: Path):
-        self.output = output.resolve()
-        self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.building-",
-                                             dir=self.output.parent))
-        self._after_commit: list = []
+class TreeWriter:
+    """Files into a folder nobody reads until it is complete: plain writes, no temporary
+    files. Plain strings and os calls, not pathlib: a build writes and links thousands of
+    files, and pathlib's parsing cost more than the links themselves."""
+
+    def __init__(self, root: Path):
+        self.root = root
         self._folders_made: set[str] = set()
 
-    def __enter__(self) -> "SiteWriter":
-        return self
-
-    def __exit__(self, kind, value, traceback) -> None:
-        if kind is None:
-            self.commit()
-        else:
-            self.discard()
-
-    # Plain strings and os calls below, not pathlib: a build links thousands of files and
-    # pathlib's parsing cost more than the links themselves.
     def _destination(self, relpath: str) -> str:
-        destination = os.path.join(self.staging, relpath)
+        destination = os.path.join(self.root, relpath)
         folder = os.path.dirname(destination)
         if folder not in self._folders_made:  # many files share a folder: make it once
             os.makedirs(folder, exist_ok=True)
@@ -71,6 +60,27 @@ class SiteWriter:
             prefix = relpath if inside == "." else f"{relpath}/{inside}"
             for name in files:
                 self.link_file(os.path.join(folder, name), f"{prefix}/{name}")
+
+
+class SiteWriter(TreeWriter):
+    """The whole site into a staging folder beside the output, swapped in on success."""
+
+    def __init__(self, output: Path):
+        self.output = output.resolve()
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.building-",
+                                             dir=self.output.parent))
+        super().__init__(self.staging)
+        self._after_commit: list = []
+
+    def __enter__(self) -> "SiteWriter":
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
 
     def after_commit(self, action) -> None:
         """Run `action` once the new output is in place (e.g. record what it holds)."""
