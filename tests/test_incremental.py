@@ -14,6 +14,8 @@ from stratmap.build import BuildOptions, build_site
 EDITS = {
     "team plan text": ("content/teams/enterprise-east.md", "Northeast and Southeast", "Northeast"),
     "team priority": ("content/teams/enterprise-east.md", "objective: L1", "objective: L2"),
+    "team kpi target": ("content/teams/enterprise-east.md", "{kpi: nps, target: 42", "{kpi: nps, target: 45"),
+    "team role": ("content/teams/sales-development.md", "six-touch", "seven-touch"),
     "team name": ("content/teams/enterprise.md", "name: Enterprise Sales", "name: Enterprise"),
     "team parent": ("content/teams/mid-market-emea.md", "parent: mid-market", "parent: sales"),
     "objective title": ("content/objectives/I4.md", "Multi-thread every", "Multi-thread each"),
@@ -69,9 +71,9 @@ def test_a_second_build_renders_no_page(warm_demo):
 def test_a_team_edit_renders_only_the_pages_that_show_the_team(warm_demo):
     with edited(warm_demo, "content/teams/sales-development.md", "six-touch", "seven-touch"):
         result = build_site(BuildOptions(warm_demo))
-        # its own page, the pages of the objectives it plans for, and the six overviews
+        # its own page, the page of the objective that priority is on, and the six overviews
         # (a first version's changes page shows nothing of it)
-        assert result.pages - result.pages_reused == 1 + 2 + 6
+        assert result.pages - result.pages_reused == 1 + 1 + 6
 
 
 def test_an_up_to_date_build_does_nothing_but_still_reports(tmp_path):
@@ -107,7 +109,24 @@ def test_a_stop_doing_edit_leaves_sub_teams_and_objectives_alone(warm_demo):
     # mid-market is the parent of mid-market-emea and has priorities on C1 and I3
     with edited(warm_demo, "content/teams/mid-market.md", "Custom demos for deals", "Custom demos"):
         result = build_site(BuildOptions(warm_demo))
-        assert result.pages - result.pages_reused == 1 + 6  # its own page and the overviews
+        # its own page, and the two overviews that show all of a plan (home, scorecard)
+        assert result.pages - result.pages_reused == 1 + 2
+
+
+def inodes(site) -> dict[str, int]:
+    """Page → inode: a page reused from the last build is a hard link to the same file."""
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
+
+
+def test_a_target_edit_leaves_the_pages_of_who_serves_what_alone(warm_demo):
+    # teams, roles, alignment and guidance show no KPI or target
+    before = inodes(warm_demo / "output/next")
+    with edited(warm_demo, *EDITS["team kpi target"]):
+        build_site(BuildOptions(warm_demo))
+        after = inodes(warm_demo / "output/next")
+        rendered = {page for page, inode in after.items() if before.get(page) != inode}
+        assert rendered == {"teams/enterprise-east/index.html", "objectives/C2/index.html",
+                            "index.html", "scorecard/index.html"}
 
 
 def test_a_plan_text_edit_renders_only_the_team_page(warm_demo):

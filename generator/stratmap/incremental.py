@@ -4,9 +4,10 @@ Every page gets a fingerprint of everything it shows: the theme, the version, an
 content objects it draws on (a team page: its team, the teams around it, the objectives
 on its line of sight, the guidance that applies, the map). A page whose fingerprint
 matches the last build's is linked from the previous output instead of rendered again.
-Overview pages (home, scorecard, alignment, ...) show every team's front matter but no
-team's plan text, so editing a plan's text re-renders only its page and the files that
-hold every word (the changes page, strategy.json, search.js).
+Overview pages show every team but not all of it: none shows a plan's text, so editing
+it re-renders only the team's page and the files that hold every word (the changes page,
+strategy.json, search.js); and teams, roles, alignment and guidance show who serves what
+but no KPI or target, so a new target leaves them as they were.
 
 A missed dependency would show a stale page, so tests compare incremental builds with
 clean ones byte for byte after edits of every kind of file.
@@ -28,8 +29,11 @@ from .write import write_atomically
 EVERYTHING = "*"
 OVERVIEW = "*-but-plan-text"  # everything except the bodies of team plans
 # pages that show all of a version but none of its plans' text
-OVERVIEW_PAGES = {"home.html", "scorecard.html", "alignment.html", "guidance.html", "teams.html",
-                  "roles.html", "scorecard.csv"}
+OVERVIEW_PAGES = {"home.html", "scorecard.html", "scorecard.csv"}
+# pages that show who serves what: the teams, their hierarchy, the objectives of their
+# priorities and what each role does, but no KPI, target, date or plan text
+WHO_SERVES_WHAT = "who-serves-what"
+WHO_SERVES_WHAT_PAGES = {"teams.html", "roles.html", "alignment.html", "guidance.html"}
 
 
 def digest(*parts: Any) -> str:
@@ -92,10 +96,19 @@ class Fingerprints:
             front = team.source.data
             self.items[f"t:{slug}"] = digest(front, team.body)
             self.items[f"t-front:{slug}"] = digest(front)
-            # what other pages show of a team: its name (hierarchy, breadcrumbs), its priorities
+            # what other pages show of a team: its name (hierarchy, breadcrumbs), and on an
+            # objective's page its priorities on that objective
             self.items[f"t-name:{slug}"] = digest(team.name, team.approved)
-            self.items[f"t-priorities:{slug}"] = digest(team.name, front.get("priorities"))
+            by_objective: dict[str, list] = defaultdict(list)
+            for typed, written in zip(team.priorities, front.get("priorities") or [], strict=True):
+                by_objective[typed.objective].append(written)
+            for objective_id, priorities in by_objective.items():
+                self.items[f"t-on:{slug}:{objective_id}"] = digest(team.name, priorities)
         self.items |= {f"g:{g.slug}": content_digest(g) for g in model.guidance.values()}
+        self.items[WHO_SERVES_WHAT] = digest(
+            [(slug, t.name, t.approved, t.parent, [(p.objective, p.roles) for p in t.priorities])
+             for slug, t in model.teams.items()],
+            [(o.id, o.title) for o in model.objectives.values()])
         self.items |= {f"map:{name}": digest(source) for name, source in map_sources.items()}
         self.items[OVERVIEW] = digest(sorted((k, v) for k, v in self.items.items() if not k.startswith("t:")))
         self.items[EVERYTHING] = digest(sorted(self.items.items()))
@@ -125,7 +138,7 @@ class Fingerprints:
             objective = context["objective"]
             yield from ("strategy", "earlier", f"map:nb:{objective.id}")
             yield from (f"o:{o}" for o in sorted(view.graph.neighbourhood(objective.id)))
-            yield from (f"t-priorities:{slug}" for slug in sorted(self.serving[objective.id]))
+            yield from (f"t-on:{slug}:{objective.id}" for slug in sorted(self.serving[objective.id]))
             yield from (f"g:{g.slug}" for g in model.guidance_for_objective(objective.id))
         elif template == "team.html":
             team = context["team"]
@@ -136,6 +149,9 @@ class Fingerprints:
             yield from (f"g:{g.slug}" for g in model.guidance_for_team(team))
         elif template == "changes.html" and not view.previous:
             yield "strategy"  # the first version: nothing to compare, only its title
+        elif template in WHO_SERVES_WHAT_PAGES:
+            yield from ("strategy", WHO_SERVES_WHAT)
+            yield from (f"g:{slug}" for slug in model.guidance)  # (only guidance.html shows them)
         elif template in OVERVIEW_PAGES and not (template == "home.html" and view.previous):
             yield OVERVIEW  # (home's summary of changes counts edits of plan text)
         else:
