@@ -162,7 +162,8 @@ def bench_build(runs: int) -> list[Measurement]:
                      [*build, "--force"]),
             Scenario("one team edited before each run: its plan's text", build, edit_plan_text),
             Scenario("one team edited before each run: a KPI target of one priority "
-                     "(front matter: the overview pages show it too)", build, edit_a_target),
+                     "(front matter: home, the scorecard and the objective's page show it too)",
+                     build, edit_a_target),
         ], runs)
     finally:
         team.write_text(original)
