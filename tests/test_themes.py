@@ -56,3 +56,29 @@ def test_the_wheel_carries_the_theme_and_builds_a_site(tmp_path):
     assert result.returncode == 0, result.stderr
     assert str(unpacked) in result.stderr.splitlines()[0]
     assert (demo / "output/latest/teams/enterprise-east/index.html").is_file()
+
+
+def test_a_page_of_a_user_template_is_never_stale(tmp_path):
+    """Pages of the default theme depend on what they show; a user's template may show
+    anything, so its pages depend on everything: an incremental build equals a clean one."""
+    import shutil
+
+    from conftest import snapshot
+    from stratmap.build import BuildOptions, build_site
+    root = copy_demo(tmp_path / "demo")
+    (root / "brand/templates").mkdir(parents=True)
+    (root / "brand/templates/roles.html").write_text(  # the default shows no targets here
+        '{% extends "base.html" %}{% block content %}{% for t in model.teams.values() %}'
+        '{% for p in t.priorities %}{% for k in p.kpis %}<p>{{ t.name }} {{ k.target }}</p>'
+        '{% endfor %}{% endfor %}{% endfor %}{% endblock %}')
+    settings = root / "stratmap.yaml"
+    settings.write_text(settings.read_text().replace("theme: default", "theme: brand"))
+    build_site(BuildOptions(root))
+    team = root / "content/teams/enterprise-east.md"
+    team.write_text(team.read_text().replace("{kpi: nps, target: 42", "{kpi: nps, target: 45"))
+    build_site(BuildOptions(root))
+    assert "Enterprise East 45" in (root / "output/next/roles/index.html").read_text()
+    clean = tmp_path / "clean"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
+    build_site(BuildOptions(clean))
+    assert snapshot(root / "output") == snapshot(clean / "output")

@@ -83,8 +83,11 @@ class Manifest:
 class Fingerprints:
     """What each page of one version depends on, hashed."""
 
-    def __init__(self, view, theme_key: str, site, map_sources: dict[str, str]):
+    def __init__(self, view, theme_key: str, site, map_sources: dict[str, str],
+                 opaque: set[str] | frozenset[str] = frozenset()):
+        """`opaque`: templates whose pages depend on everything (a user theme's own)."""
         self.view = view
+        self.opaque = opaque
         model = view.model
         self.items: dict[str, str] = {
             "strategy": digest(content_digest(model.strategy), model.settings.model_dump(mode="json")),
@@ -134,7 +137,9 @@ class Fingerprints:
 
     def _dependencies(self, template: str, context: dict[str, Any]) -> Iterable[str]:
         view, model = self.view, self.view.model
-        if template == "objective.html":
+        if template in self.opaque:
+            yield EVERYTHING
+        elif template == "objective.html":
             objective = context["objective"]
             yield from ("strategy", "earlier", f"map:nb:{objective.id}")
             yield from (f"o:{o}" for o in sorted(view.graph.neighbourhood(objective.id)))

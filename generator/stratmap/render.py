@@ -25,6 +25,7 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    meta,
     select_autoescape,
 )
 from markupsafe import Markup
@@ -97,6 +98,36 @@ class Theme:
 
     def render(self, template: str, **context: Any) -> str:
         return self.environment.get_template(template).render(**context)
+
+    @functools.cached_property
+    def overridden(self) -> frozenset[str]:
+        """The templates a user's theme replaces."""
+        return frozenset(path.relative_to(folder / "templates").as_posix()
+                         for folder in self.folders[:-1] if (folder / "templates").is_dir()
+                         for path in (folder / "templates").rglob("*") if path.is_file())
+
+    def opaque(self, templates: Iterable[str]) -> set[str]:
+        """Those of these page templates that use a template of the user's theme, itself
+        or through extends, include or import. We cannot know what such a page shows, so
+        it depends on everything (the default theme's pages depend on what they show)."""
+        if not self.overridden:
+            return set()
+        return {t for t in templates if (uses := self._uses(t)) & self.overridden or None in uses}
+
+    def _uses(self, template: str) -> set[str | None]:
+        """The template and every one it refers to, transitively; None for a name only
+        known when it renders."""
+        seen: set[str | None] = set()
+        waiting: list[str | None] = [template]
+        while waiting:
+            name = waiting.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name is not None:
+                source, _, _ = self.environment.loader.get_source(self.environment, name)
+                waiting += meta.find_referenced_templates(self.environment.parse(source))
+        return seen
 
 
 def format_number(value: float | None) -> str:
@@ -368,7 +399,8 @@ class VersionRenderer:
         """Every file of the version; with `previous`, unchanged pages are reused, not rendered."""
         maps = self._maps(view)
         pages = self._pages(view, maps)
-        fingerprints = Fingerprints(view, self.theme.key, self.site, maps.sources)
+        fingerprints = Fingerprints(view, self.theme.key, self.site, maps.sources,
+                                    self.theme.opaque({p.template for p in pages}))
         result = RenderedVersion({}, [p.path for p in pages])
 
         def reusable(path: str, fingerprint: str) -> bool:
