@@ -141,15 +141,7 @@ def build_site(options: BuildOptions) -> BuildResult:
     if options.only and options.only not in [v.name for v in versions]:
         raise UnknownVersion(f"no version `{options.only}`; the versions are "
                              f"{', '.join(v.name for v in versions)}")
-    tracked = tracked_by_git(root, cache, output)
-    if cache in tracked:
-        raise BuildFailed([VersionFindings("working tree", [error(
-            "tracked-cache", f"git tracks files in {CACHE_FOLDER}/: a build trusts what it finds "
-            "there, so it must come from this machine's builds, never from a commit; remove it "
-            f"with `git rm -r --cached {CACHE_FOLDER}` and list it in .gitignore",
-            tracked[cache])])])
-    # a committed output folder is content like any other: never reuse a page from it
-    reuse_output = output not in tracked
+    reuse_output = _check_what_git_tracks(root, cache, output)
     folders = theme_folders(settings.theme, root)
     theme_digest = theme_key(folders)
     inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict)
@@ -201,6 +193,19 @@ def build_site(options: BuildOptions) -> BuildResult:
 def parse_cache_for(root: Path) -> ParseCache:
     """The project's parse cache, as the last build left it (parsing depends on our code)."""
     return ParseCache(root / CACHE_FOLDER / "parsed" / f"{code_digest()[:16]}.pickle")
+
+
+def _check_what_git_tracks(root: Path, cache: Path, output: Path) -> bool:
+    """Fail when git tracks the cache folder; say whether the last output's pages may be
+    reused (not when git tracks them: a committed output is content like any other)."""
+    tracked = tracked_by_git(root, cache, output)
+    if cache in tracked:
+        raise BuildFailed([VersionFindings("working tree", [error(
+            "tracked-cache", f"git tracks files in {CACHE_FOLDER}/: a build trusts what it finds "
+            "there, so it must come from this machine's builds, never from a commit; remove it "
+            f"with `git rm -r --cached {CACHE_FOLDER}` and list it in .gitignore",
+            tracked[cache])])])
+    return output not in tracked
 
 
 def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
