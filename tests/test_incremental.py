@@ -24,6 +24,7 @@ EDITS = {
     "guidance item": ("content/guidance/handover.md", "within five days", "within three days"),
     "guidance scope": ("content/guidance/forecast-calls.md", "objectives: [I2]", "objectives: [I2, C1]"),
     "strategy vision": ("content/strategy.md", "Be the system of record", "Be the platform"),
+    "strategy title": ("content/strategy.md", "title: FY2027 Sales Strategy", "title: FY2027 Plan"),
     "settings": ("stratmap.yaml", "at_risk_below: 0.7", "at_risk_below: 0.5"),
 }
 
@@ -55,7 +56,7 @@ def warm_demo(tmp_path_factory):
 def test_incremental_build_equals_a_clean_build(warm_demo, tmp_path, name):
     with edited(warm_demo, *EDITS[name]):
         incremental = build_site(BuildOptions(warm_demo, force=True))
-        assert incremental.pages_reused > 0 or name in ("settings", "strategy vision")  # on every page
+        assert incremental.pages_reused > 0 or name in ("settings", "strategy vision", "strategy title")
         clean_root = tmp_path / "clean"
         shutil.copytree(warm_demo, clean_root, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
         build_site(BuildOptions(clean_root, force=True))
