@@ -90,10 +90,7 @@ class Theme:
         """Relative path → file; a user theme's file replaces the default's of the same name."""
         files: dict[str, Path] = {}
         for folder in reversed(self.folders):
-            static = folder / "static"
-            for path in sorted(static.rglob("*")) if static.is_dir() else []:
-                if path.is_file():
-                    files[path.relative_to(static).as_posix()] = path
+            files |= _files_in(folder / "static")
         return files
 
     def render(self, template: str, **context: Any) -> str:
@@ -102,9 +99,7 @@ class Theme:
     @functools.cached_property
     def overridden(self) -> frozenset[str]:
         """The templates a user's theme replaces."""
-        return frozenset(path.relative_to(folder / "templates").as_posix()
-                         for folder in self.folders[:-1] if (folder / "templates").is_dir()
-                         for path in (folder / "templates").rglob("*") if path.is_file())
+        return frozenset(name for folder in self.folders[:-1] for name in _files_in(folder / "templates"))
 
     def opaque(self, templates: Iterable[str]) -> set[str]:
         """Those of these page templates that use a template of the user's theme, itself
@@ -128,6 +123,14 @@ class Theme:
                 source, _, _ = self.environment.loader.get_source(self.environment, name)
                 waiting += meta.find_referenced_templates(self.environment.parse(source))
         return seen
+
+
+def _files_in(folder: Path) -> dict[str, Path]:
+    """Relative path → file, for every file below `folder` (none when it is missing)."""
+    if not folder.is_dir():
+        return {}
+    return {path.relative_to(folder).as_posix(): path for path in sorted(folder.rglob("*"))
+            if path.is_file()}
 
 
 def format_number(value: float | None) -> str:
