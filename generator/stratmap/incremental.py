@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .stamp import code_digest
+from .stamp import code_digest, folder_key
 from .write import write_atomically
 
 EVERYTHING = "*"
@@ -64,8 +64,7 @@ class Manifest:
     """Fingerprints of the pages in an output folder, kept in the cache folder."""
 
     def __init__(self, cache: Path, version_folder: Path):
-        key = hashlib.sha256(str(version_folder.resolve()).encode()).hexdigest()[:24]
-        self.path = cache / "pages" / f"{key}.json"
+        self.path = cache / "pages" / f"{folder_key(version_folder)}.json"
         self.version_folder = version_folder
 
     def load(self) -> PreviousPages | None:
@@ -97,7 +96,7 @@ class Fingerprints:
         self.items |= {f"o:{o.id}": content_digest(o) for o in model.objectives.values()}
         for slug, team in model.teams.items():
             front = team.source.data
-            self.items[f"t:{slug}"] = digest(front, team.body)
+            self.items[f"t:{slug}"] = content_digest(team)
             self.items[f"t-front:{slug}"] = digest(front)
             # what other pages show of a team: its name (hierarchy, breadcrumbs), and on an
             # objective's page its priorities on that objective

@@ -54,6 +54,11 @@ def code_digest() -> str:
     return hasher.hexdigest()
 
 
+def folder_key(folder: Path) -> str:
+    """A cache file name for what is kept about one output folder."""
+    return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:24]
+
+
 @dataclass
 class Stamp:
     inputs: str
@@ -63,8 +68,7 @@ class Stamp:
 
     @staticmethod
     def path(cache: Path, output: Path) -> Path:
-        key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:24]
-        return cache / "stamps" / f"{key}.json"
+        return cache / "stamps" / f"{folder_key(output)}.json"
 
     @classmethod
     def load(cls, cache: Path, output: Path) -> "Stamp | None":
