@@ -453,11 +453,12 @@ class VersionRenderer:
 
         def text(key: str, item, *parts: str) -> str:
             fingerprint = fingerprints.of_item(key)
-            if fingerprint not in known:
+            if fingerprint in known:
+                words[fingerprint] = known[fingerprint]
+            else:
                 body = self.markdown.render(item.body, source_file=item.file,
                                             page_for=view.page_for, to_version_root="")
-                known[fingerprint] = " ".join(p for p in (*parts, body.striptags()) if p)[:600]
-            words[fingerprint] = known[fingerprint]
+                words[fingerprint] = _search_text(*parts, body.striptags())
             return words[fingerprint]
 
         model, strategy = view.model, view.model.strategy
@@ -471,7 +472,7 @@ class VersionRenderer:
                      "x": text(f"t:{slug}", t, t.leader, *(p.plan for p in t.priorities), *t.roles,
                                *(s.what for s in t.stop_doing))} for slug, t in model.teams.items()]
         entries += [{"t": g.title, "u": f"guidance/index.html#topic-{g.slug}", "k": "Guidance",
-                     "x": " ".join(p for p in (*g.do, *g.dont) if p)[:600]} for g in model.guidance.values()]
+                     "x": _search_text(*g.do, *g.dont)} for g in model.guidance.values()]
         entries += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
         return _script_assignment("STRATMAP_SEARCH", view.info.path, entries), words
 
@@ -588,6 +589,10 @@ class VersionRenderer:
             trend_svg=trend_svg, objective_path=objective_path, team_path=team_path,
             details=CHANGE_DETAILS,
             stratmap_version=__version__, **context)
+
+
+def _search_text(*parts: str) -> str:
+    return " ".join(p for p in parts if p)[:600]
 
 
 # --- data files ----------------------------------------------------------------------------
