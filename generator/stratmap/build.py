@@ -213,7 +213,7 @@ def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
     (relative to root). What a commit put there is content, and content is untrusted."""
     inside = root.resolve()
     # (git refuses a path outside the repository; no commit can put files there anyway)
-    present = [f for f in folders if f.exists() and f.resolve().is_relative_to(inside)]
+    present = {f: f.resolve() for f in folders if f.exists() and f.resolve().is_relative_to(inside)}
     if not present:
         return {}
     try:
@@ -222,9 +222,9 @@ def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
         return {}
     tracked: dict[Path, str] = {}
     for relpath in filter(None, listed.decode(errors="replace").split("\0")):
-        path = (root / relpath).resolve()
-        for folder in present:
-            if folder not in tracked and path.is_relative_to(folder.resolve()):
+        path = inside / relpath  # git lists paths relative to root, without links to follow
+        for folder, resolved in present.items():
+            if folder not in tracked and path.is_relative_to(resolved):
                 tracked[folder] = relpath
     return tracked
 
