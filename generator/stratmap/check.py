@@ -148,7 +148,7 @@ def _cycles(model: StrategyModel, as_of: dt.date) -> Iterable[Finding]:
 
 def _objective_warnings(model: StrategyModel, as_of: dt.date) -> Iterable[Finding]:
     rules = model.settings.rules
-    supported = {p.objective for team in model.teams.values() for p in team.priorities}
+    supported = model.supported_objectives()
     driven = {target for o in model.objectives.values() for target in o.drives}
     for objective in model.objectives.values():
         if not objective.kpis:

@@ -292,6 +292,10 @@ class StrategyModel(BaseModel):
     def objectives_in(self, perspective: Perspective) -> list[Objective]:
         return [o for o in self.objectives.values() if o.perspective is perspective]
 
+    def supported_objectives(self) -> set[str]:
+        """Ids of the objectives some team has a priority on."""
+        return {p.objective for team in self.teams.values() for p in team.priorities}
+
     def teams_on(self, objective_id: str) -> list[tuple[Team, Priority]]:
         return [(team, priority) for team in self.teams.values()
                 for priority in team.priorities if priority.objective == objective_id]

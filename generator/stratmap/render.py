@@ -222,7 +222,7 @@ class VersionView:
         return [(p, strategy.perspective_title(p), self.model.objectives_in(p)) for p in Perspective]
 
     def unsupported_objectives(self) -> list[Objective]:
-        supported = {p.objective for t in self.model.teams.values() for p in t.priorities}
+        supported = self.model.supported_objectives()
         return [o for o in self.model.objectives.values() if o.id not in supported]
 
     def teams_off_the_map(self) -> list[Team]:
