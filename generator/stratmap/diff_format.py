@@ -26,16 +26,16 @@ def _value(value: Any) -> str:
 CONTEXT_WORDS = 6
 
 
-def _words(diff: WordDiff, inserted: str, deleted: str) -> str:
-    """A word diff on one line, with the given wrappers ({} is the words) for changes;
-    long unchanged runs keep a few words of context either side."""
+def _words(diff: WordDiff) -> str:
+    """A word diff on one line, changes shown as [+added+] and [-removed-]; long
+    unchanged runs keep a few words of context either side."""
     out = []
     last = len(diff.segments) - 1
     for index, (op, text) in enumerate(diff.segments):
         if op == "=":
             out.append(_context(text, after_change=index > 0, before_change=index < last))
         else:
-            wrapper = inserted if op == "+" else deleted
+            wrapper = "[+{}+]" if op == "+" else "[-{}-]"
             out.append(_edges(text, wrapper.format(" ".join(text.split()))))
     return re.sub(" {2,}", " ", "".join(out)).strip()
 
@@ -81,7 +81,7 @@ def objective_details(change: ObjectiveChange, with_body: bool = True) -> list[s
     lines += _list("initiatives removed", change.initiatives_removed)
     lines += [f"initiative “{s.title}”: {s.old} → {s.new}" for s in change.initiative_status]
     if change.body and with_body:
-        lines.append("description: " + _words(change.body, "[+{}+]", "[-{}-]"))
+        lines.append("description: " + _words(change.body))
     return lines
 
 
@@ -95,7 +95,7 @@ def team_details(change: TeamChange, with_body: bool = True) -> list[str]:
     for priority in change.priorities_changed:
         parts = []
         if priority.plan and with_body:
-            parts.append("plan: " + _words(priority.plan, "[+{}+]", "[-{}-]"))
+            parts.append("plan: " + _words(priority.plan))
         parts += _list("roles added", priority.roles_added) + _list("roles removed", priority.roles_removed)
         parts += _list("roles changed", priority.roles_changed)
         parts += [f"team KPI {k.field}: {_value(k.old)} → {_value(k.new)}" for k in priority.team_kpis]
@@ -104,7 +104,7 @@ def team_details(change: TeamChange, with_body: bool = True) -> list[str]:
     lines += _list("stops doing", change.stop_doing_added)
     lines += _list("no longer stops doing", change.stop_doing_removed)
     if change.body and with_body:
-        lines.append("plan text: " + _words(change.body, "[+{}+]", "[-{}-]"))
+        lines.append("plan text: " + _words(change.body))
     return lines
 
 
@@ -114,7 +114,7 @@ def guidance_details(change, with_body: bool = True) -> list[str]:
     return (_field_lines(change.fields) + _list("do added", change.do_added) +
             _list("do removed", change.do_removed) + _list("don't added", change.dont_added) +
             _list("don't removed", change.dont_removed) +
-            (["text: " + _words(change.body, "[+{}+]", "[-{}-]")] if change.body and with_body else []))
+            (["text: " + _words(change.body)] if change.body and with_body else []))
 
 
 def strategy_details(diff: StrategyDiff, with_body: bool = True) -> list[str]:
@@ -127,7 +127,7 @@ def strategy_details(diff: StrategyDiff, with_body: bool = True) -> list[str]:
     lines += [f"interlock added: {t}" for t in diff.interlocks_added]
     lines += [f"interlock removed: {t}" for t in diff.interlocks_removed]
     if diff.body and with_body:
-        lines.append("text: " + _words(diff.body, "[+{}+]", "[-{}-]"))
+        lines.append("text: " + _words(diff.body))
     return lines
 
 
