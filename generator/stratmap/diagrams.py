@@ -137,6 +137,8 @@ def _node_attributes(node: MapNode, node_id: str, width: int) -> str:
     title = "\n".join(textwrap.wrap(node.title, width)[:4]) or node.id
     label = f"{node.id} · {node.status_label}\n{title}"
     tooltip = f"{node.id}: {node.title} ({node.status_label})"
+    if node.mark in MARK_STYLES:
+        tooltip += f" — {node.mark}"
     attributes = [f"id={dot_string(node_id)}", f"label={dot_string(label)}",
                   f"tooltip={dot_string(tooltip)}",
                   f"fillcolor={dot_string(STATUS_FILLS.get(node.status, '#e5e7eb'))}"]
@@ -146,8 +148,6 @@ def _node_attributes(node: MapNode, node_id: str, width: int) -> str:
         colour, style = MARK_STYLES[node.mark]
         attributes += [f"color={dot_string(colour)}", f"style=\"rounded,filled,{style}\"",
                        f"penwidth={3 if node.mark != 'unchanged' else 1}"]
-        tooltip += f" — {node.mark}"
-        attributes[2] = f"tooltip={dot_string(tooltip)}"
     if node.url:
         attributes += [f"URL={dot_string(ROOT_PLACEHOLDER + node.url)}", "target=\"_top\""]
     return ", ".join(attributes)
