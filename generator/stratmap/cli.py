@@ -53,6 +53,8 @@ as_of_option = click.option(
     "--as-of", "as_of", callback=parse_date, metavar="YYYY-MM-DD",
     help="Date that review deadlines are measured against (default: today).")
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+dir_option = click.option("--dir", "directory", type=click.Path(file_okay=False),
+                          help="The strategy folder (default: found upward from here).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -212,8 +214,7 @@ def serve(directory: str | None, port: int, host: str) -> None:
 @main.command("diff")
 @click.argument("old", required=False)
 @click.argument("new", required=False)
-@click.option("--dir", "directory", type=click.Path(file_okay=False),
-              help="The strategy folder (default: found upward from here).")
+@dir_option
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True)
 def diff_command(old: str | None, new: str | None, directory: str | None, output_format: str) -> None:
@@ -279,8 +280,7 @@ def schema(out_dir: str | None) -> None:
 @main.command()
 @click.argument("kind", type=click.Choice(["objective", "team", "guidance"]))
 @click.argument("name")
-@click.option("--dir", "directory", type=click.Path(file_okay=False),
-              help="The strategy folder (default: found upward from here).")
+@dir_option
 def new(kind: str, name: str, directory: str | None) -> None:
     """Write a valid KIND file named NAME to fill in (never overwrites)."""
     import re
