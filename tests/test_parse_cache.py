@@ -4,7 +4,7 @@ never lets a cached parse hide an edit or an error."""
 from __future__ import annotations
 
 import datetime as dt
-import pickle
+import json
 
 from conftest import copy_demo
 from stratmap.check import validate
@@ -14,7 +14,7 @@ AS_OF = dt.date(2026, 11, 1)  # the minimal fixture is clean as of then
 
 
 def cache_file(tmp_path):
-    return tmp_path / "cache" / "parsed.pickle"
+    return tmp_path / "cache" / "parsed.json"
 
 
 def test_a_cached_parse_validates_exactly_like_a_fresh_one(tmp_path):
@@ -48,12 +48,12 @@ def test_the_cache_keeps_only_what_the_last_run_parsed(repo, tmp_path):
     cache = ParseCache(cache_file(tmp_path))
     validate(WorkingTree(repo.root), AS_OF, cache)
     cache.save()
-    before = len(pickle.loads(cache_file(tmp_path).read_bytes()))
+    before = len(json.loads(cache_file(tmp_path).read_bytes()))
     repo.remove("content/guidance/" + next((repo.root / "content/guidance").iterdir()).name)
     cache = ParseCache(cache_file(tmp_path))
     validate(WorkingTree(repo.root), AS_OF, cache)
     cache.save()
-    assert len(pickle.loads(cache_file(tmp_path).read_bytes())) == before - 1
+    assert len(json.loads(cache_file(tmp_path).read_bytes())) == before - 1
 
 
 def test_one_cache_serves_a_process_that_validates_again_and_again(repo, tmp_path):
@@ -67,3 +67,15 @@ def test_one_cache_serves_a_process_that_validates_again_and_again(repo, tmp_pat
         fresh = validate(WorkingTree(repo.root), AS_OF)
         assert cached.findings == fresh.findings
         assert cached.model.teams["sales"].leader == leader
+
+
+def test_dates_and_keys_that_look_like_the_codec_survive_the_cache(tmp_path):
+    """JSON has no dates, so the cache tags them; a key of the content's own that looks
+    like a tag must come back as the same mapping, not as a date."""
+    text = 'when: 2026-03-31\nat: 2026-03-31T10:00:00Z\nodd: {"\\0d": "2026-01-01"}\n'
+    first = ParseCache(cache_file(tmp_path))
+    fresh = first.parse(text, "x.yaml", first_line=1, allow_empty=False)
+    first.save()
+    cached = ParseCache(cache_file(tmp_path)).parse(text, "x.yaml", first_line=1, allow_empty=False)
+    assert cached == fresh
+    assert cached[0]["odd"] == {"\0d": "2026-01-01"} and cached[0]["when"] == dt.date(2026, 3, 31)

@@ -8,26 +8,29 @@ a later build links it into place instead of rendering it again.
 
 from __future__ import annotations
 
-import dataclasses
+import fcntl
+import functools
 import hashlib
 import json
 import os
-import pickle
 import shutil
+import sys
 import time
-from collections.abc import Callable
-from dataclasses import KW_ONLY, dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
 from .check import Validation, validate
 from .findings import Finding, error
+from .guard import ProtectedFolders, UntrustedCache, check_cache, check_output, output_folder, tracked_by_git
 from .incremental import Manifest
 from .load import ParseCache, WorkingTree
 from .model import KpiValues, Settings, StrategyModel, load_settings
 from .report import VersionFindings
 from .stamp import Stamp, code_digest, inputs_digest
 from .themes import theme_folders, theme_key
-from .versions import GitError, Version, VersionInfo, discover, git
+from .versions import Version, VersionInfo, discover, git_top
 from .write import SiteWriter, TreeWriter, write_atomically
 
 # render, diagrams and their libraries (Jinja2, markdown-it, nh3, graphviz) are imported
@@ -57,6 +60,7 @@ class BuildOptions:
     jobs: int = os.cpu_count() or 1
     only: str | None = None
     force: bool = False  # build even when the inputs are those of the last build
+    clean_out: bool = False  # the user allows replacing an output folder no build made
     # a process that builds again and again (serve) passes one, kept in memory between builds
     parse_cache: ParseCache | None = None
     progress: Callable[[str], None] = lambda message: None
@@ -101,6 +105,8 @@ class BuildResult:
     diagrams_rendered: int = 0
     diagrams_from_cache: int = 0
     seconds: float = 0.0
+    # the site is in place, but what the next build needs to know of it could not be saved
+    not_recorded: list[str] = field(default_factory=list)
 
     def count(self, pages: int, from_cache: bool) -> None:
         self.pages += pages
@@ -119,9 +125,14 @@ class BuildResult:
         cached = f", {self.versions_from_cache} from cache" if self.versions_from_cache else ""
         cached += f", {self.versions_kept} kept as built" if self.versions_kept else ""
         cached += f"; {self.pages_reused} pages unchanged" if self.pages_reused else ""
-        return (f"built {self.pages} pages in {versions}{cached}; diagrams: "
+        line = (f"built {self.pages} pages in {versions}{cached}; diagrams: "
                 f"{self.diagrams_rendered} rendered, {self.diagrams_from_cache} from cache; "
                 f"{self.seconds:.2f} s → {self.output}")
+        if self.not_recorded:
+            line += ("\nthe new site is in place, but the record of it for the next build could "
+                     f"not be saved ({'; '.join(self.not_recorded)}): the next build renders "
+                     "everything again")
+        return line
 
 
 def site_settings(root: Path) -> Settings:
@@ -135,26 +146,42 @@ def build_site(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     root = options.root
     settings = site_settings(root)
-    output = options.out or root / settings.output_dir
     cache = root / CACHE_FOLDER
+    try:
+        check_cache(root, cache)
+    except UntrustedCache as untrusted:
+        raise BuildFailed([VersionFindings("working tree", [
+            error("tracked-cache", str(untrusted), untrusted.relpath)])]) from None
+    output = output_folder(options.out or root / settings.output_dir)
+    folders = theme_folders(settings.theme, root)
+    check_output(output, ProtectedFolders(root, git_top(root), root / settings.content_dir, cache,
+                                          tuple(folders[:-1])),
+                 built_here_before=Stamp.path(cache, output).is_file(), clean_out=options.clean_out)
+    with build_lock(cache, options.progress):
+        return _build_locked(options, settings, output, cache, folders, started)
+
+
+def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache: Path,
+                  folders: list[Path], started: float) -> BuildResult:
+    root = options.root
     versions = discover(root, settings.versions)
     if options.only and options.only not in [v.name for v in versions]:
         raise UnknownVersion(f"no version `{options.only}`; the versions are "
                              f"{', '.join(v.name for v in versions)}")
-    reuse_output = _check_what_git_tracks(root, cache, output)
-    folders = theme_folders(settings.theme, root)
+    # a committed output is content like any other: its pages are never reused
+    reuse_output = output not in tracked_by_git(root, output)
     theme_digest = theme_key(folders)
     inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict)
     if options.only is None and not options.force and reuse_output:
         last = Stamp.load(cache, output)
         if last and last.inputs == inputs and (output / "versions.json").is_file():
-            return BuildResult(output.resolve(), last.reports, up_to_date=True, pages=last.pages,
+            return BuildResult(output, last.reports, up_to_date=True, pages=last.pages,
                                versions_kept=last.versions, seconds=time.perf_counter() - started)
     from .diagrams import DiagramRenderer
     from .render import EarlierVersion, SiteInfo, Theme, VersionRenderer, build_date, site_root_files
 
-    reports = _validate_all(versions, options, cache)
-    result = BuildResult(output.resolve(), [r.to_findings() for r in reports])
+    reports = _validate_all(versions, options)
+    result = BuildResult(output, [r.to_findings() for r in reports])
     if any(r.required and r.failed(options.strict) for r in reports):
         raise BuildFailed(result.reports)
     available = [r for r in reports if not r.failed(False)]
@@ -184,6 +211,7 @@ def build_site(options: BuildOptions) -> BuildResult:
             writer.write(f"assets/{relpath}", path.read_bytes())
         writer.after_commit(lambda: Stamp(inputs, result.pages, len(available), result.reports)
                             .save(cache, output))
+    result.not_recorded = writer.not_recorded
     result.diagrams_rendered = diagrams.rendered
     result.diagrams_from_cache = diagrams.from_cache
     result.seconds = time.perf_counter() - started
@@ -192,50 +220,35 @@ def build_site(options: BuildOptions) -> BuildResult:
 
 def parse_cache_for(root: Path) -> ParseCache:
     """The project's parse cache, as the last build left it (parsing depends on our code)."""
-    return ParseCache(root / CACHE_FOLDER / "parsed" / f"{code_digest()[:16]}.pickle")
+    return ParseCache(root / CACHE_FOLDER / "parsed" / f"{code_digest()[:16]}.json")
 
 
-def _check_what_git_tracks(root: Path, cache: Path, output: Path) -> bool:
-    """Fail when git tracks the cache folder; say whether the last output's pages may be
-    reused (not when git tracks them: a committed output is content like any other)."""
-    tracked = tracked_by_git(root, cache, output)
-    if cache in tracked:
-        raise BuildFailed([VersionFindings("working tree", [error(
-            "tracked-cache", f"git tracks files in {CACHE_FOLDER}/: a build trusts what it finds "
-            "there, so it must come from this machine's builds, never from a commit; remove it "
-            f"with `git rm -r --cached {CACHE_FOLDER}` and list it in .gitignore",
-            tracked[cache])])])
-    return output not in tracked
+@contextmanager
+def build_lock(cache: Path, progress: Callable[[str], None]) -> Iterator[None]:
+    """One build of a repository at a time: a second one waits for the first, since both
+    would write the same cache and output."""
+    cache.mkdir(parents=True, exist_ok=True)
+    with open(cache / "build.lock", "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress("")
+            print("waiting for another build of this repository to finish…", file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
-    """Those of these folders in which git tracks a file, each with one such file
-    (relative to root). What a commit put there is content, and content is untrusted."""
-    inside = root.resolve()
-    # (git refuses a path outside the repository; no commit can put files there anyway)
-    present = {f: f.resolve() for f in folders if f.exists() and f.resolve().is_relative_to(inside)}
-    if not present:
-        return {}
-    try:
-        listed = git(root, "ls-files", "-z", "--", *(str(f) for f in present))
-    except GitError:  # not a repository, or no git: nothing is tracked
-        return {}
-    tracked: dict[Path, str] = {}
-    for relpath in filter(None, listed.decode(errors="replace").split("\0")):
-        path = inside / relpath  # git lists paths relative to root, without links to follow
-        for folder, resolved in present.items():
-            if folder not in tracked and path.is_relative_to(resolved):
-                tracked[folder] = relpath
-    return tracked
-
-
-def _validate_all(versions: list[Version], options: BuildOptions, cache: Path) -> list[VersionReport]:
+def _validate_all(versions: list[Version], options: BuildOptions) -> list[VersionReport]:
     newest_tag = next((v for v in reversed(versions) if v.tag), None)
     # Only the working tree is parsed again and again, so only its files are kept between
     # builds; a tag is validated once and its summary kept. Tags share a cache in memory
     # for this build: a file unchanged from one quarter to the next is parsed once.
     parsed = (options.parse_cache or parse_cache_for(options.root)) if any(not v.tag for v in versions) else None
     tags_parsed = ParseCache()
+    cache = options.root / CACHE_FOLDER
     reports = []
     for version in versions:
         options.progress(f"validating {version.name}")
@@ -254,26 +267,28 @@ def _report(version: Version, required: bool, validation: Validation) -> Version
 
 
 def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseCache) -> VersionReport:
-    """A tagged version never changes: validate it once and keep what later builds need,
-    a small summary (findings, KPI values) and the model, apart."""
+    """A tagged version never changes: validate it once and keep a small summary (findings,
+    KPI values). Its model is read again from git only when a page needs it: the cache
+    holds data, never objects to unpickle."""
     key = hashlib.sha256(f"{code_digest()}\0{version.commit}\0{version.as_of}\0"
                          f"{getattr(version.tree, 'prefix', '')}".encode()).hexdigest()[:32]
     summary_path = cache / "validated" / f"{key}.json"
-    model_path = summary_path.with_suffix(".pickle")
+
+    @functools.cache
+    def load_model() -> StrategyModel:
+        model = validate(version.tree, version.as_of, parsed).model
+        assert model is not None, "a tag that validated once validates again"
+        return model
+
     try:
         summary = json.loads(summary_path.read_text())
         return VersionReport(version, [Finding.from_dict(f) for f in summary["findings"]],
                              summary["ok"], required,
                              {o: {k: tuple(v) for k, v in kpis.items()} for o, kpis in summary["kpis"].items()},
-                             lambda: pickle.loads(model_path.read_bytes()))
+                             load_model)
     except (OSError, ValueError, KeyError, TypeError):
         pass
     report = _report(version, required, validate(version.tree, version.as_of, parsed))
-    model = report.load_model()
-    if model is not None:  # positions serve findings, which are made by now: drop them
-        for item in model.contents():
-            item._source = dataclasses.replace(item.source, positions={})
-        write_atomically(model_path, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
     write_atomically(summary_path, json.dumps({
         "ok": report.ok, "findings": [f.to_dict() for f in report.findings], "kpis": report.kpis}))
     return report
@@ -314,7 +329,7 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
                 cached.write(relpath, text)
             write_atomically(pages_file, str(len(rendered.pages)))
             result.count(len(rendered.pages), from_cache=False)
-        writer.link_tree(folder, info.path)
+        writer.copy_tree(folder, info.path)
         return
     manifest = Manifest(cache, writer.output / info.path)
     previous = manifest.load() if previous_output else None

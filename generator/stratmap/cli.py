@@ -97,6 +97,7 @@ def _run_build(options) -> bool:
 
     from .build import BuildFailed, UnknownVersion, build_site
     from .diagrams import DiagramError
+    from .guard import UnsafeOutput
     from .themes import ThemeError
     from .versions import GitError
 
@@ -110,6 +111,9 @@ def _run_build(options) -> bool:
         return False
     except UnknownVersion as problem:
         raise click.UsageError(str(problem)) from None
+    except UnsafeOutput as problem:
+        options.progress("")
+        raise EnvironmentProblem(f"{problem}. Nothing was touched") from None
     except (DiagramError, ThemeError, GitError, OSError) as problem:
         options.progress("")
         raise EnvironmentProblem(f"{problem}; the previous output is untouched") from None
@@ -147,9 +151,11 @@ def _progress_printer(quiet: bool):
               help="Parallel Graphviz processes (default: the number of CPUs).")
 @click.option("--only", metavar="VERSION", help="Rebuild one version; keep the others as built.")
 @click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
+@click.option("--clean-out", is_flag=True,
+              help="Replace the output folder even if no stratmap build made it (deletes what it holds).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only problems and the summary.")
 def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | None,
-          only: str | None, force: bool, quiet: bool) -> None:
+          only: str | None, force: bool, clean_out: bool, quiet: bool) -> None:
     """Build the site: every published version, its maps, scorecard and plans."""
     import os
 
@@ -157,7 +163,7 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
 
     options = BuildOptions(project_root(directory), out=Path(out_dir) if out_dir else None,
                            strict=strict, jobs=jobs or os.cpu_count() or 1, only=only, force=force,
-                           progress=_progress_printer(quiet))
+                           clean_out=clean_out, progress=_progress_printer(quiet))
     if not _run_build(options):
         sys.exit(EXIT_INVALID)
 

@@ -22,7 +22,6 @@ from typing import Any
 from jinja2 import (
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     meta,
@@ -31,6 +30,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from . import __version__
+from .bytecode_cache import signed_bytecode_cache
 from .check import review_overdue
 from .diagrams import (
     IMPERATIVE_COLOURS,
@@ -83,7 +83,7 @@ class Theme:
             loader=ChoiceLoader([FileSystemLoader(str(f / "templates")) for f in self.folders]),
             autoescape=select_autoescape(default_for_string=True, default=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled else None)
+            bytecode_cache=signed_bytecode_cache(compiled) if compiled else None)
         self.environment.filters["number"] = format_number
 
     def static_files(self) -> dict[str, Path]:

@@ -1,15 +1,33 @@
 """Write: build into a staging folder beside the output, swap it in only on success.
 
-A failed or interrupted build removes its staging folder and leaves the previous output
-byte-for-byte as it was.
+A failed or interrupted build leaves the previous output byte for byte as it was, and
+there is no moment without a complete output: where the system allows, the staging
+folder and the output trade places in one atomic rename (Linux's RENAME_EXCHANGE); else
+two renames, and the next build puts back an output that a kill left between them.
+Every output carries a marker file, so a later build knows the folder is its to replace
+and which leftover staging folders beside it are its own to remove.
+
+Files are never written through an existing link: a page copied or linked into the
+staging folder is replaced, not overwritten, so no write reaches the cache or the live
+output through a shared inode. Pages come from the cache as copies, never as links.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
 import os
 import shutil
+import signal
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+OUTPUT_MARKER = ".stratmap-output"
+MARKER_TEXT = "This folder is a site built by stratmap; each build replaces all of it.\n"
+STAGING_INFIX = ".building-"
+RETIRED_INFIX = ".old-"
 
 
 def write_atomically(path: Path, data: str | bytes) -> None:
@@ -22,10 +40,24 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     temporary.replace(path)
 
 
+def user_folder_mode() -> int:
+    """The mode a folder made with the user's umask gets (0755 under the usual 022)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
+def test_hook(moment: str) -> None:
+    """Tests kill a build at a named moment (STRATMAP_TEST_KILL_AT) to prove that no
+    moment loses the site. Costs one dictionary look-up."""
+    if os.environ.get("STRATMAP_TEST_KILL_AT") == moment:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 class TreeWriter:
-    """Files into a folder nobody reads until it is complete: plain writes, no temporary
-    files. Plain strings and os calls, not pathlib: a build writes and links thousands of
-    files, and pathlib's parsing cost more than the links themselves."""
+    """Files into a folder nobody reads until it is complete. Plain strings and os calls,
+    not pathlib: a build writes and links thousands of files, and pathlib's parsing cost
+    more than the links themselves."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -42,36 +74,57 @@ class TreeWriter:
     def write(self, relpath: str, data: str | bytes) -> None:
         if isinstance(data, str):
             data = data.encode("utf-8")
-        with open(self._destination(relpath), "wb") as file:
+        destination = self._destination(relpath)
+        try:
+            descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:  # a link put there earlier: replace it, never write through it
+            os.unlink(destination)
+            descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "wb") as file:
             file.write(data)
 
     def link_file(self, source: Path | str, relpath: str) -> None:
-        """Put an existing file at relpath: a hard link where the file system allows, so
-        unchanged pages and versions cost almost nothing; else a copy."""
+        """Put a page of the previous output at relpath: a hard link where the file system
+        allows (an unchanged page costs almost nothing), else a copy."""
         destination = self._destination(relpath)
         try:
             os.link(source, destination)
         except OSError:
-            shutil.copy2(source, destination)
+            shutil.copyfile(source, destination)
 
     def link_tree(self, source: Path, relpath: str) -> None:
+        """Another folder of this output (e.g. `latest/`), or of the previous output."""
+        self._put_tree(source, relpath, self.link_file)
+
+    def copy_tree(self, source: Path, relpath: str) -> None:
+        """A folder of the cache: copied, so the output never shares storage with it."""
+        self._put_tree(source, relpath, lambda file, to: shutil.copyfile(file, self._destination(to)))
+
+    def _put_tree(self, source: Path, relpath: str, put: Callable[[str, str], None]) -> None:
         for folder, _, files in os.walk(source):
             inside = os.path.relpath(folder, source)
             prefix = relpath if inside == "." else f"{relpath}/{inside}"
             for name in files:
-                self.link_file(os.path.join(folder, name), f"{prefix}/{name}")
+                put(os.path.join(folder, name), f"{prefix}/{name}")
 
 
 class SiteWriter(TreeWriter):
-    """The whole site into a staging folder beside the output, swapped in on success."""
+    """The whole site into a staging folder beside the output, swapped in on success.
+    `output` must have passed `guard.check_output`: this class replaces it whole."""
 
     def __init__(self, output: Path):
-        self.output = output.resolve()
+        self.output = output
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.building-",
+        recover_leftovers(self.output)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}{STAGING_INFIX}",
                                              dir=self.output.parent))
+        # mkdtemp keeps a folder to its owner; a web server reads the site as another user
+        os.chmod(self.staging, user_folder_mode())
         super().__init__(self.staging)
-        self._after_commit: list = []
+        self.write(OUTPUT_MARKER, MARKER_TEXT)  # first: a leftover staging folder is known as ours
+        self._after_commit: list[Callable[[], None]] = []
+        self.committed = False
+        self.not_recorded: list[str] = []  # after-commit records that failed, and why
 
     def __enter__(self) -> "SiteWriter":
         return self
@@ -79,23 +132,85 @@ class SiteWriter(TreeWriter):
     def __exit__(self, kind, value, traceback) -> None:
         if kind is None:
             self.commit()
-        else:
+        elif not self.committed:
             self.discard()
 
-    def after_commit(self, action) -> None:
+    def after_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once the new output is in place (e.g. record what it holds)."""
         self._after_commit.append(action)
 
     def commit(self) -> None:
-        retired = None
-        if self.output.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
-            os.replace(self.output, retired / "site")
-        os.replace(self.staging, self.output)
-        if retired is not None:
-            shutil.rmtree(retired, ignore_errors=True)
+        test_hook("before-swap")
+        if not self.output.exists():
+            os.replace(self.staging, self.output)
+        elif _exchange(self.staging, self.output):
+            test_hook("after-exchange")
+            shutil.rmtree(self.staging, ignore_errors=True)  # the previous output, now
+        else:
+            self._swap_in_two_steps()
+        self.committed = True
         for action in self._after_commit:
-            action()
+            try:
+                action()
+            except OSError as problem:  # the site is in place: say so, don't report a failure
+                self.not_recorded.append(f"{problem.strerror or problem}: {problem.filename or ''}")
+
+    def _swap_in_two_steps(self) -> None:
+        """Where no atomic exchange exists: a kill between the renames leaves the last
+        good site in the retired folder, and the next build's recover_leftovers puts it back."""
+        retired = Path(tempfile.mkdtemp(prefix=f".{self.output.name}{RETIRED_INFIX}",
+                                        dir=self.output.parent))
+        os.replace(self.output, retired / "site")
+        test_hook("between-swap-steps")
+        os.replace(self.staging, self.output)
+        shutil.rmtree(retired, ignore_errors=True)
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _is_ours(folder: Path) -> bool:
+    return not folder.is_symlink() and (folder / OUTPUT_MARKER).is_file()
+
+
+def recover_leftovers(output: Path) -> None:
+    """What an interrupted build left beside the output: put the last good site back if
+    a kill came between the two renames of a swap, then remove our leftover folders.
+    Only folders that carry our marker are touched."""
+    for leftover in sorted(output.parent.glob(f".{output.name}{RETIRED_INFIX}*")):
+        site = leftover / "site"
+        if not output.exists() and _is_ours(site):
+            os.replace(site, output)
+        if leftover.is_dir() and not leftover.is_symlink() and (
+                not any(leftover.iterdir()) or _is_ours(leftover / "site")):
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in output.parent.glob(f".{output.name}{STAGING_INFIX}*"):
+        if _is_ours(leftover):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step; False where the system cannot."""
+    if os.environ.get("STRATMAP_TEST_NO_EXCHANGE"):
+        return False
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # old kernel, or a file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
