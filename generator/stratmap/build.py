@@ -22,7 +22,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
 from .check import Validation, validate
-from .findings import Finding, error
+from .findings import Finding, error, printable, warning
 from .guard import ProtectedFolders, UntrustedCache, check_cache, check_output, output_folder, tracked_by_git
 from .incremental import Manifest
 from .load import ParseCache, WorkingTree
@@ -30,7 +30,7 @@ from .model import KpiValues, Settings, StrategyModel, load_settings
 from .report import VersionFindings
 from .stamp import Stamp, code_digest, inputs_digest
 from .themes import theme_folders, theme_key
-from .versions import Version, VersionInfo, discover, git_top
+from .versions import SkippedTag, Version, VersionInfo, discover_all, git_top
 from .write import SiteWriter, TreeWriter, write_atomically
 
 # render, diagrams and their libraries (Jinja2, markdown-it, nh3, graphviz) are imported
@@ -164,7 +164,7 @@ def build_site(options: BuildOptions) -> BuildResult:
 def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache: Path,
                   folders: list[Path], started: float) -> BuildResult:
     root = options.root
-    versions = discover(root, settings.versions)
+    versions, skipped_tags = discover_all(root, settings.versions)
     if options.only and options.only not in [v.name for v in versions]:
         raise UnknownVersion(f"no version `{options.only}`; the versions are "
                              f"{', '.join(v.name for v in versions)}")
@@ -181,7 +181,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     from .render import EarlierVersion, SiteInfo, Theme, VersionRenderer, build_date, site_root_files
 
     reports = _validate_all(versions, options)
-    result = BuildResult(output, [r.to_findings() for r in reports])
+    result = BuildResult(output, [*_skipped_tag_findings(skipped_tags), *(r.to_findings() for r in reports)])
     if any(r.required and r.failed(options.strict) for r in reports):
         raise BuildFailed(result.reports)
     available = [r for r in reports if not r.failed(False)]
@@ -292,6 +292,14 @@ def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseC
     write_atomically(summary_path, json.dumps({
         "ok": report.ok, "findings": [f.to_dict() for f in report.findings], "kpis": report.kpis}))
     return report
+
+
+def _skipped_tag_findings(skipped: list[SkippedTag]) -> list[VersionFindings]:
+    if not skipped:
+        return []
+    return [VersionFindings("git tags", [
+        warning("skipped-tag", f"tag `{printable(t.tag)}` is not published: {t.reason}",
+                f"refs/tags/{printable(t.tag)}") for t in skipped])]
 
 
 def _latest(available: list[VersionReport]) -> Version:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import NamedTuple
@@ -62,3 +63,13 @@ def warning(rule: str, message: str, file: str, position: Position | None = None
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.is_error for f in findings)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text from content or git, safe to print on a terminal: no escape sequences, no
+    bidirectional overrides, and a name that is not UTF-8 shown with replacement marks."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)

@@ -11,20 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+import os
+import posixpath
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
 
-from .findings import Finding, Position, error
+from .findings import Finding, Position, error, printable
 from .write import write_atomically
 
 SETTINGS_FILE = "stratmap.yaml"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Front matter holds at most a few thousand values; far more means an alias bomb.
 MAX_YAML_NODES = 100_000
+MAX_YAML_DEPTH = 50  # front matter needs five levels; far more is a mistake or an attack
+MAX_INTEGER_DIGITS = 18  # a count or amount beyond this is no figure of a sales strategy
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -57,25 +63,58 @@ class SourceTree(Protocol):
     def is_dir(self, relpath: str) -> bool: ...
 
 
+class NotARegularFile(Exception):
+    """A content path that is not a plain file inside the repository; says what it is."""
+
+
 @dataclass(frozen=True)
 class WorkingTree:
+    """The strategy folder on disk. Content is untrusted: a path counts only when it is a
+    regular file inside the folder (a link is fine when it leads to one)."""
+
     root: Path
 
-    def size(self, relpath: str) -> int | None:
+    def _inside(self, relpath: str) -> Path:
         path = self.root / relpath
-        return path.stat().st_size if path.is_file() else None
+        try:
+            resolved = path.resolve(strict=True)
+        except FileNotFoundError:
+            if path.is_symlink():
+                raise NotARegularFile("is a symbolic link to nothing (its target is missing)") from None
+            raise
+        except (OSError, RuntimeError):
+            raise NotARegularFile("is a symbolic link that loops") from None
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise NotARegularFile("leads outside the strategy folder (a symbolic link?); "
+                                  "content must be a file inside it")
+        return resolved
+
+    def size(self, relpath: str) -> int | None:
+        try:
+            info = os.stat(self._inside(relpath))
+        except FileNotFoundError:
+            return None
+        if stat.S_ISDIR(info.st_mode):
+            raise NotARegularFile("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile("is not a regular file (a pipe, socket or device)")
+        return info.st_size
 
     def read_bytes(self, relpath: str) -> bytes:
-        return (self.root / relpath).read_bytes()
+        self.size(relpath)  # never open a pipe or a path that leads outside
+        return self._inside(relpath).read_bytes()
 
     def list_markdown(self, folder: str) -> list[str]:
-        directory = self.root / folder
-        if not directory.is_dir():
+        """Every `*.md` entry, whatever it is: the loader reports those that are no file."""
+        if not self.is_dir(folder):
             return []
-        return sorted(f"{folder}/{p.name}" for p in directory.glob("*.md") if p.is_file())
+        return sorted(f"{folder}/{p.name}" for p in (self.root / folder).iterdir() if p.name.endswith(".md"))
 
     def is_dir(self, relpath: str) -> bool:
-        return (self.root / relpath).is_dir()
+        try:
+            return self._inside(relpath).is_dir()
+        except (OSError, NotARegularFile):
+            return False
 
 
 @dataclass
@@ -222,6 +261,11 @@ def load_repository(tree: SourceTree, cache: ParseCache | None = None) -> Loaded
                                           ("teams", loaded.teams, True),
                                           ("guidance", loaded.guidance, True)):
         for relpath in tree.list_markdown(f"{content_dir}/{folder}"):
+            if not relpath.isprintable():
+                findings.append(error(
+                    "bad-file-name", f"file name `{printable(relpath)}` is not UTF-8 or holds "
+                    "control characters; rename the file", printable(relpath), Position(1, 1)))
+                continue
             if needs_slug and not SLUG.match(Path(relpath).stem):
                 findings.append(error(
                     "bad-slug", f"file name `{Path(relpath).stem}` is not a valid slug: use "
@@ -247,16 +291,39 @@ def load_settings_document(tree: SourceTree) -> Document:
     return _load_settings_file(tree, SETTINGS_FILE)
 
 
+def folder_in_repository(value: str) -> str:
+    """A folder named in stratmap.yaml, in the one form every stage reads; ValueError
+    saying what is wrong when it is no plain folder inside the repository."""
+    if value != value.strip() or not value or "\\" in value or not value.isprintable():
+        raise ValueError(f"`{value}` must be a plain folder name relative to stratmap.yaml, "
+                         "without spaces around it or backslashes")
+    normal = posixpath.normpath(value)
+    if posixpath.isabs(normal) or normal == ".." or normal.startswith("../"):
+        raise ValueError(f"`{value}` leads outside the strategy repository; name a folder inside it")
+    return normal
+
+
 def _content_dir(settings: Document | None) -> str:
     value = settings.data.get("content_dir") if settings else None
-    # A wrong type here is reported by the model; until then use the default.
-    if isinstance(value, str) and value.strip() and ".." not in Path(value).parts:
-        return value.strip().strip("/")
-    return "content"
+    # A wrong value is reported by the model, which fails validation; until then, the default.
+    try:
+        normal = folder_in_repository(value) if isinstance(value, str) else "content"
+    except ValueError:
+        return "content"
+    return normal if normal != "." else "content"
+
+
+def _size(tree: SourceTree, relpath: str) -> int | None:
+    """The file's size, None when it is missing, LoadError when it is no file to read."""
+    try:
+        return tree.size(relpath)
+    except NotARegularFile as problem:
+        raise LoadError(error("not-a-file", f"`{printable(relpath)}` {problem}", printable(relpath),
+                              Position(1, 1))) from None
 
 
 def _load_settings_file(tree: SourceTree, relpath: str, cache: ParseCache | None = None) -> Document:
-    if tree.size(relpath) is None:
+    if _size(tree, relpath) is None:
         raise LoadError(error("missing-file", f"{SETTINGS_FILE} not found; create one (every key "
                               "is optional, an empty file will do) or run `stratmap init`",
                               relpath))
@@ -267,7 +334,7 @@ def _load_settings_file(tree: SourceTree, relpath: str, cache: ParseCache | None
 
 
 def _load_front_matter_file(tree: SourceTree, relpath: str, cache: ParseCache) -> Document:
-    if tree.size(relpath) is None:
+    if _size(tree, relpath) is None:
         raise LoadError(error("missing-file", f"{relpath} not found; every strategy needs one "
                               "with at least a `title` in its front matter", relpath))
     text = _read_text(tree, relpath)
@@ -277,7 +344,7 @@ def _load_front_matter_file(tree: SourceTree, relpath: str, cache: ParseCache) -
 
 
 def _read_text(tree: SourceTree, relpath: str) -> str:
-    size = tree.size(relpath) or 0
+    size = _size(tree, relpath) or 0
     if size > MAX_FILE_BYTES:
         raise LoadError(error("file-too-large", f"file is {size:,} bytes; the limit is "
                               f"{MAX_FILE_BYTES:,} (2 MiB): split it or remove embedded data",
@@ -317,6 +384,10 @@ def parse_yaml(text: str, relpath: str, *, first_line: int,
                allow_empty: bool) -> Parsed:
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise LoadError(error("yaml-too-deep", f"YAML nests lists or mappings more than "
+                              f"{MAX_YAML_DEPTH} deep; flatten it", relpath,
+                              Position(first_line, 1))) from None
     except yaml.MarkedYAMLError as problem:
         raise LoadError(_yaml_syntax_finding(problem, relpath, first_line)) from None
     except yaml.YAMLError as problem:  # errors without a mark, e.g. from the reader
@@ -364,6 +435,7 @@ class _NodeConverter:
         self.first_line = first_line
         self.positions: dict[PathKey, Position] = {}
         self.budget = MAX_YAML_NODES
+        self.open_nodes: set[int] = set()  # the nodes being converted: an alias back to one recurses
 
     def position(self, node: yaml.Node) -> Position:
         return Position(node.start_mark.line + self.first_line, node.start_mark.column + 1)
@@ -376,17 +448,27 @@ class _NodeConverter:
         if self.budget < 0:
             raise self.fail("yaml-too-large", f"YAML expands to more than {MAX_YAML_NODES:,} values "
                             "(aliases that repeat aliases?); write the values out", node)
-        if isinstance(node, yaml.MappingNode):
-            self._require_tag(node, _TAG + "map")
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            return self._scalar(node)
+        if id(node) in self.open_nodes:
+            raise self.fail("bad-yaml", "an alias refers to a list or mapping that contains it, "
+                            "so it never ends; write the value out", node)
+        if len(path) >= MAX_YAML_DEPTH:
+            raise self.fail("yaml-too-deep", f"YAML nests lists or mappings more than "
+                            f"{MAX_YAML_DEPTH} deep; flatten it", node)
+        self.open_nodes.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                self._require_tag(node, _TAG + "map")
+                return self._mapping(node, path)
             self._require_tag(node, _TAG + "seq")
             items = []
             for index, item in enumerate(node.value):
                 self.positions.setdefault((*path, index), self.position(item))
                 items.append(self.convert(item, (*path, index)))
             return items
-        return self._scalar(node)
+        finally:
+            self.open_nodes.discard(id(node))
 
     def _require_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
@@ -413,9 +495,25 @@ class _NodeConverter:
         build = _SCALAR_BUILDERS.get(node.tag)
         if build is None:
             self._require_tag(node, _TAG + "str")
+        if node.tag in (_TAG + "int", _TAG + "float"):
+            return self._number(node, build)
         try:
             return build(node)
         except (ValueError, yaml.YAMLError):
             # e.g. 2026-13-45 looks like a date but is none: keep the text, and let the
             # model report it against the field that wanted a date.
             return node.value
+
+    def _number(self, node: yaml.ScalarNode, build: Any) -> int | float:
+        """Finite numbers of a sensible size only: JSON, browsers and spreadsheets read
+        neither NaN, infinity nor numbers of thousands of digits."""
+        digits = sum(c.isdigit() for c in node.value)
+        try:
+            number = build(node) if digits <= 4 * MAX_INTEGER_DIGITS else None
+        except (ValueError, yaml.YAMLError):
+            number = None
+        if number is None or not math.isfinite(number) or (
+                isinstance(number, int) and abs(number) >= 10 ** MAX_INTEGER_DIGITS):
+            raise self.fail("bad-number", f"`{node.value[:40]}` is no number a strategy can use: "
+                            f"write a finite number of at most {MAX_INTEGER_DIGITS} digits", node)
+        return number

@@ -8,22 +8,45 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import posixpath
+import re
 import typing
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from .findings import Finding, error, has_errors
-from .load import Document, LoadedRepository, LoadError, SourceTree, load_settings_document
+from .load import (
+    Document,
+    LoadedRepository,
+    LoadError,
+    SourceTree,
+    folder_in_repository,
+    load_settings_document,
+)
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+MAX_ID_LENGTH = 64  # ids and slugs become folder names; every file system holds these
+MAX_TITLE_LENGTH = 200  # titles and names label map nodes, tabs and table cells
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE_LENGTH)]
 
 
 class Perspective(StrEnum):
@@ -70,8 +93,9 @@ class ChangeKind(StrEnum):
 
 class Strict(BaseModel):
     # Numbers where text is expected are fine ("period: 2027"); unknown keys are not.
+    # NaN and infinity are no figures: JSON, browsers and spreadsheets cannot read them.
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True,
-                              use_enum_values=False, frozen=False)
+                              use_enum_values=False, frozen=False, allow_inf_nan=False)
 
 
 # --- stratmap.yaml -----------------------------------------------------------------
@@ -90,31 +114,90 @@ class RuleSettings(Strict):
                                  description="KPI progress ratio below which a KPI is off track.")
 
 
+RULE_ERROR = "stratmap_rule"
+
+
+def rule_error(rule: str, message: str) -> PydanticCustomError:
+    """A validation error that names our rule id; `_describe` reports it as it is."""
+    return PydanticCustomError(RULE_ERROR, "{message}", {"rule": rule, "message": message})
+
+
+# a path the site is served from: `/`, `/strategy/`; or a web address, used in links only
+_BASE_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~!$&'()*+,;=:@%/-]*\Z")
+_BASE_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?\Z")
+
+
+def _folder_in_repository(value: str) -> str:
+    try:
+        return folder_in_repository(value)
+    except ValueError as problem:
+        raise rule_error("unsafe-path", str(problem)) from None
+
+
 class Settings(Strict):
-    title: Text = "Sales Strategy"
-    base_url: str = Field("/", description="Path prefix where the site is served.")
+    title: Title = "Sales Strategy"
+    base_url: str = Field("/", description="Path prefix where the site is served (`/`, "
+                                           "`/strategy/`), or an http(s) address used in links.")
     content_dir: str = "content"
-    output_dir: str = "output"
     theme: str = Field("default", description="A built-in theme name or a folder.")
+    output_dir: str = "output"
     versions: VersionSettings = Field(default_factory=VersionSettings)
     rules: RuleSettings = Field(default_factory=RuleSettings)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if _BASE_PATH.match(value) or _BASE_ADDRESS.match(value):
+            return value
+        raise rule_error("bad-url", f"`{value}` is neither a path that starts with `/` (e.g. "
+                         "`/strategy/`) nor an http(s) address")
+
+    @field_validator("content_dir")
+    @classmethod
+    def _content_dir(cls, value: str) -> str:
+        normal = _folder_in_repository(value)
+        if normal == ".":
+            raise rule_error("unsafe-path", "the content must be a folder of its own, e.g. `content`")
+        return normal
+
+    @field_validator("theme")
+    @classmethod
+    def _theme(cls, value: str) -> str:
+        return _folder_in_repository(value)
+
+    @field_validator("output_dir")
+    @classmethod
+    def _output_dir(cls, value: str, info: ValidationInfo) -> str:
+        """What can be told from the text alone; the build checks the real folders."""
+        normal = posixpath.normpath(value.strip()) if value.strip() else "."
+        if normal == "." or normal == "/" or set(normal.split("/")) <= {".."}:
+            raise rule_error("unsafe-path", f"`{value}` is the strategy repository or a folder "
+                             "above it; a build replaces its output whole and would delete it. "
+                             "Use a folder of its own, e.g. `output`")
+        for name, folder in (("content_dir", info.data.get("content_dir")), ("theme", info.data.get("theme")),
+                             ("cache", ".stratmap-cache"), ("git folder", ".git")):
+            if folder and folder != "default" and (
+                    normal == folder or normal.startswith(folder + "/") or folder.startswith(normal + "/")):
+                raise rule_error("unsafe-path", f"`{value}` overlaps the {name} `{folder}`; a build "
+                                 "replaces its output whole. Use a folder of its own, e.g. `output`")
+        return value
 
 
 # --- content/strategy.md -------------------------------------------------------------
 
 class Money(Strict):
     amount: float
-    currency: Text = "USD"
+    currency: Title = "USD"
 
 
 class Imperative(Strict):
     id: Id
-    title: Text
+    title: Title
     description: Text = ""
 
 
 class Interlock(Strict):
-    function: Text
+    function: Title
     commitment: Text
 
 
@@ -148,15 +231,15 @@ class SlugNamed(Content):
 
 
 class Strategy(Content):
-    title: Text
-    organization: Text = ""
-    period: Text = ""
+    title: Title
+    organization: Title = ""
+    period: Title = ""
     vision: Text = ""
     revenue_target: Money | None = None
     imperatives: list[Imperative] = Field(default_factory=list)
     tradeoffs: list[Text] = Field(default_factory=list)
     interlocks: list[Interlock] = Field(default_factory=list)
-    perspectives: dict[Perspective, Text] = Field(default_factory=dict,
+    perspectives: dict[Perspective, Title] = Field(default_factory=dict,
                                                   description="Titles of the perspectives.")
 
     def perspective_title(self, perspective: Perspective) -> str:
@@ -172,8 +255,8 @@ class HistoryPoint(Strict):
 
 class Kpi(Strict):
     id: Id
-    name: Text
-    unit: Text = ""
+    name: Title
+    unit: Title = ""
     baseline: float | None = None
     target: float
     actual: float | None = None
@@ -182,18 +265,18 @@ class Kpi(Strict):
 
 
 class Initiative(Strict):
-    title: Text
-    owner: Text = ""
+    title: Title
+    owner: Title = ""
     due: dt.date | None = None
     status: InitiativeStatus = InitiativeStatus.PLANNED
 
 
 class Objective(Content):
     id: Id
-    title: Text
+    title: Title
     perspective: Perspective
     imperative: Id | None = None
-    owner: Text = ""
+    owner: Title = ""
     drives: list[Id] = Field(default_factory=list)
     kpis: list[Kpi] = Field(default_factory=list)
     initiatives: list[Initiative] = Field(default_factory=list)
@@ -214,14 +297,14 @@ class Priority(Strict):
     objective: Id
     plan: Text = ""
     kpis: list[TeamKpi] = Field(default_factory=list)
-    roles: dict[str, Text] = Field(default_factory=dict,
+    roles: dict[Title, Text] = Field(default_factory=dict,
                                    description="What each role does for this priority.")
 
 
 class Change(Strict):
     kind: ChangeKind = ChangeKind.OTHER
     what: Text
-    owner: Text = ""
+    owner: Title = ""
     due: dt.date | None = None
 
 
@@ -231,10 +314,10 @@ class StopDoing(Strict):
 
 
 class Team(SlugNamed):
-    name: Text
-    leader: Text = ""
+    name: Title
+    leader: Title = ""
     parent: Slug | None = None
-    approved_by: Text | None = None
+    approved_by: Title | None = None
     approved_on: dt.date | None = None
     reviewed_on: dt.date | None = None
     priorities: list[Priority] = Field(default_factory=list)
@@ -263,7 +346,7 @@ class AppliesTo(Strict):
 
 
 class Guidance(SlugNamed):
-    title: Text
+    title: Title
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
     do: list[Text] = Field(default_factory=list)
     dont: list[Text] = Field(default_factory=list)
@@ -438,6 +521,14 @@ def _describe(problem: dict, location: tuple, kind: type[BaseModel]) -> tuple[st
         hint = f"did you mean `{guess[0]}`?" if guess else \
             f"known fields here: {', '.join(f'`{k}`' for k in known)}"
         return "unknown-field", f"unknown field `{name}`; {hint}"
+    if kind_of_error == RULE_ERROR:
+        return problem["ctx"]["rule"], f"`{name}`: {problem['ctx']['message']}"
+    if kind_of_error == "string_too_long":
+        return "too-long", (f"`{name}` is {len(str(given)):,} characters long; the limit is "
+                            f"{problem['ctx']['max_length']}: shorten it (a long text belongs in "
+                            "the Markdown body)")
+    if kind_of_error == "finite_number":
+        return "bad-number", f"`{name}`: `{given}` is not a finite number"
     if kind_of_error == "missing":
         return "missing-field", f"missing required field `{name}`; add `{location[-1]}: ...`"
     if kind_of_error.startswith(("date_", "datetime_")):

@@ -25,6 +25,11 @@ def theme_folders(name_or_folder: str, project_root: Path) -> list[Path]:
         return [default]
     built_in = BUILTIN_THEMES / name_or_folder
     custom = built_in if built_in.is_dir() else project_root / name_or_folder
+    if custom.is_dir() and custom is not built_in and \
+            not custom.resolve().is_relative_to(project_root.resolve()):
+        raise ThemeError(f"theme `{name_or_folder}` leads outside {project_root} (a symbolic "
+                         "link?); a theme's templates run as code, so it must be a folder of the "
+                         "repository or a built-in theme")
     if not custom.is_dir():
         names = ", ".join(sorted(p.name for p in BUILTIN_THEMES.iterdir()))
         raise ThemeError(f"theme `{name_or_folder}` is neither a built-in theme ({names}) nor a "

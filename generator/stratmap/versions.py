@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import posixpath
 import re
 import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from .load import SourceTree, WorkingTree
+from .load import NotARegularFile, SourceTree, WorkingTree
 from .model import VersionSettings
 
 WORKING_TREE_NAME = "current"  # the only version when nothing is tagged and no draft is named
-RESERVED_PATHS = {"latest", "assets"}
+# names at the top of the output that are not versions (compared case-insensitively: a
+# site may be copied to a file system that ignores case)
+RESERVED_PATHS = {"latest", "assets", "index.html", "404.html", "versions.js", "versions.json",
+                  "feed.xml", ".stratmap-output"}
 
 
 class GitError(Exception):
@@ -69,8 +73,17 @@ class VersionInfo:
 
 
 def version_path(name: str) -> str:
-    path = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "version"
-    return f"{path}-version" if path.lower() in RESERVED_PATHS else path
+    """A version's folder: its name with anything but letters, digits, `.`, `_`, `-` made a
+    hyphen. The caller makes sure it is neither reserved nor taken."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "version"
+
+
+@dataclass(frozen=True)
+class SkippedTag:
+    """A tag that matches the glob but cannot be published; the build says why."""
+
+    tag: str
+    reason: str
 
 
 def tag_prefix(glob: str) -> str:
@@ -106,35 +119,60 @@ def repository_of(root: Path) -> tuple[Path, str] | None:
     return top, "" if inside == "." else inside
 
 
+_SYMLINK_MODE = "120000"
+_MAX_LINKS = 8  # links followed one after another before the path is said to loop
+
+
 @dataclass
 class GitTree:
-    """A SourceTree over one commit; every blob is read in a single cat-file process."""
+    """A SourceTree over one commit; every blob is read in a single cat-file process.
+    A symbolic link in the commit is followed while it stays inside the strategy folder."""
 
     top: Path
     commit: str
     prefix: str  # the strategy folder inside the repository, "" at its top
-    _sizes: dict[str, tuple[str, int]] | None = None  # relpath → (blob id, size)
+    _entries: dict[str, tuple[str, str, int]] | None = None  # relpath → (mode, blob id, size)
     _blobs: dict[str, bytes] | None = None
 
-    def _listing(self) -> dict[str, tuple[str, int]]:
-        if self._sizes is None:
+    def _listing(self) -> dict[str, tuple[str, str, int]]:
+        if self._entries is None:
             spec = [self.prefix] if self.prefix else []
             out = git(self.top, "ls-tree", "-r", "-l", "-z", self.commit, "--", *spec)
-            self._sizes = {}
+            self._entries = {}
             for entry in out.split(b"\0"):
                 if not entry:
                     continue
-                meta, path = entry.decode().split("\t", 1)
-                _, kind, blob, size = meta.split()
+                # a file name need not be UTF-8; such a name is kept as it is (surrogates)
+                meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
+                mode, kind, blob, size = meta.split()
                 if kind == "blob":
                     relative = path[len(self.prefix) + 1:] if self.prefix else path
-                    self._sizes[relative] = (blob, int(size))
-        return self._sizes
+                    self._entries[relative] = (mode, blob, int(size))
+        return self._entries
+
+    def _target(self, relpath: str) -> str | None:
+        """The path a link leads to, followed to a file; None when there is no such path."""
+        for _ in range(_MAX_LINKS):
+            entry = self._listing().get(relpath)
+            if entry is None or entry[0] != _SYMLINK_MODE:
+                return relpath if entry else None
+            target = git(self.top, "cat-file", "blob", entry[1]).decode("utf-8", "surrogateescape")
+            joined = posixpath.normpath(posixpath.join(posixpath.dirname(relpath), target))
+            if target.startswith("/") or joined == ".." or joined.startswith("../"):
+                raise NotARegularFile("is a symbolic link that leads outside the strategy folder; "
+                                      "content must be a file inside it")
+            if self.is_dir(joined):
+                raise NotARegularFile("is a symbolic link to a folder, not a file")
+            if joined not in self._listing():
+                raise NotARegularFile("is a symbolic link to nothing (its target is missing)")
+            relpath = joined
+        raise NotARegularFile("is a symbolic link that loops")
 
     def _read_all(self, limit: int = 2 * 1024 * 1024) -> dict[str, bytes]:
         if self._blobs is None:
-            wanted = {path: blob for path, (blob, size) in self._listing().items()
-                      if size <= limit and (path.endswith(".md") or path.endswith(".yaml"))}
+            wanted = {path: blob for path, (mode, blob, size) in self._listing().items()
+                      if size <= limit and mode != _SYMLINK_MODE
+                      and (path.endswith(".md") or path.endswith(".yaml"))}
             out = git(self.top, "cat-file", "--batch",
                       input_bytes="".join(f"{blob}\n" for blob in wanted.values()).encode())
             self._blobs, offset = {}, 0
@@ -146,65 +184,100 @@ class GitTree:
         return self._blobs
 
     def size(self, relpath: str) -> int | None:
-        entry = self._listing().get(relpath)
-        return entry[1] if entry else None
+        if relpath not in self._listing() and self.is_dir(relpath):
+            raise NotARegularFile("is a folder, not a file")
+        target = self._target(relpath)
+        return self._listing()[target][2] if target else None
 
     def read_bytes(self, relpath: str) -> bytes:
+        target = self._target(relpath)
+        if target is None:
+            raise FileNotFoundError(relpath)
         blobs = self._read_all()
-        if relpath in blobs:
-            return blobs[relpath]
-        blob = self._listing()[relpath][0]
-        return git(self.top, "cat-file", "blob", blob)
+        if target in blobs:
+            return blobs[target]
+        return git(self.top, "cat-file", "blob", self._listing()[target][1])
 
     def list_markdown(self, folder: str) -> list[str]:
-        return sorted(p for p in self._listing()
-                      if str(PurePosixPath(p).parent) == folder and p.endswith(".md"))
+        """Every `*.md` entry directly inside `folder`, files and folders alike."""
+        names = set()
+        for path in self._listing():
+            if path.startswith(folder + "/"):
+                first = path[len(folder) + 1:].split("/", 1)[0]
+                if first.endswith(".md"):
+                    names.add(f"{folder}/{first}")
+        return sorted(names)
 
     def is_dir(self, relpath: str) -> bool:
         return any(p.startswith(relpath.rstrip("/") + "/") for p in self._listing())
 
 
-def _tags(top: Path, glob: str) -> list[tuple[str, str, dt.date]]:
-    """(tag, commit, date) of the tags that match the glob, oldest first."""
-    fields = ["%(refname:strip=2)", "%(objecttype)", "%(objectname)", "%(*objectname)",
-              "%(taggerdate:short)", "%(committerdate:short)", "%(*committerdate:short)"]
+def _tags(top: Path, glob: str) -> tuple[list[tuple[str, str, dt.date]], list[SkippedTag]]:
+    """(tag, commit, date) of the tags that match the glob, oldest first; and those that
+    match but point at no commit (a tag may name a tree or a blob)."""
+    fields = ["%(refname:strip=2)", "%(objecttype)", "%(objectname)", "%(*objecttype)",
+              "%(*objectname)", "%(taggerdate:short)", "%(committerdate:short)",
+              "%(*committerdate:short)"]
     out = git(top, "for-each-ref", "--format=" + "%00".join(fields), "refs/tags")
-    tags = []
-    for line in out.decode().splitlines():
-        name, kind, obj, peeled, tagger, committer, peeled_committer = line.split("\0")
+    tags, skipped = [], []
+    for line in out.decode(errors="replace").splitlines():
+        name, kind, obj, peeled_kind, peeled, tagger, committer, peeled_committer = line.split("\0")
         if not fnmatch.fnmatchcase(name, glob):
             continue
-        if kind == "tag" and not peeled:
+        if (peeled_kind or kind) != "commit":
+            skipped.append(SkippedTag(name, f"it points at a {peeled_kind or kind}, not a commit"))
             continue
         commit = peeled if kind == "tag" else obj
         date = tagger or committer or peeled_committer
         tags.append((name, commit, dt.date.fromisoformat(date)))
-    return sorted(tags, key=lambda t: (t[2], t[0]))
+    return sorted(tags, key=lambda t: (t[2], t[0])), skipped
 
 
 def discover(root: Path, settings: VersionSettings) -> list[Version]:
     """Every version to publish, oldest first; the draft (if any) last."""
+    return discover_all(root, settings)[0]
+
+
+def discover_all(root: Path, settings: VersionSettings) -> tuple[list[Version], list[SkippedTag]]:
+    """The versions to publish, and the matching tags that cannot be, with the reason.
+    Every version gets a folder of its own: a tag whose folder would be reserved or
+    another tag's is skipped; the draft, which is the user's work, gets another folder."""
     working = WorkingTree(root)
     repository = repository_of(root)
     if repository is None:
-        return [_working_version(settings, working, None)]
+        return [_working_version(settings, working, None, set())], []
     top, prefix = repository
     prefix_length = len(tag_prefix(settings.tags))
-    versions = [Version(tag[prefix_length:] or tag, version_path(tag[prefix_length:] or tag), date,
-                        GitTree(top, commit, prefix), False, commit, tag)
-                for tag, commit, date in _tags(top, settings.tags)]
+    tags, skipped = _tags(top, settings.tags)
+    versions: list[Version] = []
+    taken: dict[str, str] = {}  # folder, lower-cased → the tag that has it
+    for tag, commit, date in tags:
+        name = tag[prefix_length:] or tag
+        path = version_path(name)
+        if path.lower() in RESERVED_PATHS:
+            skipped.append(SkippedTag(tag, f"its folder `{path}` is reserved for the site itself; "
+                                           "rename the tag"))
+        elif path.lower() in taken:
+            skipped.append(SkippedTag(tag, f"its folder `{path}` is already tag "
+                                           f"{taken[path.lower()]}'s; rename one of them"))
+        else:
+            taken[path.lower()] = tag
+            versions.append(Version(name, path, date, GitTree(top, commit, prefix), False, commit, tag))
     head = _head_commit(top)
     if not versions:
-        return [_working_version(settings, working, head)]
+        return [_working_version(settings, working, head, set())], skipped
     if settings.draft:
-        versions.append(_working_version(settings, working, head))
-    return versions
+        versions.append(_working_version(settings, working, head, set(taken)))
+    return versions, skipped
 
 
-def _working_version(settings: VersionSettings, tree: WorkingTree, commit: str | None) -> Version:
+def _working_version(settings: VersionSettings, tree: WorkingTree, commit: str | None,
+                     taken: set[str]) -> Version:
     name = settings.draft or WORKING_TREE_NAME
-    return Version(name, version_path(name).lower(), None, tree,
-                   draft=bool(settings.draft), commit=commit)
+    path = version_path(name).lower()
+    candidates = [path, f"{path}-draft", *(f"{path}-draft-{n}" for n in range(2, len(taken) + 3))]
+    path = next(p for p in candidates if p not in taken and p not in RESERVED_PATHS)
+    return Version(name, path, None, tree, draft=bool(settings.draft), commit=commit)
 
 
 def _head_commit(top: Path) -> str | None:
