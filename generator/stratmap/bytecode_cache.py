@@ -8,6 +8,7 @@ user alone) and ignores an entry whose signature does not match.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -63,10 +64,8 @@ class SignedBytecodeCache(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         payload = bucket.bytecode_to_string()
-        try:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
             write_atomically(self._path(bucket), self._sign(payload) + payload)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
 
 
 def signed_bytecode_cache(folder: Path) -> SignedBytecodeCache | None:

@@ -18,6 +18,7 @@ from .findings import Finding, Position, error, has_errors, warning
 from .graph import CauseEffectGraph
 from .load import ParseCache, SourceTree, load_repository
 from .model import Perspective, StrategyModel, Team, to_model
+from .raw_html import MAX_HTML_DEPTH, nesting_depth
 
 
 @dataclass
@@ -48,7 +49,7 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None) 
 
 def check(model: StrategyModel, as_of: dt.date) -> list[Finding]:
     rules = (_duplicate_ids, _references, _cycles, _objective_warnings, _team_warnings,
-             _guidance_references, _content_links)
+             _guidance_references, _content_links, _deep_html)
     findings: list[Finding] = []
     for rule in rules:
         findings.extend(rule(model, as_of))
@@ -235,3 +236,16 @@ def _content_links(model: StrategyModel, as_of: dt.date) -> Iterable[Finding]:
                     yield warning("broken-link", f"link to `{target}`: no such content file",
                                   item.file, Position(item.source.body_line + offset,
                                                       match.start() + 3))
+
+
+def _deep_html(model: StrategyModel, as_of: dt.date) -> Iterable[Finding]:
+    """Warn about raw HTML nested deeper than any real page: it is shown as text."""
+    for item in model.contents():
+        depth, offset = nesting_depth(item.body)
+        if depth > MAX_HTML_DEPTH:
+            before = item.body[:offset]
+            yield warning("html-too-deep", f"raw HTML in the body nests {depth:,} elements deep "
+                          f"(the limit is {MAX_HTML_DEPTH}); the site shows it as text. Use "
+                          "Markdown, or flatten the HTML", item.file,
+                          Position(item.source.body_line + before.count("\n"),
+                                   offset - (before.rfind("\n") + 1) + 1))

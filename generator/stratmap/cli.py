@@ -292,14 +292,14 @@ def new(kind: str, name: str, directory: str | None) -> None:
     import re
 
     from .load import SLUG, WorkingTree, content_dir_of
-    from .model import ID_PATTERN
+    from .model import ID_PATTERN, MAX_ID_LENGTH
     from .scaffold import FOLDERS, new_file_text, write_new
 
     pattern = re.compile(ID_PATTERN) if kind == "objective" else SLUG
-    if not pattern.match(name):
+    if not pattern.fullmatch(name) or len(name) > MAX_ID_LENGTH:
         rule = "an id: a letter, then letters, digits, - or _" if kind == "objective" \
             else "a slug: lower-case letters, digits and hyphens"
-        raise click.UsageError(f"{name!r} is not {rule}")
+        raise click.UsageError(f"{name!r} is not {rule}, at most {MAX_ID_LENGTH} characters")
     root = project_root(directory)
     content_dir = content_dir_of(WorkingTree(root))
     path = root / content_dir / FOLDERS[kind] / f"{name}.md"

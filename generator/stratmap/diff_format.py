@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .diff import FieldChange, KpiMove, ObjectiveChange, StrategyDiff, TeamChange, WordDiff
+from .findings import printable
 
 SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 
@@ -148,6 +149,12 @@ def _sections(diff: StrategyDiff) -> list[tuple[str, list[tuple[str, list[str]]]
     return sections
 
 
+def _one_line(text: str) -> str:
+    """Content on one line of output: no line breaks of its own, nothing a terminal or
+    a comment would act on (escape sequences, bidirectional overrides)."""
+    return printable(re.sub(r"[\r\n\u2028\u2029]+", " ", text))
+
+
 def as_text(diff: StrategyDiff) -> str:
     lines = [f"Changes from {diff.old or '(nothing)'} to {diff.new}: {diff.summary()}"]
     for title, entries in _sections(diff):
@@ -155,14 +162,21 @@ def as_text(diff: StrategyDiff) -> str:
         for headline, details in entries:
             lines.append(f"  {headline}")
             lines += [f"      {d}" for d in details]
-    return "\n".join(lines)
+    return "\n".join(_one_line(line) for line in lines)
+
+
+_ZERO_WIDTH_SPACE = "&#8203;"
 
 
 def _md(text: str) -> str:
-    """Escape Markdown and HTML in content placed into a pull-request comment."""
-    for character in "\\`*_{}[]<>()#|!":
+    """Content placed into a pull-request comment, inert: Markdown and HTML escaped, on
+    one line, no @mention and no autolinked address."""
+    text = _one_line(text).replace("&", "&amp;")
+    for character in "\\`*_{}[]<>()#|!~":
         text = text.replace(character, "\\" + character)
-    return text
+    text = text.replace("@", "@" + _ZERO_WIDTH_SPACE)  # no mention notifies anyone
+    text = re.sub(r"(?i)(www)\.", r"\1" + _ZERO_WIDTH_SPACE + ".", text)
+    return re.sub(r"(?i)([a-z][a-z0-9+.-]*):(?=//)", r"\1:" + _ZERO_WIDTH_SPACE, text)
 
 
 def as_markdown(diff: StrategyDiff) -> str:

@@ -32,6 +32,7 @@ MAX_YAML_NODES = 100_000
 MAX_YAML_DEPTH = 50  # front matter needs five levels; far more is a mistake or an attack
 MAX_INTEGER_DIGITS = 18  # a count or amount beyond this is no figure of a sales strategy
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+MAX_ID_LENGTH = 64  # ids and slugs become folder names; every file system holds these
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
@@ -266,11 +267,11 @@ def load_repository(tree: SourceTree, cache: ParseCache | None = None) -> Loaded
                     "bad-file-name", f"file name `{printable(relpath)}` is not UTF-8 or holds "
                     "control characters; rename the file", printable(relpath), Position(1, 1)))
                 continue
-            if needs_slug and not SLUG.match(Path(relpath).stem):
+            if needs_slug and not (SLUG.match(Path(relpath).stem) and len(Path(relpath).stem) <= MAX_ID_LENGTH):
                 findings.append(error(
-                    "bad-slug", f"file name `{Path(relpath).stem}` is not a valid slug: use "
-                    "lower-case letters, digits and hyphens, starting with a letter or digit "
-                    "(e.g. `enterprise-east.md`)", relpath, Position(1, 1)))
+                    "bad-slug", f"file name `{Path(relpath).stem}` is not a valid slug: use at most "
+                    f"{MAX_ID_LENGTH} lower-case letters, digits and hyphens, starting with a letter "
+                    "or digit (e.g. `enterprise-east.md`)", relpath, Position(1, 1)))
                 continue
             document = attempt(relpath, _load_front_matter_file)
             if document is not None:

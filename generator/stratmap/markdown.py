@@ -8,6 +8,7 @@ keeps harmless tags, drops scripts and event handlers, and allows only web and m
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 
 import nh3
@@ -15,6 +16,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
+
+from .raw_html import too_deep
 
 # Maps a content file (relative to the repository root, e.g. "content/teams/east.md")
 # to the page for it (relative to the version root, e.g. "teams/east/index.html").
@@ -26,9 +29,26 @@ _ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, **{f"h{n}": {"id"} for n in range(1, 7)
                "td": {"align"}, "code": {"class"}}
 
 
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+
+
+def as_browser_reads(url: str) -> str:
+    """A URL as a browser's parser sees it (WHATWG URL): control characters and spaces
+    around it dropped, tabs and newlines inside removed, backslashes read as slashes."""
+    return re.sub(r"[\t\n\r]", "", url.strip(_C0_OR_SPACE)).replace("\\", "/")
+
+
+def is_local(url: str) -> bool:
+    """Whether a browser would load `url` from this site: no scheme, no other host."""
+    seen = as_browser_reads(url)
+    return not _URL_SCHEME.match(seen) and not seen.startswith("//")
+
+
 def _local_images_only(element: str, attribute: str, value: str) -> str | None:
-    """The site loads nothing from elsewhere: an image must be a relative path."""
-    if element == "img" and attribute == "src" and (":" in value.split("/")[0] or value.startswith("//")):
+    """The site loads nothing from elsewhere: an image must be a path on this site.
+    (nh3 hands over the value with its character references already decoded.)"""
+    if element == "img" and attribute == "src" and not is_local(value):
         return None
     return value
 
@@ -38,8 +58,8 @@ def _sanitise(html: str) -> Markup:
                             attribute_filter=_local_images_only, link_rel="noopener noreferrer"))
 
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table")
+def _parser(html: bool = True) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html, "typographer": False}).enable("table")
     md.use(anchors_plugin, min_level=1, max_level=4)
     md.core.ruler.push("stratmap_links", _rewrite_content_links)
     return md
@@ -62,6 +82,7 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._md = _parser()
+        self._md_without_html = _parser(html=False)  # for bodies whose HTML nests too deep
 
     def render(self, text: str, *, source_file: str, page_for: PageFor, to_version_root: str) -> Markup:
         if not text.strip():
@@ -77,9 +98,11 @@ class MarkdownRenderer:
                 return href  # validate warns about it; the link stays as the author wrote it
             return to_version_root + page + (f"#{fragment}" if fragment else "")
 
-        return _sanitise(self._md.render(text, {"resolve": resolve}))
+        parser = self._md_without_html if too_deep(text) else self._md  # validate warns
+        return _sanitise(parser.render(text, {"resolve": resolve}))
 
     def render_inline(self, text: str) -> Markup:
         """One line of Markdown (a plan, a do or don't) without a wrapping paragraph."""
-        return _sanitise(self._md.renderInline(text))
+        parser = self._md_without_html if too_deep(text) else self._md
+        return _sanitise(parser.renderInline(text))
 

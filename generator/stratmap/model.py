@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from .findings import Finding, error, has_errors
 from .load import (
+    MAX_ID_LENGTH,
     Document,
     LoadedRepository,
     LoadError,
@@ -40,7 +41,6 @@ from .load import (
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
-MAX_ID_LENGTH = 64  # ids and slugs become folder names; every file system holds these
 MAX_TITLE_LENGTH = 200  # titles and names label map nodes, tabs and table cells
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
