@@ -31,7 +31,7 @@ from .report import VersionFindings
 from .stamp import Stamp, code_digest, inputs_digest
 from .themes import theme_folders, theme_key
 from .versions import SkippedTag, Version, VersionInfo, discover_all, git_top
-from .write import SiteWriter, TreeWriter, write_atomically
+from .write import SiteWriter, TreeWriter, recover_leftovers, write_atomically
 
 # render, diagrams and their libraries (Jinja2, markdown-it, nh3, graphviz) are imported
 # only when there is something to render: an up-to-date build never loads them.
@@ -158,6 +158,7 @@ def build_site(options: BuildOptions) -> BuildResult:
                                           tuple(folders[:-1])),
                  built_here_before=Stamp.path(cache, output).is_file(), clean_out=options.clean_out)
     with build_lock(cache, options.progress):
+        recover_leftovers(output)  # first: even a build that fails puts the last good site back
         return _build_locked(options, settings, output, cache, folders, started)
 
 

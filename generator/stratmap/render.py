@@ -14,6 +14,7 @@ import functools
 import io
 import json
 import multiprocessing
+import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -658,7 +659,9 @@ def site_root_files(site: SiteInfo, theme: Theme) -> dict[str, str]:
         "versions.json": json.dumps(versions, indent=2) + "\n",
         "versions.js": f"window.STRATMAP_VERSIONS = {_json_for_script(versions)};\n",
         "index.html": theme.render("redirect.html", site=site, target="latest/index.html", to_site=""),
-        "404.html": theme.render("404.html", site=site, base=site.base_url.rstrip("/") + "/",
+        # an http(s) base_url serves links only: the stylesheet is always this site's own
+        "404.html": theme.render("404.html", site=site,
+                                 base=urllib.parse.urlsplit(site.base_url).path.rstrip("/") + "/",
                                  to_site=site.base_url.rstrip("/") + "/"),
     }
 

@@ -115,7 +115,6 @@ class SiteWriter(TreeWriter):
     def __init__(self, output: Path):
         self.output = output
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        recover_leftovers(self.output)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}{STAGING_INFIX}",
                                              dir=self.output.parent))
         # mkdtemp keeps a folder to its owner; a web server reads the site as another user
