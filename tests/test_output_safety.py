@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run, run_process, snapshot
+from conftest import REPO_ROOT, run, run_process, snapshot
 
 
 def _user_files(folder: Path) -> dict[str, bytes]:
@@ -195,14 +195,18 @@ def test_a_mount_point_is_refused_without_leaving_staging_beside_it(repo):
     assert sorted(p.name for p in mount.parent.iterdir()) == before
 
 
-def test_concurrent_builds_of_one_repository_all_succeed(repo):
-    command = [sys.executable, "-m", "stratmap", "build", str(repo.root), "-q", "--force"]
-    for _ in range(4):
+def test_concurrent_builds_of_one_repository_all_succeed(tmp_path):
+    """Three builds at once, from a cold cache, of the demo with its tagged quarters."""
+    root = tmp_path / "demo"
+    subprocess.run([sys.executable, str(REPO_ROOT / "demo/replay.py"), str(root)], check=True)
+    command = [sys.executable, "-m", "stratmap", "build", str(root), "-q", "--force"]
+    for _ in range(3):
+        shutil.rmtree(root / ".stratmap-cache", ignore_errors=True)
         processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                      for _ in range(3)]
         outcomes = [(p.wait(timeout=300), p.stderr.read()) for p in processes]
         assert all(code == 0 for code, _ in outcomes), outcomes
-    assert (repo.root / "output/latest/index.html").is_file()
+    assert (root / "output/latest/index.html").is_file()
 
 
 def test_a_record_that_cannot_be_saved_after_the_swap_is_reported_truthfully(repo):

@@ -14,10 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from jinja2.bccache import Bucket
 
 from conftest import git, run, run_process, validate_json
-from stratmap.bytecode_cache import SignedBytecodeCache
 from stratmap.stamp import code_digest
 
 GENERATOR = Path(__file__).parent.parent / "generator" / "stratmap"
@@ -74,6 +72,9 @@ def test_a_planted_parse_cache_is_read_as_data_never_run(repo, tmp_path):
 
 def test_compiled_templates_with_a_wrong_signature_are_ignored(tmp_path):
     from jinja2 import Environment
+    from jinja2.bccache import Bucket
+
+    from stratmap.bytecode_cache import SignedBytecodeCache
 
     environment = Environment()
     code = environment.compile("{{ 6 * 7 }}", "page.html")

@@ -147,30 +147,30 @@ def build_site(options: BuildOptions) -> BuildResult:
     root = options.root
     settings = site_settings(root)
     cache = root / CACHE_FOLDER
+    output = output_folder(options.out or root / settings.output_dir)
+    tracked = tracked_by_git(root, cache, output)
     try:
-        check_cache(root, cache)
+        check_cache(cache, tracked)
     except UntrustedCache as untrusted:
         raise BuildFailed([VersionFindings("working tree", [
             error("tracked-cache", str(untrusted), untrusted.relpath)])]) from None
-    output = output_folder(options.out or root / settings.output_dir)
     folders = theme_folders(settings.theme, root)
     check_output(output, ProtectedFolders(root, git_top(root), root / settings.content_dir, cache,
                                           tuple(folders[:-1])),
                  built_here_before=Stamp.path(cache, output).is_file(), clean_out=options.clean_out)
     with build_lock(cache, options.progress):
         recover_leftovers(output)  # first: even a build that fails puts the last good site back
-        return _build_locked(options, settings, output, cache, folders, started)
+        # a committed output is content like any other: its pages are never reused
+        return _build_locked(options, settings, output, cache, folders, output not in tracked, started)
 
 
 def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache: Path,
-                  folders: list[Path], started: float) -> BuildResult:
+                  folders: list[Path], reuse_output: bool, started: float) -> BuildResult:
     root = options.root
     versions, skipped_tags = discover_all(root, settings.versions)
     if options.only and options.only not in [v.name for v in versions]:
         raise UnknownVersion(f"no version `{options.only}`; the versions are "
                              f"{', '.join(v.name for v in versions)}")
-    # a committed output is content like any other: its pages are never reused
-    reuse_output = output not in tracked_by_git(root, output)
     theme_digest = theme_key(folders)
     inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict)
     if options.only is None and not options.force and reuse_output:

@@ -96,14 +96,14 @@ class UntrustedCache(Exception):
         self.relpath = relpath
 
 
-def check_cache(root: Path, cache: Path) -> None:
+def check_cache(cache: Path, tracked: dict[Path, str]) -> None:
     """Raise UntrustedCache when a commit could have put the cache there: it is a link, or
-    git tracks anything in it (by its own path or by where it leads)."""
+    git tracks anything in it (`tracked`: from tracked_by_git, by its own path or by where
+    it leads)."""
     if cache.is_symlink():
         raise UntrustedCache(f"{cache.name} is a symbolic link: a build trusts what it finds in its "
                              "cache, so the cache must be a folder this machine's builds made; "
                              f"remove the link (`rm {cache.name}`) and build again", cache.name)
-    tracked = tracked_by_git(root, cache)
     if cache in tracked:
         raise UntrustedCache(f"git tracks files in {cache.name}/: a build trusts what it finds "
                              "there, so it must come from this machine's builds, never from a "
