@@ -254,8 +254,10 @@ def _validate_all(versions: list[Version], options: BuildOptions) -> list[Versio
     for version in versions:
         options.progress(f"validating {version.name}")
         required = version.tag is None or version is newest_tag
-        reports.append(_validated_tag(version, required, cache, tags_parsed) if version.tag
-                       else _report(version, required, validate(version.tree, version.as_of, parsed)))
+        # a tag's model, read again when a page needs it, is mostly the working tree's files
+        reports.append(_validated_tag(version, required, cache, tags_parsed, parsed or tags_parsed)
+                       if version.tag else
+                       _report(version, required, validate(version.tree, version.as_of, parsed)))
     if parsed is not None:
         parsed.save()
     return reports
@@ -267,7 +269,8 @@ def _report(version: Version, required: bool, validation: Validation) -> Version
                          model.kpi_values() if model else {}, lambda: model)
 
 
-def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseCache) -> VersionReport:
+def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseCache,
+                   parsed_for_model: ParseCache) -> VersionReport:
     """A tagged version never changes: validate it once and keep a small summary (findings,
     KPI values). Its model is read again from git only when a page needs it: the cache
     holds data, never objects to unpickle."""
@@ -277,7 +280,7 @@ def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseC
 
     @functools.cache
     def load_model() -> StrategyModel:
-        model = validate(version.tree, version.as_of, parsed).model
+        model = validate(version.tree, version.as_of, parsed_for_model).model
         assert model is not None, "a tag that validated once validates again"
         return model
 
