@@ -46,8 +46,8 @@ def main() -> None:
     source = work / "source"
     if not source.exists():
         synth.generate(source, options.teams, 40, 40, options.versions)
-        with open(source / "stratmap.yaml", "a") as settings:  # publish the working tree too
-            settings.write("versions: {tags: 'strategy/*', draft: Next}\n")
+        settings = source / "stratmap.yaml"  # publish the working tree too, as a draft
+        settings.write_text(settings.read_text().replace("draft: null", "draft: Next"))
     sides = {"this checkout": REPO / "generator", "other": options.other.resolve()}
     copies = {}
     for name in sides:

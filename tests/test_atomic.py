@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
+import pytest
+
 from conftest import run, run_process, snapshot
 
 
@@ -77,9 +79,13 @@ def test_progress_shows_on_a_terminal_only(repo):
     assert "rendering" not in piped.stderr and piped.stdout.startswith("built ")
 
 
-def test_404_page_links_through_base_url(repo):
-    repo.write("stratmap.yaml", "base_url: /strategy/\n")
+@pytest.mark.parametrize("base_url, links", [
+    ("/strategy/", "/strategy/"),
+    # an address serves links only: the stylesheet always comes from this site
+    ("https://intranet.example/strategy/", "https://intranet.example/strategy/")])
+def test_404_page_links_through_base_url(repo, base_url, links):
+    repo.write("stratmap.yaml", f"base_url: {base_url}\n")
     assert run("build", str(repo.root), "-q").exit_code == 0
     page = (repo.root / "output/404.html").read_text()
-    assert 'href="/strategy/latest/index.html"' in page
+    assert f'href="{links}latest/index.html"' in page
     assert 'href="/strategy/assets/style.css"' in page
