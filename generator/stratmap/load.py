@@ -90,20 +90,28 @@ class WorkingTree:
                                   "content must be a file inside it")
         return resolved
 
-    def size(self, relpath: str) -> int | None:
+    def _regular_file(self, relpath: str) -> tuple[Path, os.stat_result] | None:
+        """The file and its status; None when missing, NotARegularFile when no file."""
         try:
-            info = os.stat(self._inside(relpath))
+            path = self._inside(relpath)
+            info = os.stat(path)
         except FileNotFoundError:
             return None
         if stat.S_ISDIR(info.st_mode):
             raise NotARegularFile("is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise NotARegularFile("is not a regular file (a pipe, socket or device)")
-        return info.st_size
+        return path, info
+
+    def size(self, relpath: str) -> int | None:
+        found = self._regular_file(relpath)
+        return found[1].st_size if found else None
 
     def read_bytes(self, relpath: str) -> bytes:
-        self.size(relpath)  # never open a pipe or a path that leads outside
-        return self._inside(relpath).read_bytes()
+        found = self._regular_file(relpath)  # never open a pipe or a path that leads outside
+        if found is None:
+            raise FileNotFoundError(relpath)
+        return found[0].read_bytes()
 
     def list_markdown(self, folder: str) -> list[str]:
         """Every `*.md` entry, whatever it is: the loader reports those that are no file."""
