@@ -9,6 +9,7 @@ and unknown tags, and stop alias bombs before they expand.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -75,6 +76,10 @@ class WorkingTree:
 
     root: Path
 
+    @functools.cached_property
+    def _resolved_root(self) -> Path:  # resolved once: every file read asks for it
+        return self.root.resolve()
+
     def _inside(self, relpath: str) -> Path:
         path = self.root / relpath
         try:
@@ -85,7 +90,7 @@ class WorkingTree:
             raise
         except (OSError, RuntimeError):
             raise NotARegularFile("is a symbolic link that loops") from None
-        if not resolved.is_relative_to(self.root.resolve()):
+        if not resolved.is_relative_to(self._resolved_root):
             raise NotARegularFile("leads outside the strategy folder (a symbolic link?); "
                                   "content must be a file inside it")
         return resolved

@@ -18,12 +18,13 @@ from typing import Any
 
 from .load import NotARegularFile, SourceTree, WorkingTree
 from .model import VersionSettings
+from .write import OUTPUT_MARKER
 
 WORKING_TREE_NAME = "current"  # the only version when nothing is tagged and no draft is named
 # names at the top of the output that are not versions (compared case-insensitively: a
 # site may be copied to a file system that ignores case)
 RESERVED_PATHS = {"latest", "assets", "index.html", "404.html", "versions.js", "versions.json",
-                  "feed.xml", ".stratmap-output"}
+                  "feed.xml", OUTPUT_MARKER}
 
 
 class GitError(Exception):
