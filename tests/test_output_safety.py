@@ -240,3 +240,24 @@ def test_a_draft_cannot_write_through_into_a_tags_cached_pages(git_repo):
     assert not cached & published  # the output shares no storage with the cache
     assert run_process("build", str(git_repo.root), "-q", "--force").returncode == 0
     assert "Draft Sales" not in (output / "latest/teams/sales/index.html").read_text()
+
+
+def test_a_tagged_versions_pages_are_linked_only_while_untouched(git_repo):
+    """Tag pages come from the cache as copies; the next build links those still exactly
+    as it left them, and copies again any that were changed or deleted."""
+    git_repo.tag("strategy/2026-Q1", "2026-02-01T12:00:00+00:00")
+    assert run_process("build", str(git_repo.root), "-q").returncode == 0
+    output = git_repo.root / "output/2026-Q1"
+    clean = snapshot(output)
+    kept = output / "objectives/C1/index.html"
+    tampered = output / "teams/sales/index.html"
+    deleted = output / "scorecard/index.html"
+    kept_inode = kept.stat().st_ino
+    with open(tampered, "a") as page:
+        page.write("<script>alert(1)</script>")
+    deleted.unlink()
+    assert run_process("build", str(git_repo.root), "-q", "--force").returncode == 0
+    assert snapshot(output) == clean
+    assert kept.stat().st_ino == kept_inode  # untouched: linked, not copied again
+    cached = {p.stat().st_ino for p in (git_repo.root / ".stratmap-cache").rglob("*") if p.is_file()}
+    assert not cached & {p.stat().st_ino for p in output.rglob("*") if p.is_file()}

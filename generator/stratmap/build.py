@@ -24,7 +24,7 @@ from pathlib import Path
 from .check import Validation, validate
 from .findings import Finding, error, printable, warning
 from .guard import ProtectedFolders, UntrustedCache, check_cache, check_output, output_folder, tracked_by_git
-from .incremental import Manifest
+from .incremental import Manifest, PublishedTagCopies
 from .load import ParseCache, WorkingTree
 from .model import KpiValues, Settings, StrategyModel, load_settings
 from .report import VersionFindings
@@ -195,12 +195,13 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     theme = Theme(folders, theme_digest, cache / "templates" / code_digest()[:16])
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site, options.jobs)
+    tag_copies = PublishedTagCopies(cache, output, trust_last_output=reuse_output)
     with SiteWriter(output) as writer:
         earlier: list[EarlierVersion] = []
         for report in available:
             info = infos[report.version]
             options.progress(f"rendering {info.name}")
-            _write_version(writer, report, info, list(earlier), renderer, cache,
+            _write_version(writer, report, info, list(earlier), renderer, cache, tag_copies,
                            output / info.path if reuse_output else None, options, result)
             if report.version.tag:
                 earlier.append(EarlierVersion(info, report.kpis, report.load_model))
@@ -210,6 +211,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
             writer.write(relpath, text)
         for relpath, path in theme.static_files().items():
             writer.write(f"assets/{relpath}", path.read_bytes())
+        writer.after_commit(tag_copies.save)
         writer.after_commit(lambda: Stamp(inputs, result.pages, len(available), result.reports)
                             .save(cache, output))
     result.not_recorded = writer.not_recorded
@@ -318,18 +320,20 @@ def _info(version: Version, latest: bool, available: bool) -> VersionInfo:
 
 
 def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo, earlier: list,
-                   renderer, cache: Path, previous_output: Path | None, options: BuildOptions,
-                   result: BuildResult) -> None:
+                   renderer, cache: Path, tag_copies: PublishedTagCopies,
+                   previous_output: Path | None, options: BuildOptions, result: BuildResult) -> None:
     """`previous_output`: this version's folder in the last build's output, when its pages
     may be reused."""
     from .render import VersionView
 
     if options.only and options.only != info.name and previous_output and previous_output.is_dir():
         writer.link_tree(previous_output, info.path)  # --only: the other versions stay as built
+        tag_copies.kept(info.path)
         result.versions_kept += 1
         return
-    if info.tag:  # immutable: rendered once into the cache, linked from there ever after
-        folder = cache / "versions" / _version_key(info, earlier, renderer)
+    if info.tag:  # immutable: rendered once into the cache, copied from there ever after
+        key = _version_key(info, earlier, renderer)
+        folder = cache / "versions" / key
         pages_file = folder.with_suffix(".pages")  # written last: without it, the render was interrupted
         if pages_file.is_file():
             result.count(int(pages_file.read_text()), from_cache=True)
@@ -341,7 +345,8 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
                 cached.write(relpath, text)
             write_atomically(pages_file, str(len(rendered.pages)))
             result.count(len(rendered.pages), from_cache=False)
-        writer.copy_tree(folder, info.path)
+        writer.copy_tree(folder, info.path, tag_copies.untouched(info.path, key))
+        tag_copies.wrote(info.path, key)
         return
     manifest = Manifest(cache, writer.output / info.path)
     previous = manifest.load() if previous_output else None

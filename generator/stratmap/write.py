@@ -94,18 +94,29 @@ class TreeWriter:
 
     def link_tree(self, source: Path, relpath: str) -> None:
         """Another folder of this output (e.g. `latest/`), or of the previous output."""
-        self._put_tree(source, relpath, self.link_file)
+        self._put_tree(source, relpath, lambda file, inside, to: self.link_file(file, to))
 
-    def copy_tree(self, source: Path, relpath: str) -> None:
-        """A folder of the cache: copied, so the output never shares storage with it."""
-        self._put_tree(source, relpath, lambda file, to: shutil.copyfile(file, self._destination(to)))
+    def copy_tree(self, source: Path, relpath: str,
+                  unchanged: Callable[[str], Path | None] = lambda inside: None) -> None:
+        """A folder of the cache: copied, so the output never shares storage with it; a
+        file for which `unchanged` names an untouched copy in the last output is linked
+        from there instead (`unchanged` takes the file's path inside `source`)."""
+        def put(file: str, inside: str, to: str) -> None:
+            existing = unchanged(inside)
+            if existing is not None:
+                self.link_file(existing, to)
+            else:
+                shutil.copyfile(file, self._destination(to))
+        self._put_tree(source, relpath, put)
 
-    def _put_tree(self, source: Path, relpath: str, put: Callable[[str, str], None]) -> None:
+    def _put_tree(self, source: Path, relpath: str, put: Callable[[str, str, str], None]) -> None:
+        """put(source file, its path inside source, its path in this tree) for every file."""
         for folder, _, files in os.walk(source):
             inside = os.path.relpath(folder, source)
             prefix = relpath if inside == "." else f"{relpath}/{inside}"
             for name in files:
-                put(os.path.join(folder, name), f"{prefix}/{name}")
+                put(os.path.join(folder, name), name if inside == "." else f"{inside}/{name}",
+                    f"{prefix}/{name}")
 
 
 class SiteWriter(TreeWriter):
