@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import AS_OF, REPO_ROOT, run
-from stratmap.load import split_front_matter
+from stratmap.source.frontmatter import split_front_matter
 
 
 def test_text_format_lines_and_summary(repo):

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import copy_demo
 from stratmap.build import BuildOptions, build_site
-from stratmap.diagrams import MapNode, dot_string, map_dot
-from stratmap.model import Perspective
+from stratmap.diagrams.layout import MapNode, dot_string, map_dot
+from stratmap.model.content import Perspective
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_a_25_objective_map_has_no_overlapping_nodes():
     import subprocess
     nodes = [MapNode(f"O{i}", list(Perspective)[i % 4], f"A fairly long objective title number {i}",
                      "on-track", "On track") for i in range(25)]
-    from stratmap.diagrams import MapEdge
+    from stratmap.diagrams.layout import MapEdge
     edges = []
     for cause in range(25):
         above = [j for j in range(25) if j % 4 == cause % 4 - 1]  # the band above

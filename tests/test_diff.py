@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURES, run
-from stratmap.check import validate
-from stratmap.diff import (
+from stratmap.validate import validate
+from stratmap.diff.compute import (
     FieldChange,
     InitiativeStatusChange,
     KpiMove,
@@ -19,9 +19,9 @@ from stratmap.diff import (
     WordDiff,
     diff_models,
 )
-from stratmap.diff_format import json_schema
-from stratmap.load import WorkingTree
-from stratmap.model import Initiative, Interlock, Kpi, Objective, StopDoing, Team
+from stratmap.diff.format import json_schema
+from stratmap.source.trees import WorkingTree
+from stratmap.model.content import Initiative, Interlock, Kpi, Objective, StopDoing, Team
 
 AS_OF = dt.date(2026, 11, 1)
 
@@ -57,14 +57,14 @@ def test_vision_changed():
 
 def test_revenue_target_changed():
     def mutate(m):
-        from stratmap.model import Money
+        from stratmap.model.content import Money
         m.strategy.revenue_target = Money(amount=5, currency="EUR")
     assert changed(mutate).strategy == [FieldChange(field="revenue_target", old=None,
                                                     new={"amount": 5.0, "currency": "EUR"})]
 
 
 def test_imperatives_added_removed_changed():
-    from stratmap.model import Imperative
+    from stratmap.model.content import Imperative
 
     def mutate(m):
         m.strategy.imperatives[0].title = "Grow our core"
@@ -203,7 +203,7 @@ def test_plan_text_and_roles_changed():
 
 
 def test_changes_and_stop_doing():
-    from stratmap.model import Change
+    from stratmap.model.content import Change
 
     def mutate(m):
         m.teams["sales"].changes = [Change(what="CRM training")]

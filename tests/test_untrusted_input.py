@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import git, run, run_process, validate_json
-from stratmap.stamp import code_digest
+from stratmap.cache.digests import code_digest
 
 GENERATOR = Path(__file__).parent.parent / "generator" / "stratmap"
 
@@ -76,7 +76,7 @@ def test_compiled_templates_with_a_wrong_signature_are_ignored(tmp_path):
     from jinja2 import Environment
     from jinja2.bccache import Bucket
 
-    from stratmap.bytecode_cache import SignedBytecodeCache
+    from stratmap.cache.bytecode import SignedBytecodeCache
 
     environment = Environment()
     code = environment.compile("{{ 6 * 7 }}", "page.html")

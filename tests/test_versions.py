@@ -6,7 +6,7 @@ import json
 
 from conftest import run, snapshot
 from sitecheck import broken_links
-from stratmap.model import VersionSettings
+from stratmap.model.settings import VersionSettings
 from stratmap.versions import discover
 
 OBJECTIVE = "content/objectives/C1.md"
@@ -138,7 +138,7 @@ def test_a_bad_newest_tag_fails_the_build(git_repo):
 def test_tagged_versions_are_checked_against_the_tag_date(git_repo):
     # reviewed 2026-10-01; the tag is 2026-11-01: fresh then, stale today (and later)
     git_repo.tag("strategy/2026-Q4", "2026-11-01T12:00:00+00:00")
-    from stratmap.check import validate
+    from stratmap.validate import validate
     version = discover(git_repo.root, VersionSettings())[0]
     assert version.as_of.isoformat() == "2026-11-01"
     assert not [f for f in validate(version.tree, version.as_of).findings if f.rule == "stale-review"]

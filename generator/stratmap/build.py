@@ -21,16 +21,22 @@ from contextlib import contextmanager
 from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
-from .check import Validation, validate
+from .cache.digests import code_digest
+from .cache.pages import Manifest
+from .cache.stamp import Stamp, inputs_digest
+from .cache.tags import PublishedTagCopies
 from .findings import Finding, error, printable, warning
+from .findings.printers import VersionFindings
 from .guard import ProtectedFolders, UntrustedCache, check_cache, check_output, output_folder, tracked_by_git
-from .incremental import Manifest, PublishedTagCopies
-from .load import ParseCache, WorkingTree
-from .model import KpiValues, Settings, StrategyModel, load_settings
-from .report import VersionFindings
-from .stamp import Stamp, code_digest, inputs_digest
-from .themes import theme_folders, theme_key
-from .versions import SkippedTag, Version, VersionInfo, discover_all, git_top
+from .model.content import KpiValues, StrategyModel
+from .model.convert import load_settings
+from .model.settings import Settings
+from .site.theme import theme_folders, theme_key
+from .source.git import git_top
+from .source.parse_cache import ParseCache
+from .source.trees import WorkingTree
+from .validate import Validation, validate
+from .versions import SkippedTag, Version, VersionInfo, discover_all
 from .write import SiteWriter, TreeWriter, recover_leftovers, write_atomically
 
 # render, diagrams and their libraries (Jinja2, markdown-it, nh3, graphviz) are imported
@@ -178,8 +184,11 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
         if last and last.inputs == inputs and (output / "versions.json").is_file():
             return BuildResult(output, last.reports, up_to_date=True, pages=last.pages,
                                versions_kept=last.versions, seconds=time.perf_counter() - started)
-    from .diagrams import DiagramRenderer
-    from .render import EarlierVersion, SiteInfo, Theme, VersionRenderer, build_date, site_root_files
+    from .diagrams.graphviz import DiagramRenderer
+    from .site.data import build_date, site_root_files
+    from .site.render import VersionRenderer
+    from .site.theme import Theme
+    from .site.view import EarlierVersion, SiteInfo
 
     reports = _validate_all(versions, options)
     result = BuildResult(output, [*_skipped_tag_findings(skipped_tags), *(r.to_findings() for r in reports)])
@@ -324,7 +333,7 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
                    previous_output: Path | None, options: BuildOptions, result: BuildResult) -> None:
     """`previous_output`: this version's folder in the last build's output, when its pages
     may be reused."""
-    from .render import VersionView
+    from .site.view import VersionView
 
     if options.only and options.only != info.name and previous_output and previous_output.is_dir():
         writer.link_tree(previous_output, info.path)  # --only: the other versions stay as built

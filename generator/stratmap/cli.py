@@ -26,7 +26,7 @@ class EnvironmentProblem(click.ClickException):
 
 
 def project_root(directory: str | None) -> Path:
-    from .load import SETTINGS_FILE, find_project_root
+    from .source.load import SETTINGS_FILE, find_project_root
 
     if directory is not None:
         root = Path(directory)
@@ -71,19 +71,19 @@ def main() -> None:
 @as_of_option
 def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.date) -> None:
     """Check the strategy in the working tree: every error and warning of the rules."""
-    from .check import validate as validate_tree
-    from .load import WorkingTree
-    from .report import FORMATS
+    from .findings.printers import FINDING_FORMATS
+    from .source.trees import WorkingTree
+    from .validate import validate as validate_tree
 
     root = project_root(directory)
     validation = validate_tree(WorkingTree(root), as_of)
-    click.echo(FORMATS[output_format](validation.findings))
+    click.echo(FINDING_FORMATS[output_format](validation.findings))
     if validation.failed(strict):
         sys.exit(EXIT_INVALID)
 
 
 def _print_findings(reports) -> None:
-    from .report import by_version
+    from .findings.printers import by_version
 
     text = by_version(reports)
     if text:
@@ -96,10 +96,10 @@ def _run_build(options) -> bool:
     import os
 
     from .build import BuildFailed, UnknownVersion, build_site
-    from .diagrams import DiagramError
+    from .diagrams.graphviz import DiagramError
     from .guard import UnsafeOutput
-    from .themes import ThemeError
-    from .versions import GitError
+    from .site.theme import ThemeError
+    from .source.git import GitError
 
     try:
         result = build_site(options)
@@ -179,7 +179,7 @@ def serve(directory: str | None, port: int, host: str) -> None:
 
     from .build import BuildOptions, parse_cache_for, site_settings
     from .serve import BuildCounter, make_server, watch_and_rebuild
-    from .themes import theme_folders
+    from .site.theme import theme_folders
 
     root = project_root(directory)
     # parsed files stay in memory between rebuilds: a rebuild reads only what changed
@@ -228,12 +228,13 @@ def diff_command(old: str | None, new: str | None, directory: str | None, output
 
     NEW defaults to the working tree, OLD to the newest published version."""
     from .build import BuildFailed, site_settings
-    from .check import validate as validate_tree
-    from .diff import diff_models
-    from .diff_format import FORMATS
-    from .load import WorkingTree
-    from .report import as_text
-    from .versions import GitError, Version, newest_published, resolve_ref
+    from .diff.compute import diff_models
+    from .diff.format import DIFF_FORMATS
+    from .findings.printers import findings_as_text
+    from .source.git import GitError
+    from .source.trees import WorkingTree
+    from .validate import validate as validate_tree
+    from .versions import Version, newest_published, resolve_ref
 
     root = project_root(directory)
     try:
@@ -255,12 +256,12 @@ def diff_command(old: str | None, new: str | None, directory: str | None, output
         validation = validate_tree(version.tree, version.as_of)
         if not validation.ok:
             click.echo(f"== {version.name} does not validate", err=True)
-            click.echo(as_text(validation.errors()), err=True)
+            click.echo(findings_as_text(validation.errors()), err=True)
             sys.exit(EXIT_INVALID)
         models.append(validation.model)
     result = diff_models(models[0], models[1], old_version.name if old_version else None,
                          new_version.name)
-    click.echo(FORMATS[output_format](result))
+    click.echo(DIFF_FORMATS[output_format](result))
 
 
 @main.command()
@@ -291,9 +292,10 @@ def new(kind: str, name: str, directory: str | None) -> None:
     """Write a valid KIND file named NAME to fill in (never overwrites)."""
     import re
 
-    from .load import SLUG, WorkingTree, content_dir_of
-    from .model import ID_PATTERN, MAX_ID_LENGTH
+    from .model.types import ID_PATTERN
     from .scaffold import FOLDERS, new_file_text, write_new
+    from .source.load import MAX_ID_LENGTH, SLUG, content_dir_of
+    from .source.trees import WorkingTree
 
     pattern = re.compile(ID_PATTERN) if kind == "objective" else SLUG
     if not pattern.fullmatch(name) or len(name) > MAX_ID_LENGTH:

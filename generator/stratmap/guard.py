@@ -116,7 +116,7 @@ def tracked_by_git(root: Path, *folders: Path) -> dict[Path, str]:
     (relative to root). A folder counts by its own path and by the path it resolves to,
     so a tracked link to it, or into it, is found. What a commit put there is content,
     and content is untrusted."""
-    from .versions import GitError, git
+    from .source.git import GitError, git
 
     inside = root.resolve()
     names: dict[Path, set[Path]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .load import SETTINGS_FILE
+from .source.load import SETTINGS_FILE
 
 KINDS = ("objective", "team", "guidance")
 FOLDERS = {"objective": "objectives", "team": "teams", "guidance": "guidance"}

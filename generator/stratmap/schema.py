@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .model import FILE_KINDS
+from .model.content import FILE_KINDS
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
@@ -21,7 +21,7 @@ def schemas() -> dict[str, dict]:
         schema["$schema"] = SCHEMA_URI
         schema["title"] = f"stratmap {kind}" if kind != "stratmap.yaml" else "stratmap.yaml"
         result[schema_file_name(kind)] = schema
-    from .diff_format import json_schema
+    from .diff.format import json_schema
     diff_schema = json_schema()
     diff_schema["$schema"] = SCHEMA_URI
     diff_schema["title"] = "stratmap diff --format json"

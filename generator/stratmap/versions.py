@@ -8,16 +8,14 @@ touches the user's working tree, index or HEAD.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
-import posixpath
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .load import NotARegularFile, SourceTree, WorkingTree
-from .model import VersionSettings
+from .model.settings import VersionSettings
+from .source.git import GitError, GitTree, SkippedTag, git, head_commit, matching_tags, repository_of
+from .source.trees import SourceTree, WorkingTree
 from .write import OUTPUT_MARKER
 
 WORKING_TREE_NAME = "current"  # the only version when nothing is tagged and no draft is named
@@ -25,10 +23,6 @@ WORKING_TREE_NAME = "current"  # the only version when nothing is tagged and no 
 # site may be copied to a file system that ignores case)
 RESERVED_PATHS = {"latest", "assets", "index.html", "404.html", "versions.js", "versions.json",
                   "feed.xml", OUTPUT_MARKER}
-
-
-class GitError(Exception):
-    """git is missing or a ref is unknown: an environment or usage problem."""
 
 
 @dataclass(frozen=True)
@@ -79,159 +73,11 @@ def version_path(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "version"
 
 
-@dataclass(frozen=True)
-class SkippedTag:
-    """A tag that matches the glob but cannot be published; the build says why."""
-
-    tag: str
-    reason: str
-
-
 def tag_prefix(glob: str) -> str:
     """The part of a tag glob before its first wildcard: `strategy/*` → `strategy/`."""
     match = re.search(r"[*?\[]", glob)
     return glob[:match.start()] if match else glob
 
-
-def git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
-    try:
-        result = subprocess.run(["git", "-C", str(root), *args], input=input_bytes,
-                                capture_output=True, check=False)
-    except FileNotFoundError:
-        raise GitError("git is not installed") from None
-    if result.returncode != 0:
-        raise GitError(result.stderr.decode(errors="replace").strip() or f"git {args[0]} failed")
-    return result.stdout
-
-
-def git_top(root: Path) -> Path | None:
-    """The top folder of the git repository holding root, or None outside git."""
-    repository = repository_of(root)
-    return repository[0] if repository else None
-
-
-def repository_of(root: Path) -> tuple[Path, str] | None:
-    """(the git top level, root's path inside it) — or None outside git."""
-    try:
-        top = Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
-    except GitError:
-        return None
-    inside = root.resolve().relative_to(top.resolve()).as_posix()
-    return top, "" if inside == "." else inside
-
-
-_SYMLINK_MODE = "120000"
-_MAX_LINKS = 8  # links followed one after another before the path is said to loop
-
-
-@dataclass
-class GitTree:
-    """A SourceTree over one commit; every blob is read in a single cat-file process.
-    A symbolic link in the commit is followed while it stays inside the strategy folder."""
-
-    top: Path
-    commit: str
-    prefix: str  # the strategy folder inside the repository, "" at its top
-    _entries: dict[str, tuple[str, str, int]] | None = None  # relpath → (mode, blob id, size)
-    _blobs: dict[str, bytes] | None = None
-
-    def _listing(self) -> dict[str, tuple[str, str, int]]:
-        if self._entries is None:
-            spec = [self.prefix] if self.prefix else []
-            out = git(self.top, "ls-tree", "-r", "-l", "-z", self.commit, "--", *spec)
-            self._entries = {}
-            for entry in out.split(b"\0"):
-                if not entry:
-                    continue
-                # a file name need not be UTF-8; such a name is kept as it is (surrogates)
-                meta, path = entry.decode("utf-8", "surrogateescape").split("\t", 1)
-                mode, kind, blob, size = meta.split()
-                if kind == "blob":
-                    relative = path[len(self.prefix) + 1:] if self.prefix else path
-                    self._entries[relative] = (mode, blob, int(size))
-        return self._entries
-
-    def _target(self, relpath: str) -> str | None:
-        """The path a link leads to, followed to a file; None when there is no such path."""
-        for _ in range(_MAX_LINKS):
-            entry = self._listing().get(relpath)
-            if entry is None or entry[0] != _SYMLINK_MODE:
-                return relpath if entry else None
-            target = git(self.top, "cat-file", "blob", entry[1]).decode("utf-8", "surrogateescape")
-            joined = posixpath.normpath(posixpath.join(posixpath.dirname(relpath), target))
-            if target.startswith("/") or joined == ".." or joined.startswith("../"):
-                raise NotARegularFile("is a symbolic link that leads outside the strategy folder; "
-                                      "content must be a file inside it")
-            if self.is_dir(joined):
-                raise NotARegularFile("is a symbolic link to a folder, not a file")
-            if joined not in self._listing():
-                raise NotARegularFile("is a symbolic link to nothing (its target is missing)")
-            relpath = joined
-        raise NotARegularFile("is a symbolic link that loops")
-
-    def _read_all(self, limit: int = 2 * 1024 * 1024) -> dict[str, bytes]:
-        if self._blobs is None:
-            wanted = {path: blob for path, (mode, blob, size) in self._listing().items()
-                      if size <= limit and mode != _SYMLINK_MODE
-                      and (path.endswith(".md") or path.endswith(".yaml"))}
-            out = git(self.top, "cat-file", "--batch",
-                      input_bytes="".join(f"{blob}\n" for blob in wanted.values()).encode())
-            self._blobs, offset = {}, 0
-            for path in wanted:
-                header_end = out.index(b"\n", offset)
-                size = int(out[offset:header_end].split()[2])
-                self._blobs[path] = out[header_end + 1:header_end + 1 + size]
-                offset = header_end + 1 + size + 1
-        return self._blobs
-
-    def size(self, relpath: str) -> int | None:
-        if relpath not in self._listing() and self.is_dir(relpath):
-            raise NotARegularFile("is a folder, not a file")
-        target = self._target(relpath)
-        return self._listing()[target][2] if target else None
-
-    def read_bytes(self, relpath: str) -> bytes:
-        target = self._target(relpath)
-        if target is None:
-            raise FileNotFoundError(relpath)
-        blobs = self._read_all()
-        if target in blobs:
-            return blobs[target]
-        return git(self.top, "cat-file", "blob", self._listing()[target][1])
-
-    def list_markdown(self, folder: str) -> list[str]:
-        """Every `*.md` entry directly inside `folder`, files and folders alike."""
-        names = set()
-        for path in self._listing():
-            if path.startswith(folder + "/"):
-                first = path[len(folder) + 1:].split("/", 1)[0]
-                if first.endswith(".md"):
-                    names.add(f"{folder}/{first}")
-        return sorted(names)
-
-    def is_dir(self, relpath: str) -> bool:
-        return any(p.startswith(relpath.rstrip("/") + "/") for p in self._listing())
-
-
-def _tags(top: Path, glob: str) -> tuple[list[tuple[str, str, dt.date]], list[SkippedTag]]:
-    """(tag, commit, date) of the tags that match the glob, oldest first; and those that
-    match but point at no commit (a tag may name a tree or a blob)."""
-    fields = ["%(refname:strip=2)", "%(objecttype)", "%(objectname)", "%(*objecttype)",
-              "%(*objectname)", "%(taggerdate:short)", "%(committerdate:short)",
-              "%(*committerdate:short)"]
-    out = git(top, "for-each-ref", "--format=" + "%00".join(fields), "refs/tags")
-    tags, skipped = [], []
-    for line in out.decode(errors="replace").splitlines():
-        name, kind, obj, peeled_kind, peeled, tagger, committer, peeled_committer = line.split("\0")
-        if not fnmatch.fnmatchcase(name, glob):
-            continue
-        if (peeled_kind or kind) != "commit":
-            skipped.append(SkippedTag(name, f"it points at a {peeled_kind or kind}, not a commit"))
-            continue
-        commit = peeled if kind == "tag" else obj
-        date = tagger or committer or peeled_committer
-        tags.append((name, commit, dt.date.fromisoformat(date)))
-    return sorted(tags, key=lambda t: (t[2], t[0])), skipped
 
 
 def discover(root: Path, settings: VersionSettings) -> list[Version]:
@@ -249,7 +95,7 @@ def discover_all(root: Path, settings: VersionSettings) -> tuple[list[Version], 
         return [_working_version(settings, working, None, set())], []
     top, prefix = repository
     prefix_length = len(tag_prefix(settings.tags))
-    tags, skipped = _tags(top, settings.tags)
+    tags, skipped = matching_tags(top, settings.tags)
     versions: list[Version] = []
     taken: dict[str, str] = {}  # folder, lower-cased → the tag that has it
     for tag, commit, date in tags:
@@ -264,7 +110,7 @@ def discover_all(root: Path, settings: VersionSettings) -> tuple[list[Version], 
         else:
             taken[path.lower()] = tag
             versions.append(Version(name, path, date, GitTree(top, commit, prefix), False, commit, tag))
-    head = _head_commit(top)
+    head = head_commit(top)
     if not versions:
         return [_working_version(settings, working, head, set())], skipped
     if settings.draft:
@@ -279,13 +125,6 @@ def _working_version(settings: VersionSettings, tree: WorkingTree, commit: str |
     candidates = [path, f"{path}-draft", *(f"{path}-draft-{n}" for n in range(2, len(taken) + 3))]
     path = next(p for p in candidates if p not in taken and p not in RESERVED_PATHS)
     return Version(name, path, None, tree, draft=bool(settings.draft), commit=commit)
-
-
-def _head_commit(top: Path) -> str | None:
-    try:
-        return git(top, "rev-parse", "--verify", "-q", "HEAD").decode().strip() or None
-    except GitError:
-        return None  # a repository with no commit yet
 
 
 def newest_published(root: Path, settings: VersionSettings) -> Version | None:

@@ -15,19 +15,12 @@ again when it writes SVG, so titles cannot inject DOT attributes or markup.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
-import os
 import re
-import shutil
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .model import Perspective
-from .write import write_atomically
+from ..model.content import Perspective
 
 ROOT_PLACEHOLDER = "@STRATMAP_ROOT@"  # replaced by the page's relative path to the version root
 IMPERATIVE_COLOURS = ["#1d4ed8", "#7e22ce", "#b45309", "#0f766e", "#be123c", "#4d7c0f"]
@@ -37,10 +30,6 @@ MARK_STYLES = {  # change map: outline colour, line style
     "added": ("#15803d", "solid"), "removed": ("#b91c1c", "dashed"),
     "changed": ("#b45309", "solid"), "unchanged": ("#9ca3af", "solid"),
 }
-
-
-class DiagramError(Exception):
-    """Graphviz is missing or failed: an environment problem, not the content's."""
 
 
 def dot_string(text: str) -> str:
@@ -198,71 +187,3 @@ def _attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-# --- running Graphviz, with a cache --------------------------------------------------
-# The graphviz package is imported where dot runs: an up-to-date build never needs it.
-
-def dot_identity() -> str | None:
-    """Which `dot` would run: its resolved path, mtime and size; None when there is none."""
-    dot = shutil.which("dot")
-    if dot is None:
-        return None
-    resolved = Path(dot).resolve()
-    stat = resolved.stat()
-    return f"{resolved}:{stat.st_mtime_ns}:{stat.st_size}"
-
-
-@dataclass
-class DiagramRenderer:
-    cache_dir: Path
-    jobs: int = os.cpu_count() or 1
-    rendered: int = 0
-    from_cache: int = 0
-
-    def render(self, sources: list[str]) -> list[str]:
-        """One SVG per DOT source, in order; only sources not in the cache run dot."""
-        identity = dot_identity()
-        if identity is None:
-            raise DiagramError("Graphviz `dot` was not found on PATH; install Graphviz "
-                               "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
-                               "graphviz)")
-        version = self._graphviz_version(identity)
-        keys = [hashlib.sha256(f"{version}\0{source}".encode()).hexdigest() for source in sources]
-        folder = self.cache_dir / "diagrams"
-        missing = {key: source for key, source in zip(keys, sources, strict=True)
-                   if not (folder / f"{key}.svg").is_file()}
-        self.from_cache += len(set(keys)) - len(missing)
-        if missing:
-            for key, svg in self._run_dot(missing).items():
-                write_atomically(folder / f"{key}.svg", svg)
-            self.rendered += len(missing)
-        return [(folder / f"{key}.svg").read_text(encoding="utf-8") for key in keys]
-
-    def _run_dot(self, sources: dict[str, str]) -> dict[str, str]:
-        import graphviz
-
-        def lay_out(source: str) -> str:
-            try:
-                return graphviz.pipe("dot", "svg", source.encode(), quiet=True).decode()
-            except (graphviz.CalledProcessError, graphviz.ExecutableNotFound) as failed:
-                raise DiagramError(f"Graphviz failed: {str(failed)[:500]}") from None
-
-        with ThreadPoolExecutor(max_workers=max(1, min(self.jobs, len(sources)))) as pool:
-            return dict(zip(sources, pool.map(lay_out, sources.values()), strict=True))
-
-    def _graphviz_version(self, identity: str) -> str:
-        """`dot -V`, remembered per dot binary so a warm build starts no process."""
-        memo = self.cache_dir / "graphviz-version.json"
-        try:
-            remembered = json.loads(memo.read_text())
-            if remembered.get("identity") == identity:
-                return remembered["version"]
-        except (OSError, ValueError):
-            pass
-        import graphviz
-
-        try:
-            version = ".".join(map(str, graphviz.version()))
-        except (graphviz.CalledProcessError, graphviz.ExecutableNotFound, RuntimeError) as failed:
-            raise DiagramError(f"cannot run Graphviz `dot -V`: {failed}") from None
-        write_atomically(memo, json.dumps({"identity": identity, "version": version}))
-        return version

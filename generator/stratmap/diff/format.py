@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .diff import FieldChange, KpiMove, ObjectiveChange, StrategyDiff, TeamChange, WordDiff
-from .findings import printable
+from ..findings import printable
+from .compute import FieldChange, KpiMove, ObjectiveChange, StrategyDiff, TeamChange, WordDiff
 
 SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 
@@ -155,7 +155,7 @@ def _one_line(text: str) -> str:
     return printable(re.sub(r"[\r\n\u2028\u2029]+", " ", text))
 
 
-def as_text(diff: StrategyDiff) -> str:
+def diff_as_text(diff: StrategyDiff) -> str:
     lines = [f"Changes from {diff.old or '(nothing)'} to {diff.new}: {diff.summary()}"]
     for title, entries in _sections(diff):
         lines += ["", title]
@@ -179,7 +179,7 @@ def _md(text: str) -> str:
     return re.sub(r"(?i)([a-z][a-z0-9+.-]*):(?=//)", r"\1:" + _ZERO_WIDTH_SPACE, text)
 
 
-def as_markdown(diff: StrategyDiff) -> str:
+def diff_as_markdown(diff: StrategyDiff) -> str:
     lines = [f"### Strategy changes: {_md(diff.old or '(nothing)')} → {_md(diff.new)}", "",
              f"**{_md(diff.summary())}**"]
     if diff.kpi_moves:
@@ -197,7 +197,7 @@ def as_markdown(diff: StrategyDiff) -> str:
     return "\n".join(lines)
 
 
-def as_json(diff: StrategyDiff) -> str:
+def diff_as_json(diff: StrategyDiff) -> str:
     data = diff.model_dump(mode="json")
     data["summary"] = diff.summary()
     return json.dumps(data, indent=2, ensure_ascii=False)
@@ -210,4 +210,4 @@ def json_schema() -> dict:
     return schema
 
 
-FORMATS = {"text": as_text, "markdown": as_markdown, "json": as_json}
+DIFF_FORMATS = {"text": diff_as_text, "markdown": diff_as_markdown, "json": diff_as_json}

@@ -15,18 +15,17 @@ clean ones byte for byte after edits of every kind of file.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .stamp import code_digest, folder_key
-from .write import write_atomically
+from ..cache.digests import digest
+from ..write import write_atomically
+from .digests import code_digest, folder_key
 
 EVERYTHING = "*"
 OVERVIEW = "*-but-plan-text"  # everything except the bodies of team plans
@@ -36,10 +35,6 @@ OVERVIEW_PAGES = {"home.html", "scorecard.html", "scorecard.csv"}
 # priorities and what each role does, but no KPI, target, date or plan text
 WHO_SERVES_WHAT = "who-serves-what"
 WHO_SERVES_WHAT_PAGES = {"teams.html", "roles.html", "alignment.html", "guidance.html"}
-
-
-def digest(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def content_digest(item) -> str:
@@ -167,63 +162,3 @@ class Fingerprints:
         """Its ancestors (breadcrumbs) and its sub-teams: the page names them."""
         model = self.view.model
         return [*(t.slug for t in model.ancestors(team)), *self.subteams[team.slug]]
-
-
-class PublishedTagCopies:
-    """Tagged versions' pages in the output, as the last build left them.
-
-    A tagged version's pages are copied from the cache, so the output never shares storage
-    with it. Copying every tag's pages on every build costs more than rendering the edited
-    ones, so the build records each file's (size, mtime, inode) right after it is in place,
-    with the cache key it came from. The next build links a file from the last output when
-    both still match, and copies it from the cache again when it was changed or deleted."""
-
-    def __init__(self, cache: Path, output: Path, trust_last_output: bool):
-        self.path = cache / "published" / f"{folder_key(output)}.json"
-        self.output = output
-        self._last: dict[str, dict[str, Any]] = {}
-        if trust_last_output:
-            with contextlib.suppress(OSError, ValueError):  # none recorded: copy everything
-                self._last = json.loads(self.path.read_text())
-        self._written: dict[str, str] = {}  # version folder → cache key
-        self._kept: dict[str, dict[str, Any]] = {}
-
-    def untouched(self, folder: str, key: str) -> Callable[[str], Path | None]:
-        """For a file of `folder` (relative to it): the last output's copy when it is
-        exactly as the last build left it there, from the same cache key; else None."""
-        last = self._last.get(folder)
-        if not isinstance(last, dict) or last.get("key") != key:
-            return lambda relpath: None
-        files: dict[str, list[int]] = last.get("files", {})
-        previous = self.output / folder
-
-        def unchanged(relpath: str) -> Path | None:
-            try:
-                info = os.stat(previous / relpath)
-            except OSError:
-                return None
-            recorded = files.get(relpath)
-            return previous / relpath if recorded == [info.st_size, info.st_mtime_ns, info.st_ino] else None
-        return unchanged
-
-    def wrote(self, folder: str, key: str) -> None:
-        self._written[folder] = key
-
-    def kept(self, folder: str) -> None:
-        """--only left this folder as built: what was recorded of it still holds."""
-        if folder in self._last:
-            self._kept[folder] = self._last[folder]
-
-    def save(self) -> None:
-        """After the swap: record every written tag folder's files as they now are."""
-        record = dict(self._kept)
-        for folder, key in self._written.items():
-            root = self.output / folder
-            files = {}
-            for directory, _, names in os.walk(root):
-                for name in names:
-                    info = os.stat(os.path.join(directory, name))
-                    relpath = os.path.relpath(os.path.join(directory, name), root)
-                    files[relpath] = [info.st_size, info.st_mtime_ns, info.st_ino]
-            record[folder] = {"key": key, "files": files}
-        write_atomically(self.path, json.dumps(record))

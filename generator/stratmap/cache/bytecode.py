@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jinja2.bccache import Bucket, BytecodeCache
 
-from .write import write_atomically
+from ..write import write_atomically
 
 _SIGNATURE_BYTES = 32
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from .model import Direction, Kpi
+from .content import Direction, Kpi
 
 
 class Status(StrEnum):

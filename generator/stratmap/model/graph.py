@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Objective, Perspective
+from .content import Objective, Perspective
 
 Edge = tuple[str, str]  # (cause, effect)
 

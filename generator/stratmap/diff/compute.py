@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from .model import Direction, Kpi, Objective, StrategyModel, Team
+from ..model.content import Direction, Kpi, Objective, StrategyModel, Team
 
 Kind = Literal["added", "removed", "changed"]
 

@@ -12,39 +12,11 @@ import difflib
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from .findings import Finding, Position, error, has_errors, warning
-from .graph import CauseEffectGraph
-from .load import ParseCache, SourceTree, load_repository
-from .model import Perspective, StrategyModel, Team, to_model
-from .raw_html import MAX_HTML_DEPTH, nesting_depth
-
-
-@dataclass
-class Validation:
-    model: StrategyModel | None
-    findings: list[Finding]
-
-    @property
-    def ok(self) -> bool:
-        return self.model is not None and not has_errors(self.findings)
-
-    def failed(self, strict: bool) -> bool:
-        return not self.ok or (strict and bool(self.findings))
-
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
-
-
-def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None) -> Validation:
-    """Load, type and check a strategy repository; `as_of` is the date reviews are due by."""
-    result = to_model(load_repository(tree, cache))
-    findings = result.findings
-    if result.model is not None:
-        findings += check(result.model, as_of)
-    findings.sort(key=Finding.sort_key)
-    return Validation(result.model if not has_errors(findings) else None, findings)
+from ..findings import Finding, Position, error, warning
+from ..model.content import Perspective, StrategyModel, Team
+from ..model.graph import CauseEffectGraph
+from ..site.raw_html import MAX_HTML_DEPTH, nesting_depth
 
 
 def check(model: StrategyModel, as_of: dt.date) -> list[Finding]:

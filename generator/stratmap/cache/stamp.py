@@ -10,19 +10,18 @@ build is up to date and stops before loading, validating or rendering anything.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .diagrams import dot_identity
-from .load import SETTINGS_FILE
-from .model import Settings
-from .report import VersionFindings
-from .versions import Version
-from .write import write_atomically
+from ..diagrams.graphviz import dot_identity
+from ..findings.printers import VersionFindings
+from ..model.settings import Settings
+from ..source.load import SETTINGS_FILE
+from ..versions import Version
+from ..write import write_atomically
+from .digests import code_digest, folder_key
 
 
 def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme: str,
@@ -41,23 +40,6 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
         add(path.relative_to(root).as_posix())
         hasher.update(path.read_bytes())
     return hasher.hexdigest()
-
-
-@functools.cache
-def code_digest() -> str:
-    """The tool's version and a digest of its own source and theme: every cache key
-    includes it, so a changed stratmap never reuses what an older one made."""
-    hasher = hashlib.sha256(__version__.encode())
-    package = Path(__file__).parent
-    for path in sorted(package.glob("*.py")):
-        hasher.update(path.name.encode() + b"\0" + path.read_bytes())
-    return hasher.hexdigest()
-
-
-def folder_key(folder: Path) -> str:
-    """A cache file name for what is kept about one output folder."""
-    return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:24]
-
 
 @dataclass
 class Stamp:

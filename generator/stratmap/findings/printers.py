@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .findings import Finding
+from . import Finding
 
 
 def summary(findings: list[Finding]) -> str:
@@ -25,12 +25,12 @@ def _place(finding: Finding) -> str:
     return place
 
 
-def as_text(findings: list[Finding]) -> str:
+def findings_as_text(findings: list[Finding]) -> str:
     lines = [f"{_place(f)}: {f.severity}: {f.message} [{f.rule}]" for f in findings]
     return "\n".join([*lines, summary(findings)])
 
 
-def as_json(findings: list[Finding]) -> str:
+def findings_as_json(findings: list[Finding]) -> str:
     """A list of {severity, rule, message, file, line, column}; line/column may be null."""
     return json.dumps([f.to_dict() for f in findings], indent=2)
 
@@ -44,7 +44,7 @@ def _escape_data(value: str) -> str:
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def as_github(findings: list[Finding]) -> str:
+def findings_as_github(findings: list[Finding]) -> str:
     """GitHub Actions workflow commands: annotations on the pull request's files."""
     lines = []
     for f in findings:
@@ -59,7 +59,7 @@ def as_github(findings: list[Finding]) -> str:
     return "\n".join(lines)
 
 
-FORMATS = {"text": as_text, "json": as_json, "github": as_github}
+FINDING_FORMATS = {"text": findings_as_text, "json": findings_as_json, "github": findings_as_github}
 
 
 @dataclass
@@ -85,7 +85,7 @@ def by_version(reports: list[VersionFindings]) -> str:
     for report in reports:
         if not report.findings and not report.skipped:
             continue
-        lines = [as_text(report.findings)]
+        lines = [findings_as_text(report.findings)]
         if len(reports) > 1:
             verdict = " (skipped: it does not validate)" if report.skipped else ""
             lines.insert(0, f"== {report.label}{verdict}")

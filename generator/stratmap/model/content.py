@@ -1,0 +1,315 @@
+"""Model: typed objects for everything SPEC §2 lets a strategy repository say.
+
+The pydantic classes below *are* the content format: the JSON Schemas that `stratmap
+schema` writes are generated from them, and a field added here is a field users may write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+)
+
+from ..source.load import (
+    Document,
+)
+from .settings import Settings
+from .types import Id, Slug, Strict, Text, Title
+
+
+class Perspective(StrEnum):
+    FINANCIAL = "financial"
+    CUSTOMER = "customer"
+    INTERNAL = "internal"
+    LEARNING = "learning"
+
+    @property
+    def rank(self) -> int:
+        """0 for the top band (financial) to 3 for the bottom (learning)."""
+        return list(Perspective).index(self)
+
+
+DEFAULT_PERSPECTIVE_TITLES = {
+    Perspective.FINANCIAL: "Financial",
+    Perspective.CUSTOMER: "Customer",
+    Perspective.INTERNAL: "Internal processes",
+    Perspective.LEARNING: "Learning & growth",
+}
+
+
+class Direction(StrEnum):
+    UP = "up"
+    DOWN = "down"
+
+
+class InitiativeStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+    DROPPED = "dropped"
+
+
+class ChangeKind(StrEnum):
+    SKILLS = "skills"
+    PROCESS = "process"
+    TECHNOLOGY = "technology"
+    PROJECTS = "projects"
+    VALUES = "values"
+    OTHER = "other"
+
+
+# --- content/strategy.md -------------------------------------------------------------
+
+class Money(Strict):
+    amount: float
+    currency: Title = "USD"
+
+
+class Imperative(Strict):
+    id: Id
+    title: Title
+    description: Text = ""
+
+
+class Interlock(Strict):
+    function: Title
+    commitment: Text
+
+
+class Content(Strict):
+    """Front matter of a Markdown file; the body and source come from the file itself."""
+
+    _source: Document | None = PrivateAttr(None)
+
+    @property
+    def source(self) -> Document:
+        assert self._source is not None, "content objects are made by to_model()"
+        return self._source
+
+    @property
+    def body(self) -> str:
+        return self.source.body
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+
+class SlugNamed(Content):
+    """Content named by its file's stem: teams and guidance topics."""
+
+    _slug: str = PrivateAttr("")
+
+    @property
+    def slug(self) -> str:
+        return self._slug
+
+
+class Strategy(Content):
+    title: Title
+    organization: Title = ""
+    period: Title = ""
+    vision: Text = ""
+    revenue_target: Money | None = None
+    imperatives: list[Imperative] = Field(default_factory=list)
+    tradeoffs: list[Text] = Field(default_factory=list)
+    interlocks: list[Interlock] = Field(default_factory=list)
+    perspectives: dict[Perspective, Title] = Field(default_factory=dict,
+                                                  description="Titles of the perspectives.")
+
+    def perspective_title(self, perspective: Perspective) -> str:
+        return self.perspectives.get(perspective) or DEFAULT_PERSPECTIVE_TITLES[perspective]
+
+
+# --- content/objectives/*.md ---------------------------------------------------------
+
+class HistoryPoint(Strict):
+    date: dt.date
+    value: float
+
+
+class Kpi(Strict):
+    id: Id
+    name: Title
+    unit: Title = ""
+    baseline: float | None = None
+    target: float
+    actual: float | None = None
+    direction: Direction = Direction.UP
+    history: list[HistoryPoint] = Field(default_factory=list)
+
+
+class Initiative(Strict):
+    title: Title
+    owner: Title = ""
+    due: dt.date | None = None
+    status: InitiativeStatus = InitiativeStatus.PLANNED
+
+
+class Objective(Content):
+    id: Id
+    title: Title
+    perspective: Perspective
+    imperative: Id | None = None
+    owner: Title = ""
+    drives: list[Id] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+    initiatives: list[Initiative] = Field(default_factory=list)
+
+    def kpi(self, kpi_id: str) -> Kpi | None:
+        return next((k for k in self.kpis if k.id == kpi_id), None)
+
+
+# --- content/teams/<slug>.md ---------------------------------------------------------
+
+class TeamKpi(Strict):
+    kpi: Id
+    target: float
+    actual: float | None = None
+
+
+class Priority(Strict):
+    objective: Id
+    plan: Text = ""
+    kpis: list[TeamKpi] = Field(default_factory=list)
+    roles: dict[Title, Text] = Field(default_factory=dict,
+                                   description="What each role does for this priority.")
+
+
+class Change(Strict):
+    kind: ChangeKind = ChangeKind.OTHER
+    what: Text
+    owner: Title = ""
+    due: dt.date | None = None
+
+
+class StopDoing(Strict):
+    what: Text
+    why: Text = ""
+
+
+class Team(SlugNamed):
+    name: Title
+    leader: Title = ""
+    parent: Slug | None = None
+    approved_by: Title | None = None
+    approved_on: dt.date | None = None
+    reviewed_on: dt.date | None = None
+    priorities: list[Priority] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    stop_doing: list[StopDoing] = Field(default_factory=list)
+
+    @property
+    def approved(self) -> bool:
+        return bool(self.approved_by)
+
+    @property
+    def roles(self) -> list[str]:
+        """Every role named in any priority, in order of first mention."""
+        return list(dict.fromkeys(role for p in self.priorities for role in p.roles))
+
+
+# --- content/guidance/<slug>.md ------------------------------------------------------
+
+class AppliesTo(Strict):
+    objectives: list[Id] = Field(default_factory=list)
+    teams: list[Slug] = Field(default_factory=list)
+
+    @property
+    def everyone(self) -> bool:
+        return not self.objectives and not self.teams
+
+
+class Guidance(SlugNamed):
+    title: Title
+    applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    do: list[Text] = Field(default_factory=list)
+    dont: list[Text] = Field(default_factory=list)
+
+
+# --- the whole repository ------------------------------------------------------------
+
+KpiValues = dict[str, dict[str, tuple[float | None, float]]]  # objective → KPI → (actual, target)
+
+
+class StrategyModel(BaseModel):
+    """A validated strategy repository: what every later stage works from."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    settings: Settings
+    strategy: Strategy
+    objectives: dict[str, Objective]
+    teams: dict[str, Team]
+    guidance: dict[str, Guidance]
+
+    def contents(self) -> list[Content]:
+        """Every object that came from a Markdown file."""
+        return [self.strategy, *self.objectives.values(), *self.teams.values(), *self.guidance.values()]
+
+    def objectives_in(self, perspective: Perspective) -> list[Objective]:
+        return [o for o in self.objectives.values() if o.perspective is perspective]
+
+    def supported_objectives(self) -> set[str]:
+        """Ids of the objectives some team has a priority on."""
+        return {p.objective for team in self.teams.values() for p in team.priorities}
+
+    def teams_on(self, objective_id: str) -> list[tuple[Team, Priority]]:
+        return [(team, priority) for team in self.teams.values()
+                for priority in team.priorities if priority.objective == objective_id]
+
+    def guidance_for_objective(self, objective_id: str) -> list[Guidance]:
+        return [g for g in self.guidance.values()
+                if g.applies_to.everyone or objective_id in g.applies_to.objectives]
+
+    def guidance_for_team(self, team: Team) -> list[Guidance]:
+        served, slug = {p.objective for p in team.priorities}, team.slug
+        return [g for g in self.guidance.values()
+                if g.applies_to.everyone or slug in g.applies_to.teams
+                or not served.isdisjoint(g.applies_to.objectives)]
+
+    def ancestors(self, team: Team) -> list[Team]:
+        """The teams above this one, nearest first (validation rules out parent cycles;
+        the walk stops at a repeat all the same)."""
+        chain: list[Team] = []
+        parent = self.teams.get(team.parent or "")
+        while parent is not None and parent is not team and parent not in chain:
+            chain.append(parent)
+            parent = self.teams.get(parent.parent or "")
+        return chain
+
+    def subteams(self, slug: str) -> list[Team]:
+        return [t for t in self.teams.values() if t.parent == slug]
+
+    def kpi_values(self) -> KpiValues:
+        return {o.id: {k.id: (k.actual, k.target) for k in o.kpis} for o in self.objectives.values()}
+
+    def to_data(self) -> dict[str, Any]:
+        """Everything, as JSON-ready data: the body of strategy.json."""
+        def with_body(item: Content, **extra: Any) -> dict[str, Any]:
+            return {**extra, **item.model_dump(mode="json"), "body": item.body}
+        return {
+            "settings": self.settings.model_dump(mode="json"),
+            "strategy": with_body(self.strategy),
+            "objectives": [with_body(o) for o in self.objectives.values()],
+            "teams": [with_body(t, slug=t.slug) for t in self.teams.values()],
+            "guidance": [with_body(g, slug=g.slug) for g in self.guidance.values()],
+        }
+
+
+FILE_KINDS: dict[str, type[BaseModel]] = {
+    "stratmap.yaml": Settings,
+    "strategy": Strategy,
+    "objective": Objective,
+    "team": Team,
+    "guidance": Guidance,
+}
+

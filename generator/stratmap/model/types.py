@@ -1,0 +1,37 @@
+"""Types shared by every content model: ids, slugs, titles, and the strict base class."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from ..source.load import MAX_ID_LENGTH
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+MAX_TITLE_LENGTH = 200  # titles and names label map nodes, tabs and table cells
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE_LENGTH)]
+
+
+class Strict(BaseModel):
+    # Numbers where text is expected are fine ("period: 2027"); unknown keys are not.
+    # NaN and infinity are no figures: JSON, browsers and spreadsheets cannot read them.
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True,
+                              use_enum_values=False, frozen=False, allow_inf_nan=False)
+
+
+
+RULE_ERROR = "stratmap_rule"
+
+
+def rule_error(rule: str, message: str) -> PydanticCustomError:
+    """A validation error that names our rule id; `_describe` reports it as it is."""
+    return PydanticCustomError(RULE_ERROR, "{message}", {"rule": rule, "message": message})
+

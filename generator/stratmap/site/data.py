@@ -1,0 +1,101 @@
+"""Data files: strategy.json, scorecard.csv, search.js and the files at the site's root.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import urllib.parse
+from typing import Any
+
+from .. import __version__
+from ..model.content import Kpi, Objective
+from ..model.status import Status, progress
+from .theme import Theme, format_number
+from .view import SiteInfo, VersionView
+
+# --- data files ----------------------------------------------------------------------------
+
+def strategy_json(view: VersionView) -> str:
+    data = view.model.to_data()
+    data["version"] = view.info.identity()
+    data["status"] = {
+        o.id: {"status": view.objective_status(o.id).value,
+               "kpis": {k.id: view.kpi_status(k).value for k in o.kpis}}
+        for o in view.model.objectives.values()}
+    data["generator"] = f"stratmap {__version__}"
+    # no indent: it would make json use its pure-Python encoder, ten times slower
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+SCORECARD_COLUMNS = ["objective", "objective_title", "perspective", "kpi", "kpi_name", "unit",
+                     "direction", "baseline", "target", "actual", "status", "progress", "team"]
+
+
+def scorecard_csv(view: VersionView) -> str:
+    """One row per KPI, then one per team target (with `team` set)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SCORECARD_COLUMNS)
+
+    def row(objective: Objective, kpi: Kpi, target: float, actual: float | None,
+            status: Status, team: str) -> list[str]:
+        ratio = progress(actual, target, kpi.baseline, kpi.direction)
+        cells = [objective.id, objective.title, objective.perspective.value, kpi.id, kpi.name,
+                 kpi.unit, kpi.direction.value, _number_cell(kpi.baseline), _number_cell(target),
+                 _number_cell(actual), status.value, "" if ratio is None else f"{ratio:.3f}", team]
+        return [_no_formula(cell) for cell in cells]
+
+    for objective in view.model.objectives.values():
+        for kpi in objective.kpis:
+            writer.writerow(row(objective, kpi, kpi.target, kpi.actual, view.kpi_status(kpi), ""))
+    for team in view.model.teams.values():
+        for priority in team.priorities:
+            objective = view.model.objectives[priority.objective]
+            for team_kpi in priority.kpis:
+                writer.writerow(row(objective, view.team_kpi(objective.id, team_kpi), team_kpi.target,
+                                    team_kpi.actual, view.team_kpi_status(objective.id, team_kpi),
+                                    team.slug))
+    return buffer.getvalue()
+
+
+def _number_cell(value: float | None) -> str:
+    return "" if value is None else format_number(value).replace(",", "")
+
+
+def _no_formula(cell: str) -> str:
+    """Spreadsheets run cells that start with = + - @, and content is untrusted."""
+    if cell[:1] in ("=", "+", "@") or (cell[:1] == "-" and not cell[1:].replace(".", "", 1).isdigit()):
+        return "'" + cell
+    return cell
+
+
+def site_root_files(site: SiteInfo, theme: Theme) -> dict[str, str]:
+    """index.html (to latest/), 404.html and versions.json at the top of the output."""
+    versions = [v.to_json() for v in site.versions]
+    return {
+        "versions.json": json.dumps(versions, indent=2) + "\n",
+        "versions.js": f"window.STRATMAP_VERSIONS = {_json_for_script(versions)};\n",
+        "index.html": theme.render("redirect.html", site=site, target="latest/index.html", to_site=""),
+        # an http(s) base_url serves links only: the stylesheet is always this site's own
+        "404.html": theme.render("404.html", site=site,
+                                 base=urllib.parse.urlsplit(site.base_url).path.rstrip("/") + "/",
+                                 to_site=site.base_url.rstrip("/") + "/"),
+    }
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that is safe inside a script: no `</script>` or `<!--` can close it early."""
+    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _script_assignment(variable: str, key: str, data: Any) -> str:
+    return (f"(window.{variable} = window.{variable} || {{}})[{_json_for_script(key)}] = "
+            f"{_json_for_script(data)};\n")
+
+
+def build_date() -> str:
+    """The day of the build (a day, not a time: pages are reused within it)."""
+    return dt.datetime.now(dt.UTC).date().isoformat()

@@ -1,0 +1,185 @@
+"""View: a version's model with everything pages compute from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ..check import review_overdue
+from ..diagrams.layout import (
+    IMPERATIVE_COLOURS,
+)
+from ..diff.compute import StrategyDiff, diff_models
+from ..model.content import Imperative, Kpi, KpiValues, Objective, Perspective, StrategyModel, Team, TeamKpi
+from ..model.graph import CauseEffectGraph
+from ..model.status import Status, kpi_status, progress, status_of, worst
+from ..versions import VersionInfo
+from .routes import objective_path, team_path
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    title: str
+    base_url: str
+    versions: tuple[VersionInfo, ...]
+    built_on: str
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str
+    value: float
+    source: str  # "history", a version name, or "now"
+    target: float | None = None  # as published in that version (none for history points)
+
+
+# --- what the templates read -------------------------------------------------------------
+
+@dataclass
+class EarlierVersion:
+    """A published version before the one being rendered: its KPI values for the trends,
+    and its model, loaded only when a page needs it (the change since that version)."""
+
+    info: VersionInfo
+    kpis: KpiValues
+    load_model: Callable[[], StrategyModel]
+
+    @functools.cached_property
+    def model(self) -> StrategyModel:
+        return self.load_model()
+
+
+@dataclass
+class VersionView:
+    """A version's model with everything pages compute from it: statuses, graph, links."""
+
+    model: StrategyModel
+    info: VersionInfo
+    earlier: list[EarlierVersion] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.graph = CauseEffectGraph.of(self.model.objectives.values())
+        self._line_of_sight: dict[str, tuple[set[str], set[str], set[tuple[str, str]]]] = {}
+        self.at_risk_below = self.model.settings.rules.at_risk_below
+        self.imperatives = {i.id: i for i in self.model.strategy.imperatives}
+        self._colours = {i.id: IMPERATIVE_COLOURS[n % len(IMPERATIVE_COLOURS)]
+                         for n, i in enumerate(self.model.strategy.imperatives)}
+
+    # statuses
+    def kpi_status(self, kpi: Kpi) -> Status:
+        return kpi_status(kpi, self.at_risk_below)
+
+    def kpi_progress(self, kpi: Kpi) -> float | None:
+        return progress(kpi.actual, kpi.target, kpi.baseline, kpi.direction)
+
+    def team_kpi(self, objective_id: str, team_kpi: TeamKpi) -> Kpi:
+        kpi = self.model.objectives[objective_id].kpi(team_kpi.kpi)
+        assert kpi is not None, "validation guarantees a team KPI names a KPI of its objective"
+        return kpi
+
+    def team_kpi_status(self, objective_id: str, team_kpi: TeamKpi) -> Status:
+        kpi = self.team_kpi(objective_id, team_kpi)
+        return status_of(team_kpi.actual, team_kpi.target, kpi.baseline, kpi.direction,
+                         self.at_risk_below)
+
+    def objective_status(self, objective_id: str) -> Status:
+        objective = self.model.objectives[objective_id]
+        return worst(s for s in map(self.kpi_status, objective.kpis) if s is not Status.NO_DATA)
+
+    def status_counts(self, objectives: Iterable[Objective] | None = None) -> dict[Status, int]:
+        counts = {status: 0 for status in Status}
+        for objective in objectives if objectives is not None else self.model.objectives.values():
+            counts[self.objective_status(objective.id)] += 1
+        return counts
+
+    def review_overdue(self, team: Team) -> bool:
+        as_of = dt.date.fromisoformat(self.info.date) if self.info.date else dt.date.today()
+        return team.approved and review_overdue(team, as_of, self.model.settings.rules.review_every_days)
+
+    # relations
+    def imperative_of(self, objective: Objective) -> Imperative | None:
+        return self.imperatives.get(objective.imperative or "")
+
+    def imperative_colour(self, imperative_id: str | None) -> str | None:
+        return self._colours.get(imperative_id or "")
+
+    def drives(self, objective_id: str) -> list[Objective]:
+        return [self.model.objectives[o] for o in self.graph.effects.get(objective_id, [])]
+
+    def driven_by(self, objective_id: str) -> list[Objective]:
+        return [self.model.objectives[o] for o in self.graph.causes.get(objective_id, [])]
+
+    def perspectives(self) -> list[tuple[Perspective, str, list[Objective]]]:
+        strategy = self.model.strategy
+        return [(p, strategy.perspective_title(p), self.model.objectives_in(p)) for p in Perspective]
+
+    def unsupported_objectives(self) -> list[Objective]:
+        supported = self.model.supported_objectives()
+        return [o for o in self.model.objectives.values() if o.id not in supported]
+
+    def teams_off_the_map(self) -> list[Team]:
+        """Teams with no priority (validation makes every priority name a real objective)."""
+        return [t for t in self.model.teams.values() if not t.priorities]
+
+    def role_view(self, team: Team) -> list[tuple[str, list[tuple[Objective, str]]]]:
+        """For each role: what the team's priorities ask of it, objective by objective."""
+        return [(role, [(self.model.objectives[p.objective], p.roles[role])
+                        for p in team.priorities if role in p.roles])
+                for role in team.roles]
+
+    def roles_across_teams(self) -> list[tuple[str, list[tuple[Team, Objective, str]]]]:
+        """Each role named in any plan, with every team's ask of it, most-asked first."""
+        asks: dict[str, list[tuple[Team, Objective, str]]] = {}
+        for team in self.model.teams.values():
+            for priority in team.priorities:
+                for role, does in priority.roles.items():
+                    asks.setdefault(role, []).append((team, self.model.objectives[priority.objective], does))
+        return sorted(asks.items(), key=lambda item: (-len(item[1]), item[0].lower()))
+
+    def team_line_of_sight(self, team: Team) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+        """(its own objectives, the others on their paths to finance, the arrows between)."""
+        if team.slug not in self._line_of_sight:  # asked by its page and by its fingerprint
+            own = {p.objective for p in team.priorities}
+            nodes, edges = self.graph.line_of_sight(own)
+            self._line_of_sight[team.slug] = own, nodes - own, edges
+        return self._line_of_sight[team.slug]
+
+    def trend(self, objective: Objective, kpi: Kpi) -> list[TrendPoint]:
+        """history, then the actual in every earlier published version, then now."""
+        points = [TrendPoint(p.date.isoformat(), p.value, "history") for p in kpi.history]
+        for version in self.earlier:
+            actual, target = version.kpis.get(objective.id, {}).get(kpi.id, (None, None))
+            if actual is not None:
+                points.append(TrendPoint(version.info.name, actual, version.info.name, target))
+        if kpi.actual is not None:
+            points.append(TrendPoint(self.info.name, kpi.actual, "now", kpi.target))
+        return points
+
+    def page_for(self, content_file: str) -> str | None:
+        """Content file → its page, for links between content files in Markdown bodies."""
+        return self._pages_by_file.get(content_file)
+
+    @functools.cached_property
+    def _pages_by_file(self) -> dict[str, str]:
+        model = self.model
+        pages = {model.strategy.file: "index.html"}
+        pages |= {o.file: objective_path(o.id) for o in model.objectives.values()}
+        pages |= {t.file: team_path(t.slug) for t in model.teams.values()}
+        pages |= {g.file: f"guidance/index.html#topic-{g.slug}" for g in model.guidance.values()}
+        return pages
+
+    # change since the version before
+    @property
+    def previous(self) -> tuple[VersionInfo, StrategyModel] | None:
+        return (self.earlier[-1].info, self.earlier[-1].model) if self.earlier else None
+
+    @functools.cached_property
+    def changes(self) -> StrategyDiff:
+        previous = self.previous
+        return diff_models(previous[1] if previous else None, self.model,
+                           previous[0].name if previous else None, self.info.name)
+
+

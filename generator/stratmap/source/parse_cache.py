@@ -1,0 +1,86 @@
+"""Parse cache: parsed YAML kept between builds, as JSON (never code).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..findings import Position
+from ..write import write_atomically
+from .frontmatter import Parsed, parse_yaml
+
+
+class ParseCache:
+    """Parsed YAML by a digest of its text (and where it sits), kept between builds in the
+    cache folder: a build then parses only the files that changed. Parsing is most of the
+    time validation takes. Only what this run parsed is saved, so the cache never grows.
+    The file is JSON: a cache is never trusted to hold code (no pickle)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self._saved: dict[str, Parsed] = {}
+        self._used: dict[str, Parsed] = {}
+        if path is not None:
+            try:
+                self._saved = _decode_cache(path.read_bytes())
+            except (OSError, ValueError, TypeError, KeyError, IndexError):
+                self._saved = {}  # missing, or not what this version writes: parse again
+
+    def parse(self, text: str, relpath: str, *, first_line: int, allow_empty: bool) -> Parsed:
+        key = hashlib.sha256(f"{relpath}\0{first_line}\0{allow_empty}\0{text}".encode()).hexdigest()
+        parsed = self._used.get(key) or self._saved.get(key)
+        if parsed is None:  # a file that fails to parse raises here, and is never kept
+            parsed = parse_yaml(text, relpath, first_line=first_line, allow_empty=allow_empty)
+        self._used[key] = parsed
+        return parsed
+
+    def save(self) -> None:
+        """Keep what this run parsed, on disk and for the next run of the same process."""
+        if self.path is not None and self._used.keys() != self._saved.keys():
+            write_atomically(self.path, _encode_cache(self._used))
+        self._saved, self._used = self._used, {}
+
+
+# JSON has no dates: a date is {"\0d": iso}, a datetime {"\0t": iso}, and a key of the
+# content's own that starts with NUL gets one more, so no content can pass for a date.
+_DATE, _DATETIME, _NUL = "\0d", "\0t", "\0"
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {(_NUL + k if k.startswith(_NUL) else k): _encode_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encode_value(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return {_DATETIME: value.isoformat()}
+    if isinstance(value, dt.date):
+        return {_DATE: value.isoformat()}
+    return value
+
+
+def _decode_object(pairs: dict[str, Any]) -> Any:
+    if len(pairs) == 1:
+        if _DATE in pairs:
+            return dt.date.fromisoformat(pairs[_DATE])
+        if _DATETIME in pairs:
+            return dt.datetime.fromisoformat(pairs[_DATETIME])
+    if any(k.startswith(_NUL) for k in pairs):
+        return {k.removeprefix(_NUL): v for k, v in pairs.items()}
+    return pairs
+
+
+def _encode_cache(entries: dict[str, Parsed]) -> bytes:
+    return json.dumps({key: [_encode_value(data), [[list(path), *where] for path, where in positions.items()]]
+                       for key, (data, positions) in entries.items()},
+                      allow_nan=False, separators=(",", ":")).encode()
+
+
+def _decode_cache(raw: bytes) -> dict[str, Parsed]:
+    entries = json.loads(raw, object_hook=_decode_object)
+    return {key: (data, {tuple(path): Position(line, column) for path, line, column in positions})
+            for key, (data, positions) in entries.items()}
+

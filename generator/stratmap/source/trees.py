@@ -1,0 +1,95 @@
+"""Trees: where a strategy's files come from (a folder on disk; git commits are in git.py).
+
+Content is untrusted: a path counts only when it is a regular file inside the folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+class SourceTree(Protocol):
+    """Where a strategy's files come from: a folder, or a commit in git."""
+
+    def size(self, relpath: str) -> int | None:
+        """Bytes in the file, or None when there is no such file."""
+
+    def read_bytes(self, relpath: str) -> bytes: ...
+
+    def list_markdown(self, folder: str) -> list[str]:
+        """Relative paths of the `*.md` files directly inside `folder`, sorted."""
+
+    def is_dir(self, relpath: str) -> bool: ...
+
+
+class NotARegularFile(Exception):
+    """A content path that is not a plain file inside the repository; says what it is."""
+
+
+@dataclass(frozen=True)
+class WorkingTree:
+    """The strategy folder on disk. Content is untrusted: a path counts only when it is a
+    regular file inside the folder (a link is fine when it leads to one)."""
+
+    root: Path
+
+    @functools.cached_property
+    def _resolved_root(self) -> Path:  # resolved once: every file read asks for it
+        return self.root.resolve()
+
+    def _inside(self, relpath: str) -> Path:
+        path = self.root / relpath
+        try:
+            resolved = path.resolve(strict=True)
+        except FileNotFoundError:
+            if path.is_symlink():
+                raise NotARegularFile("is a symbolic link to nothing (its target is missing)") from None
+            raise
+        except (OSError, RuntimeError):
+            raise NotARegularFile("is a symbolic link that loops") from None
+        if not resolved.is_relative_to(self._resolved_root):
+            raise NotARegularFile("leads outside the strategy folder (a symbolic link?); "
+                                  "content must be a file inside it")
+        return resolved
+
+    def _regular_file(self, relpath: str) -> tuple[Path, os.stat_result] | None:
+        """The file and its status; None when missing, NotARegularFile when no file."""
+        try:
+            path = self._inside(relpath)
+            info = os.stat(path)
+        except FileNotFoundError:
+            return None
+        if stat.S_ISDIR(info.st_mode):
+            raise NotARegularFile("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile("is not a regular file (a pipe, socket or device)")
+        return path, info
+
+    def size(self, relpath: str) -> int | None:
+        found = self._regular_file(relpath)
+        return found[1].st_size if found else None
+
+    def read_bytes(self, relpath: str) -> bytes:
+        found = self._regular_file(relpath)  # never open a pipe or a path that leads outside
+        if found is None:
+            raise FileNotFoundError(relpath)
+        return found[0].read_bytes()
+
+    def list_markdown(self, folder: str) -> list[str]:
+        """Every `*.md` entry, whatever it is: the loader reports those that are no file."""
+        if not self.is_dir(folder):
+            return []
+        return sorted(f"{folder}/{p.name}" for p in (self.root / folder).iterdir() if p.name.endswith(".md"))
+
+    def is_dir(self, relpath: str) -> bool:
+        try:
+            return self._inside(relpath).is_dir()
+        except (OSError, NotARegularFile):
+            return False
+
+
