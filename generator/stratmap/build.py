@@ -366,7 +366,7 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
         writer.link_file(existing, f"{info.path}/{relpath}")
     result.count(len(rendered.pages), from_cache=False)
     result.pages_reused += len(rendered.reused.keys() & set(rendered.pages))
-    writer.after_commit(lambda: manifest.save(rendered.fingerprints, rendered.words))
+    writer.after_commit(lambda: manifest.save(rendered.records, rendered.words))
 
 
 def _version_key(info: VersionInfo, earlier: list, renderer) -> str:

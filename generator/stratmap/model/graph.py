@@ -16,6 +16,9 @@ class CauseEffectGraph:
     perspective_of: dict[str, Perspective]
     effects: dict[str, list[str]] = field(default_factory=dict)
     causes: dict[str, list[str]] = field(default_factory=dict)
+    # line of sight by starting objectives: every team page asks, many teams share theirs
+    _sight: dict[frozenset[str], tuple[set[str], set[Edge]]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, objectives: Iterable[Objective]) -> "CauseEffectGraph":
@@ -73,6 +76,12 @@ class CauseEffectGraph:
     def line_of_sight(self, objective_ids: Iterable[str]) -> tuple[set[str], set[Edge]]:
         """The objectives and arrows on every causal path from these objectives up to the
         financial perspective (the objectives themselves are always included)."""
+        asked = frozenset(objective_ids)
+        if asked not in self._sight:
+            self._sight[asked] = self._line_of_sight(asked)
+        return self._sight[asked]
+
+    def _line_of_sight(self, objective_ids: frozenset[str]) -> tuple[set[str], set[Edge]]:
         starts = {o for o in objective_ids if o in self.perspective_of}
         downstream = self.reachable_from(starts, self.effects)
         on_path = downstream & self._reaches_finance

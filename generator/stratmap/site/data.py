@@ -1,4 +1,7 @@
 """Data files: strategy.json, scorecard.csv, search.js and the files at the site's root.
+
+The files of a version are functions of its (tracked) view, like its pages: what they
+read is recorded, and they are written again only when that changes.
 """
 
 from __future__ import annotations
@@ -8,15 +11,17 @@ import datetime as dt
 import io
 import json
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
 from ..model.content import Kpi, Objective
 from ..model.status import Status, progress
+from .markdown import MarkdownRenderer
+from .routes import SECTIONS, objective_path, team_path
 from .theme import Theme, format_number
 from .view import SiteInfo, VersionView
 
-# --- data files ----------------------------------------------------------------------------
 
 def strategy_json(view: VersionView) -> str:
     data = view.model.to_data()
@@ -91,7 +96,7 @@ def _json_for_script(data: Any) -> str:
     return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _script_assignment(variable: str, key: str, data: Any) -> str:
+def script_assignment(variable: str, key: str, data: Any) -> str:
     return (f"(window.{variable} = window.{variable} || {{}})[{_json_for_script(key)}] = "
             f"{_json_for_script(data)};\n")
 
@@ -99,3 +104,48 @@ def _script_assignment(variable: str, key: str, data: Any) -> str:
 def build_date() -> str:
     """The day of the build (a day, not a time: pages are reused within it)."""
     return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+class SearchIndex:
+    """search.js: every page's title and words, for the search box (loaded by script tag,
+    so it works from plain files too). An item's words come from its own file alone, so
+    those of an item unchanged since the last build (`known`, by the item's digest) are
+    reused: turning every body's Markdown into text was most of the cost."""
+
+    def __init__(self, markdown: MarkdownRenderer, known: dict[str, str],
+                 item_digest: Callable[[str, str], str]):
+        self.markdown = markdown
+        self.known = known
+        self.item_digest = item_digest  # (kind, key) → digest of the whole item
+        self.words: dict[str, str] = {}
+
+    def script(self, view: VersionView) -> str:
+        model, strategy = view.model, view.model.strategy
+        entries = [{"t": strategy.title, "u": "index.html", "k": "Strategy",
+                    "x": self._text(view, "strategy", "", strategy, strategy.vision,
+                                    *(i.title for i in strategy.imperatives))}]
+        entries += [{"t": f"{o.id} {o.title}", "u": objective_path(o.id), "k": "Objective",
+                     "x": self._text(view, "objective", o.id, o, o.owner, *(k.name for k in o.kpis),
+                                     *(i.title for i in o.initiatives))} for o in model.objectives.values()]
+        entries += [{"t": t.name, "u": team_path(slug), "k": "Team",
+                     "x": self._text(view, "team", slug, t, t.leader, *(p.plan for p in t.priorities),
+                                     *t.roles, *(s.what for s in t.stop_doing))}
+                    for slug, t in model.teams.items()]
+        entries += [{"t": g.title, "u": f"guidance/index.html#topic-{g.slug}", "k": "Guidance",
+                     "x": _search_text(*g.do, *g.dont)} for g in model.guidance.values()]
+        entries += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
+        return script_assignment("STRATMAP_SEARCH", view.info.path, entries)
+
+    def _text(self, view: VersionView, kind: str, key: str, item: Any, *parts: str) -> str:
+        digest = self.item_digest(kind, key)
+        words = self.known.get(digest)
+        if words is None:
+            body = self.markdown.render(item.body, source_file=item.file,
+                                        page_for=view.page_for, to_version_root="")
+            words = _search_text(*parts, body.striptags())
+        self.words[digest] = words
+        return words
+
+
+def _search_text(*parts: str) -> str:
+    return " ".join(p for p in parts if p)[:600]

@@ -1,26 +1,24 @@
-"""Routes: the page table (which pages a version has, their paths, titles, breadcrumbs).
+"""Routes: the page table of a version — every page's path, template, title and breadcrumbs.
+
+A page's subject (its objective or team) and anything it computes for its template
+(`extras`) are handed to the template only when the page is rendered, through the tracked
+view, so that whatever they read is recorded with the page (see reads.py).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..diagrams.maps import CHANGE_MAP, STRATEGY_MAP, VersionMaps, neighbourhood_map
 from ..diff.format import guidance_details, objective_details, strategy_details, team_details
 
-# --- pages ---------------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from .reads import TrackedItem, TrackedView
+    from .view import VersionView
 
-class Deferred:
-    """A page value worth computing only when the page is rendered (not reused)."""
-
-    def __init__(self, compute: Callable[[], Any]):
-        self._compute = compute
-
-    @functools.cached_property
-    def value(self) -> Any:
-        return self._compute()
+Extras = Callable[["TrackedView", "TrackedItem | None"], dict[str, Any]]
 
 
 @dataclass
@@ -28,8 +26,9 @@ class Page:
     path: str  # relative to the version root, e.g. "teams/east/index.html"
     template: str
     title: str
-    context: dict[str, Any] = field(default_factory=dict)
     breadcrumbs: list[tuple[str, str]] = field(default_factory=list)  # (label, path)
+    subject: tuple[str, Any] | None = None  # ("objective", it) or ("team", it)
+    extras: Extras | None = None
 
     @property
     def to_root(self) -> str:
@@ -53,4 +52,40 @@ SECTIONS = [("Strategy", "index.html"), ("Scorecard", "scorecard/index.html"),
             ("Roles", "roles/index.html"),
             ("Guidance", "guidance/index.html"), ("Changes", "changes/index.html")]
 
+# the pages every version has besides the home page: (path, template, title)
+OVERVIEWS = [("scorecard/index.html", "scorecard.html", "Scorecard"),
+             ("alignment/index.html", "alignment.html", "Alignment"),
+             ("guidance/index.html", "guidance.html", "Guidance"),
+             ("teams/index.html", "teams.html", "Teams"),
+             ("roles/index.html", "roles.html", "Roles"),
+             ("changes/index.html", "changes.html", "What changed")]
 
+
+def page_table(view: VersionView, maps: VersionMaps) -> list[Page]:
+    """Every HTML page of a version, in the order the switcher lists them."""
+    model = view.model
+
+    def map_of(name: str) -> Extras:
+        return lambda tracked, _: {"map_svg": maps.svg(name, tracked.log)}
+
+    pages = [Page("index.html", "home.html", model.strategy.title, extras=map_of(STRATEGY_MAP))]
+    for path, template, title in OVERVIEWS:
+        pages.append(Page(path, template, title, [(title, path)],
+                          extras=map_of(CHANGE_MAP) if template == "changes.html" else None))
+    for objective in model.objectives.values():
+        path = objective_path(objective.id)
+        pages.append(Page(path, "objective.html", f"{objective.id} · {objective.title}",
+                          [("Strategy", "index.html"), (objective.id, path)],
+                          ("objective", objective), map_of(neighbourhood_map(objective.id))))
+    for team in model.teams.values():
+        trail = [("Teams", "teams/index.html"),
+                 *((a.name, team_path(a.slug)) for a in reversed(model.ancestors(team))),
+                 (team.name, team_path(team.slug))]
+        pages.append(Page(team_path(team.slug), "team.html", team.name, trail, ("team", team),
+                          lambda tracked, team: _line_of_sight(maps, tracked, team)))
+    return pages
+
+
+def _line_of_sight(maps: VersionMaps, view: TrackedView, team: TrackedItem | None) -> dict[str, Any]:
+    own, on_path, edges = view.team_line_of_sight(team)
+    return {"map_svg": maps.line_of_sight(view.log, own, on_path, edges), "on_path": on_path}

@@ -6,9 +6,7 @@ files it overrides; the rest comes from the default theme.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +15,6 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
-    meta,
     select_autoescape,
 )
 
@@ -85,34 +82,6 @@ class Theme:
 
     def render(self, template: str, **context: Any) -> str:
         return self.environment.get_template(template).render(**context)
-
-    @functools.cached_property
-    def overridden(self) -> frozenset[str]:
-        """The templates a user's theme replaces."""
-        return frozenset(name for folder in self.folders[:-1] for name in _files_in(folder / "templates"))
-
-    def opaque(self, templates: Iterable[str]) -> set[str]:
-        """Those of these page templates that use a template of the user's theme, itself
-        or through extends, include or import. We cannot know what such a page shows, so
-        it depends on everything (the default theme's pages depend on what they show)."""
-        if not self.overridden:
-            return set()
-        return {t for t in templates if (uses := self._uses(t)) & self.overridden or None in uses}
-
-    def _uses(self, template: str) -> set[str | None]:
-        """The template and every one it refers to, transitively; None for a name only
-        known when it renders."""
-        seen: set[str | None] = set()
-        waiting: list[str | None] = [template]
-        while waiting:
-            name = waiting.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            if name is not None:
-                source, _, _ = self.environment.loader.get_source(self.environment, name)
-                waiting += meta.find_referenced_templates(self.environment.parse(source))
-        return seen
 
 
 def _files_in(folder: Path) -> dict[str, Path]:

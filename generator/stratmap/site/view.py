@@ -62,11 +62,17 @@ class VersionView:
 
     def __post_init__(self) -> None:
         self.graph = CauseEffectGraph.of(self.model.objectives.values())
-        self._line_of_sight: dict[str, tuple[set[str], set[str], set[tuple[str, str]]]] = {}
-        self.at_risk_below = self.model.settings.rules.at_risk_below
-        self.imperatives = {i.id: i for i in self.model.strategy.imperatives}
-        self._colours = {i.id: IMPERATIVE_COLOURS[n % len(IMPERATIVE_COLOURS)]
-                         for n, i in enumerate(self.model.strategy.imperatives)}
+
+    # Pages read the view through site/reads.py's TrackedView, which runs these methods
+    # with `self` tracked: whatever they compute must come from `self.model`, `self.graph`
+    # or another entry of VIEW_READS, never from a value kept aside (it would go unrecorded).
+    @property
+    def at_risk_below(self) -> float:
+        return self.model.settings.rules.at_risk_below
+
+    @property
+    def imperatives(self) -> dict[str, Imperative]:
+        return {i.id: i for i in self.model.strategy.imperatives}
 
     # statuses
     def kpi_status(self, kpi: Kpi) -> Status:
@@ -104,7 +110,10 @@ class VersionView:
         return self.imperatives.get(objective.imperative or "")
 
     def imperative_colour(self, imperative_id: str | None) -> str | None:
-        return self._colours.get(imperative_id or "")
+        ids = [i.id for i in self.model.strategy.imperatives]
+        if imperative_id not in ids:
+            return None
+        return IMPERATIVE_COLOURS[ids.index(imperative_id) % len(IMPERATIVE_COLOURS)]
 
     def drives(self, objective_id: str) -> list[Objective]:
         return [self.model.objectives[o] for o in self.graph.effects.get(objective_id, [])]
@@ -141,11 +150,9 @@ class VersionView:
 
     def team_line_of_sight(self, team: Team) -> tuple[set[str], set[str], set[tuple[str, str]]]:
         """(its own objectives, the others on their paths to finance, the arrows between)."""
-        if team.slug not in self._line_of_sight:  # asked by its page and by its fingerprint
-            own = {p.objective for p in team.priorities}
-            nodes, edges = self.graph.line_of_sight(own)
-            self._line_of_sight[team.slug] = own, nodes - own, edges
-        return self._line_of_sight[team.slug]
+        own = {p.objective for p in team.priorities}
+        nodes, edges = self.graph.line_of_sight(frozenset(own))
+        return own, nodes - own, edges
 
     def trend(self, objective: Objective, kpi: Kpi) -> list[TrendPoint]:
         """history, then the actual in every earlier published version, then now."""
@@ -160,10 +167,10 @@ class VersionView:
 
     def page_for(self, content_file: str) -> str | None:
         """Content file → its page, for links between content files in Markdown bodies."""
-        return self._pages_by_file.get(content_file)
+        return self.pages_by_file.get(content_file)
 
     @functools.cached_property
-    def _pages_by_file(self) -> dict[str, str]:
+    def pages_by_file(self) -> dict[str, str]:
         model = self.model
         pages = {model.strategy.file: "index.html"}
         pages |= {o.file: objective_path(o.id) for o in model.objectives.values()}
