@@ -8,7 +8,7 @@ BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 APT_STAMP := $(VENV)/.apt-updated
 
-.PHONY: site test setup graphviz chromium bench lint clean
+.PHONY: site test test-fast setup graphviz chromium bench lint clean
 
 # The demo's quarters are replayed from demo/history/ into a throwaway git repository
 # with real tags, so the site shows every version the way a real repository would.
@@ -20,6 +20,10 @@ site: setup graphviz
 
 test: setup graphviz chromium
 	$(BIN)/pytest
+
+# Everything but the browser tests, on every core: the loop to run while working.
+test-fast: setup graphviz
+	$(BIN)/pytest -m "not browser" -n auto -q
 
 setup: $(INSTALLED)
 
@@ -57,6 +61,7 @@ bench: setup graphviz
 lint: setup
 	$(BIN)/pip install --quiet -e '.[lint]'
 	$(BIN)/ruff check generator tests bench demo
+	$(BIN)/mypy generator/stratmap
 
 clean:
 	rm -rf output .stratmap-cache

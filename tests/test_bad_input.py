@@ -8,8 +8,8 @@ import time
 import pytest
 
 from conftest import run_process, validate_json
-from stratmap.validate import validate
 from stratmap.source.trees import WorkingTree
+from stratmap.validate import validate
 
 OBJECTIVE = "content/objectives/C1.md"
 

@@ -11,9 +11,9 @@ import re
 
 from conftest import REPO_ROOT
 from sitecheck import broken_links, local_target, parse
-from stratmap.validate import validate
-from stratmap.source.trees import WorkingTree
 from stratmap.model.content import Guidance, Objective, Strategy, Team
+from stratmap.source.trees import WorkingTree
+from stratmap.validate import validate
 
 DEMO = validate(WorkingTree(REPO_ROOT), dt.date(2026, 11, 27)).model
 

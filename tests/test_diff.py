@@ -9,7 +9,6 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURES, run
-from stratmap.validate import validate
 from stratmap.diff.compute import (
     FieldChange,
     InitiativeStatusChange,
@@ -20,8 +19,9 @@ from stratmap.diff.compute import (
     diff_models,
 )
 from stratmap.diff.format import json_schema
-from stratmap.source.trees import WorkingTree
 from stratmap.model.content import Initiative, Interlock, Kpi, Objective, StopDoing, Team
+from stratmap.source.trees import WorkingTree
+from stratmap.validate import validate
 
 AS_OF = dt.date(2026, 11, 1)
 

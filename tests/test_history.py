@@ -87,9 +87,9 @@ def test_each_tag_holds_exactly_its_quarter_snapshot(built_history):
 
 
 def test_the_demo_history_shows_every_kind_of_change(built_history):
-    from stratmap.validate import validate
     from stratmap.diff.compute import diff_models
     from stratmap.model.settings import VersionSettings
+    from stratmap.validate import validate
     from stratmap.versions import discover
 
     versions = discover(built_history.parent, VersionSettings(draft="Next"))

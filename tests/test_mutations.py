@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from stratmap.validate import validate
 from stratmap.source.trees import WorkingTree
+from stratmap.validate import validate
 
 FILES = sorted(str(p.relative_to(FIXTURES / "minimal"))
                for p in (FIXTURES / "minimal").rglob("*") if p.is_file())

@@ -7,9 +7,9 @@ import datetime as dt
 import json
 
 from conftest import copy_demo
-from stratmap.validate import validate
 from stratmap.source.parse_cache import ParseCache
 from stratmap.source.trees import WorkingTree
+from stratmap.validate import validate
 
 AS_OF = dt.date(2026, 11, 1)  # the minimal fixture is clean as of then
 

@@ -276,8 +276,12 @@ def _validate_all(versions: list[Version], options: BuildOptions) -> list[Versio
 
 def _report(version: Version, required: bool, validation: Validation) -> VersionReport:
     model = validation.model
+
+    def load_model() -> StrategyModel:
+        assert model is not None, "only a version that validated is rendered"
+        return model
     return VersionReport(version, validation.findings, validation.ok, required,
-                         model.kpi_values() if model else {}, lambda: model)
+                         model.kpi_values() if model else {}, load_model)
 
 
 def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseCache,

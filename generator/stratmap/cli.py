@@ -231,6 +231,7 @@ def diff_command(old: str | None, new: str | None, directory: str | None, output
     from .diff.compute import diff_models
     from .diff.format import DIFF_FORMATS
     from .findings.printers import findings_as_text
+    from .model.content import StrategyModel
     from .source.git import GitError
     from .source.trees import WorkingTree
     from .validate import validate as validate_tree
@@ -248,18 +249,16 @@ def diff_command(old: str | None, new: str | None, directory: str | None, output
         sys.exit(EXIT_INVALID)
     except GitError as problem:
         raise EnvironmentProblem(str(problem)) from None
-    models = []
-    for version in (old_version, new_version):
-        if version is None:
-            models.append(None)
-            continue
+    def model_of(version: Version) -> StrategyModel:
         validation = validate_tree(version.tree, version.as_of)
-        if not validation.ok:
+        if validation.model is None:
             click.echo(f"== {version.name} does not validate", err=True)
             click.echo(findings_as_text(validation.errors()), err=True)
             sys.exit(EXIT_INVALID)
-        models.append(validation.model)
-    result = diff_models(models[0], models[1], old_version.name if old_version else None,
+        return validation.model
+
+    old_model = model_of(old_version) if old_version else None
+    result = diff_models(old_model, model_of(new_version), old_version.name if old_version else None,
                          new_version.name)
     click.echo(DIFF_FORMATS[output_format](result))
 

@@ -69,15 +69,15 @@ def _references(model: StrategyModel, as_of: dt.date) -> Iterable[Finding]:
         if team.parent and team.parent not in model.teams:
             yield _dangling("team", team.parent, model.teams, team, "parent")
         for p_index, priority in enumerate(team.priorities):
-            objective = model.objectives.get(priority.objective)
-            if objective is None:
+            served = model.objectives.get(priority.objective)
+            if served is None:
                 yield _dangling("objective", priority.objective, model.objectives, team,
                                 "priorities", p_index, "objective")
                 continue
             for k_index, team_kpi in enumerate(priority.kpis):
-                if objective.kpi(team_kpi.kpi) is None:
-                    known = [k.id for k in objective.kpis]
-                    yield _dangling(f"KPI in objective {objective.id}", team_kpi.kpi, known,
+                if served.kpi(team_kpi.kpi) is None:
+                    known = [k.id for k in served.kpis]
+                    yield _dangling(f"KPI in objective {served.id}", team_kpi.kpi, known,
                                     team, "priorities", p_index, "kpis", k_index, "kpi")
     yield from _parent_cycles(model)
 

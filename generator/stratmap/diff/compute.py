@@ -269,9 +269,10 @@ def _strategy_changes(result: StrategyDiff, old: StrategyModel, new: StrategyMod
 
 
 def _objective_change(key: str, old: Objective | None, new: Objective | None) -> ObjectiveChange | None:
-    if old is None or new is None:
-        present = new or old
-        return ObjectiveChange(id=key, title=present.title, kind="added" if new else "removed")
+    if new is None:
+        return ObjectiveChange(id=key, title=old.title if old else key, kind="removed")
+    if old is None:
+        return ObjectiveChange(id=key, title=new.title, kind="added")
     change = ObjectiveChange(id=key, title=new.title, kind="changed")
     change.fields = _fields(old, new, ["title", "perspective", "imperative", "owner"])
     if old.title != new.title:
@@ -309,9 +310,10 @@ def _kpi_moves(objective_id: str, old: Kpi, new: Kpi) -> list[KpiMove]:
 
 
 def _team_change(key: str, old: Team | None, new: Team | None) -> TeamChange | None:
-    if old is None or new is None:
-        present = new or old
-        return TeamChange(slug=key, name=present.name, kind="added" if new else "removed")
+    if new is None:
+        return TeamChange(slug=key, name=old.name if old else key, kind="removed")
+    if old is None:
+        return TeamChange(slug=key, name=new.name, kind="added")
     change = TeamChange(slug=key, name=new.name, kind="changed")
     change.fields = _fields(old, new, ["name", "leader", "parent", "approved_by", "approved_on",
                                        "reviewed_on"])

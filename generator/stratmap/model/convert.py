@@ -12,6 +12,7 @@ from pydantic import (
     BaseModel,
     ValidationError,
 )
+from pydantic_core import ErrorDetails
 
 from ..findings import Finding, error, has_errors
 from ..source.frontmatter import LoadError
@@ -105,7 +106,7 @@ def _findings_from(invalid: ValidationError, kind: type[BaseModel],
     return findings
 
 
-def _describe(problem: dict, location: tuple, kind: type[BaseModel]) -> tuple[str, str]:
+def _describe(problem: ErrorDetails, location: tuple, kind: type[BaseModel]) -> tuple[str, str]:
     kind_of_error = problem["type"]
     name = dotted(location)
     given = problem.get("input")

@@ -243,6 +243,7 @@ class TrackedView:
         attribute = getattr(type(self._view), name, None)
         if isinstance(attribute, (property, functools.cached_property)):
             getter = attribute.fget if isinstance(attribute, property) else attribute.func
+            assert getter is not None
             return getter(self)
         method = _own_method(type(self._view), name)
         if method is not None:

@@ -12,6 +12,7 @@ import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from markupsafe import Markup
 
@@ -44,7 +45,7 @@ class RenderedVersion:
 @dataclass
 class DataFile:
     path: str
-    make: Callable[[TrackedView], str]
+    make: Callable[[VersionView], str]
 
 
 # Below this many pages a pool of processes costs more than it saves.
@@ -99,7 +100,8 @@ class VersionRenderer:
         for data in data_files:
             if not reused(data.path):
                 log = ReadLog()
-                rendered(data.path, data.make(TrackedView(view, log)), sorted(log.reads))
+                # a TrackedView reads like the view it tracks
+                rendered(data.path, data.make(cast(VersionView, TrackedView(view, log))), sorted(log.reads))
         result.words = search.words if "search.js" in result.files else (previous.words if previous else {})
         result.files["pages.js"] = script_assignment("STRATMAP_PAGES", view.info.path, result.pages)
         return result

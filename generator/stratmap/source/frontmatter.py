@@ -126,7 +126,7 @@ class _NodeConverter:
         if self.budget < 0:
             raise self.fail("yaml-too-large", f"YAML expands to more than {MAX_YAML_NODES:,} values "
                             "(aliases that repeat aliases?); write the values out", node)
-        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         if id(node) in self.open_nodes:
             raise self.fail("bad-yaml", "an alias refers to a list or mapping that contains it, "
@@ -172,7 +172,8 @@ class _NodeConverter:
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         build = _SCALAR_BUILDERS.get(node.tag)
         if build is None:
-            self._require_tag(node, _TAG + "str")
+            self._require_tag(node, _TAG + "str")  # raises: an unknown tag
+            return node.value
         if node.tag in (_TAG + "int", _TAG + "float"):
             return self._number(node, build)
         try:
