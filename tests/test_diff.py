@@ -293,3 +293,38 @@ def test_invalid_side_is_exit_1(git_repo):
     git_repo.write("content/objectives/C1.md", "---\nid: C1\n---\n")
     result = run("diff", "--dir", str(git_repo.root))
     assert result.exit_code == 1
+
+
+def _every_field_mutation():
+    from stratmap.diff.compute import NOT_DIFFED
+    from test_mutation_oracle import KINDS, mutations
+    return [m for m in mutations() if KINDS[m[1]] not in NOT_DIFFED]
+
+
+@pytest.mark.parametrize("label, relpath, path, annotation", _every_field_mutation(),
+                         ids=[m[0] for m in _every_field_mutation()])
+def test_every_field_of_every_kind_shows_in_the_diff(tmp_path, label, relpath, path, annotation):
+    """The diff walks the fields the models declare: an edit of any of them is reported
+    (a field neither compared nor declared not diffed fails here)."""
+    import datetime as dt
+    import shutil
+
+    from stratmap.diff.compute import diff_models
+    from stratmap.diff.format import diff_as_text
+    from stratmap.source.trees import WorkingTree
+    from stratmap.validate import validate
+    from test_mutation_oracle import FIXTURE, first_valid
+
+    root = tmp_path / "strategy"
+    shutil.copytree(FIXTURE, root)
+    text = first_valid(root, relpath, path, annotation)
+    if text is None:
+        pytest.skip(f"no other value of {label} validates")
+    as_of = dt.date(2026, 11, 1)
+    old = validate(WorkingTree(root), as_of).model
+    (root / relpath).write_text(text)
+    new = validate(WorkingTree(root), as_of).model
+    assert old is not None and new is not None
+    diff = diff_models(old, new, "before", "after")
+    assert not diff.empty, f"{label}: the diff says nothing changed"
+    assert "nothing changed" not in diff_as_text(diff)

@@ -161,9 +161,11 @@ def mutations() -> Iterator[tuple[str, str, str]]:
 
 
 def first_valid(root: Path, relpath: str, path: tuple, annotation: Any) -> str | None:
-    """The text of the file with the first candidate value that still validates (the
-    file is left as it was)."""
+    """The text of the file with the first candidate value that still validates and
+    changes the model (the file is left as it was)."""
     original = (root / relpath).read_text()
+    before = validate(WorkingTree(root), dt.date(2026, 11, 1)).model
+    assert before is not None
     data, body = read(relpath)
     for value in candidates(annotation, get_path(data, path), str(path[-1])):
         mutated, _ = read(relpath)
@@ -172,9 +174,9 @@ def first_valid(root: Path, relpath: str, path: tuple, annotation: Any) -> str |
         except (KeyError, IndexError, TypeError):
             continue
         (root / relpath).write_text(dump(mutated, body))
-        valid = validate(WorkingTree(root), dt.date(2026, 11, 1)).ok
+        after = validate(WorkingTree(root), dt.date(2026, 11, 1)).model
         (root / relpath).write_text(original)
-        if valid:
+        if after is not None and after.to_data() != before.to_data():  # valid, and a change
             return dump(mutated, body)
     return None
 

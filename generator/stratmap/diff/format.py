@@ -81,6 +81,7 @@ def objective_details(change: ObjectiveChange, with_body: bool = True) -> list[s
     lines += _list("initiatives added", change.initiatives_added)
     lines += _list("initiatives removed", change.initiatives_removed)
     lines += [f"initiative “{s.title}”: {s.old} → {s.new}" for s in change.initiative_status]
+    lines += [f"initiative {line}" for line in _field_lines(change.initiatives_changed)]
     if change.body and with_body:
         lines.append("description: " + _words(change.body))
     return lines
@@ -104,6 +105,8 @@ def team_details(change: TeamChange, with_body: bool = True) -> list[str]:
     lines += _list("changes added", change.changes_added) + _list("changes removed", change.changes_removed)
     lines += _list("stops doing", change.stop_doing_added)
     lines += _list("no longer stops doing", change.stop_doing_removed)
+    lines += [f"change {line}" for line in _field_lines(change.changes_changed)]
+    lines += [f"stop doing {line}" for line in _field_lines(change.stop_doing_changed)]
     if change.body and with_body:
         lines.append("plan text: " + _words(change.body))
     return lines
