@@ -124,7 +124,6 @@ def candidates(annotation: Any, current: Any, name: str) -> Iterator[Any]:
                 yield current[:-1]
                 yield [*current, current[0]]
                 yield list(reversed(current))
-            yield from ([*current, v] for v in values_seen(name + "-item") if v not in current)
             yield [*current, *(v for v in values_seen("objective") if v not in current)][:len(current) + 1]
         elif origin is dict and isinstance(current, dict):
             if current:
