@@ -1,7 +1,7 @@
 """Check: every rule of SPEC §3 that spans more than one field or file.
 
-`validate()` is the public surface: files in, a typed model and its findings out.
-Per-field problems (types, unknown keys, bad dates) come from the model stage; the rules
+`check()` takes a typed model and returns its findings (validate.py runs load → model →
+check for a tree). Per-field problems (types, unknown keys, bad dates) come from the model stage; the rules
 here need the whole repository: references, cycles, line of sight, review dates.
 """
 

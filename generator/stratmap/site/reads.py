@@ -231,10 +231,11 @@ class TrackedView:
     def log(self) -> ReadLog:
         return self._log
 
-    def item(self, kind: str, item: Any) -> TrackedItem:
+    def item(self, item: Any) -> TrackedItem:
         """A page's own subject (its objective or team), tracked."""
-        key = item.id if kind == "objective" else getattr(item, "slug", "")
-        return self._log.item(kind, key, item)
+        ref = _item_ref(item)
+        assert ref is not None, "a page's subject is a content item"
+        return self._log.item(*ref, item)
 
     def __getattr__(self, name: str) -> Any:
         if name in VIEW_READS:
@@ -318,10 +319,6 @@ def whole_item(item: Any) -> Any:
     if not hasattr(item, "_source"):  # the settings: no file of their own among the content
         return item.model_dump(mode="json")
     return [item.model_dump(mode="json"), item.body, item.file, getattr(item, "slug", "")]
-
-
-def item_digest(item: Any) -> str:
-    return value_digest(whole_item(item))
 
 
 def value_digest(value: Any) -> str:

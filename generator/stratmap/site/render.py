@@ -134,7 +134,7 @@ class VersionRenderer:
         """One page's HTML, and everything it read of the version."""
         log = ReadLog()
         tracked = TrackedView(view, log)
-        subject = tracked.item(*page.subject) if page.subject else None
+        subject = tracked.item(page.subject[1]) if page.subject else None
         context = {page.subject[0]: subject} if page.subject else {}
         if page.extras is not None:
             context |= page.extras(tracked, subject)
