@@ -128,3 +128,29 @@ def test_unknown_field_suggests_the_known_one(repo):
 def test_review_date_is_measured_against_as_of(repo):
     late = run("validate", str(repo.root), "--as-of", "2027-06-01")
     assert "[stale-review]" in late.output and late.exit_code == 0
+
+
+def _strategy_with_body(body: str) -> str:
+    return "---\ntitle: S\nimperatives: [{id: grow-core, title: G}]\n---\n" + body
+
+
+def test_reference_style_link_to_a_missing_objective_is_a_broken_link(repo):
+    repo.write(STRATEGY, _strategy_with_body("Intro.\n\nSee [the objective][m].\n\n"
+                                             "[m]: objectives/C8.md\n"))
+    _, findings = validate_json(repo.root)
+    broken = [f for f in findings if f["rule"] == "broken-link"]
+    assert [(f["line"], f["message"]) for f in broken] == [
+        (7, "link to `objectives/C8.md`: no such content file")]
+
+
+def test_links_are_found_where_markdown_finds_them(repo):
+    """In a table cell and a list: reported. In a code span or block: not a link at all."""
+    repo.write(STRATEGY, _strategy_with_body(
+        "| who | plan |\n|---|---|\n| x | [plan](teams/gone.md) |\n\n"
+        "- one\n  [two](objectives/C9.md)\n\n"
+        "`[code](teams/none.md)`\n\n    [indented](teams/none.md)\n\n"
+        "[ok](objectives/C1.md) and [ok too][c1]\n\n[c1]: objectives/C1.md#kpis\n"))
+    _, findings = validate_json(repo.root)
+    broken = [(f["line"], f["column"], f["message"].split("`")[1])
+              for f in findings if f["rule"] == "broken-link"]
+    assert broken == [(7, 14, "teams/gone.md"), (10, 9, "objectives/C9.md")]

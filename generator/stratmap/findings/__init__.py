@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from typing import NamedTuple
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
+from .rules import Severity, declared
 
 
 class Position(NamedTuple):
@@ -54,10 +50,12 @@ class Finding:
 
 
 def error(rule: str, message: str, file: str, position: Position | None = None) -> Finding:
+    declared(rule, Severity.ERROR)
     return Finding.at(Severity.ERROR, rule, message, file, position)
 
 
 def warning(rule: str, message: str, file: str, position: Position | None = None) -> Finding:
+    declared(rule, Severity.WARNING)
     return Finding.at(Severity.WARNING, rule, message, file, position)
 
 

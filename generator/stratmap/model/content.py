@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -21,7 +21,7 @@ from ..source.load import (
     Document,
 )
 from .settings import Settings
-from .types import Id, Slug, Strict, Text, Title
+from .types import Id, Slug, Strict, Text, Title, names_its_rule
 
 
 class Perspective(StrEnum):
@@ -35,6 +35,9 @@ class Perspective(StrEnum):
         """0 for the top band (financial) to 3 for the bottom (learning)."""
         return list(Perspective).index(self)
 
+
+PerspectiveName = Annotated[Perspective, names_its_rule("enum", "dangling-reference", lambda given: (
+    f"no perspective `{given}`; use one of financial, customer, internal, learning"))]
 
 DEFAULT_PERSPECTIVE_TITLES = {
     Perspective.FINANCIAL: "Financial",
@@ -122,7 +125,7 @@ class Strategy(Content):
     imperatives: list[Imperative] = Field(default_factory=list)
     tradeoffs: list[Text] = Field(default_factory=list)
     interlocks: list[Interlock] = Field(default_factory=list)
-    perspectives: dict[Perspective, Title] = Field(default_factory=dict,
+    perspectives: dict[PerspectiveName, Title] = Field(default_factory=dict,
                                                   description="Titles of the perspectives.")
 
     def perspective_title(self, perspective: Perspective) -> str:
@@ -157,7 +160,7 @@ class Initiative(Strict):
 class Objective(Content):
     id: Id
     title: Title
-    perspective: Perspective
+    perspective: PerspectiveName
     imperative: Id | None = None
     owner: Title = ""
     drives: list[Id] = Field(default_factory=list)

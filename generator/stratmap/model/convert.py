@@ -129,15 +129,6 @@ def _describe(problem: ErrorDetails, location: tuple, kind: type[BaseModel]) -> 
     if kind_of_error.startswith(("date_", "datetime_")):
         return "bad-date", (f"`{name}`: `{given}` is not a date; write it as YYYY-MM-DD, "
                             "e.g. 2027-03-31")
-    if kind_of_error == "string_pattern_mismatch":
-        if "parent" in location or "teams" in location:
-            return "bad-slug", (f"`{name}`: `{given}` is not a valid team slug; use lower-case "
-                                "letters, digits and hyphens (the team file's name)")
-        return "bad-id", (f"`{name}`: `{given}` is not a valid id; start with a letter, then "
-                          "letters, digits, `-` or `_` (e.g. `C2`)")
-    if kind_of_error == "enum" and {"perspective", "perspectives"} & set(map(str, location)):
-        return "dangling-reference", (f"`{name}`: no perspective `{given}`; use one of "
-                                      "financial, customer, internal, learning")
     if kind_of_error == "enum":
         return "bad-value", f"`{name}`: {problem['msg']} (got `{given}`)"
     shown = given if isinstance(given, (str, int, float, bool)) or given is None \

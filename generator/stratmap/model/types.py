@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, WrapValidator
 from pydantic_core import PydanticCustomError
 
 from ..source.load import MAX_ID_LENGTH
@@ -14,8 +15,29 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 MAX_TITLE_LENGTH = 200  # titles and names label map nodes, tabs and table cells
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH)]
+
+
+def names_its_rule(pydantic_type: str, rule: str, explain: Callable[[Any], str]) -> WrapValidator:
+    """Report pydantic's `pydantic_type` error on this field under our `rule` id, so the
+    rule follows from the field's type, never from guessing at the field's name."""
+    def validate(value: Any, handler: Any) -> Any:
+        try:
+            return handler(value)
+        except ValidationError as problem:
+            if any(e["type"] == pydantic_type for e in problem.errors()):
+                raise rule_error(rule, explain(value)) from None
+            raise
+    return WrapValidator(validate)
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH),
+               names_its_rule("string_pattern_mismatch", "bad-id", lambda given: (
+                   f"`{given}` is not a valid id; start with a letter, then letters, digits, "
+                   "`-` or `_` (e.g. `C2`)"))]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH),
+                 names_its_rule("string_pattern_mismatch", "bad-slug", lambda given: (
+                     f"`{given}` is not a valid team slug; use lower-case letters, digits and "
+                     "hyphens (the team file's name)"))]
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TITLE_LENGTH)]
 

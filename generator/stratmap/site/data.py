@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
+from ..markdown.render import MarkdownRenderer
 from ..model.content import Kpi, Objective
 from ..model.status import Status, progress
-from .markdown import MarkdownRenderer
 from .routes import SECTIONS, objective_path, team_path
 from .theme import Theme, format_number
 from .view import SiteInfo, VersionView

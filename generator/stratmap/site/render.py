@@ -22,11 +22,11 @@ from ..cache.pages import PageRecord, PreviousPages, Read
 from ..diagrams.graphviz import DiagramRenderer, dot_identity
 from ..diagrams.layout import inline_svg
 from ..diagrams.maps import version_maps
+from ..markdown.render import MarkdownRenderer
 from ..model.content import Perspective
 from ..model.status import Status
 from .charts import trend_svg
 from .data import SearchIndex, scorecard_csv, script_assignment, strategy_json
-from .markdown import MarkdownRenderer
 from .reads import ReadLog, ReadResolver, TrackedView, value_digest
 from .routes import CHANGE_DETAILS, SECTIONS, Page, objective_path, page_table, team_path
 from .theme import Theme

@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..check import review_overdue
+from ..check.teams import review_overdue
 from ..diagrams.layout import (
     IMPERATIVE_COLOURS,
 )

@@ -1,22 +1,20 @@
 """Markdown bodies → safe HTML.
 
-CommonMark + tables + heading anchors. Links to other content files (`../objectives/C2.md`)
-become links to their pages. Content is untrusted: the HTML is sanitised with nh3, which
-keeps harmless tags, drops scripts and event handlers, and allows only web and mail URLs.
+Links to other content files (`../objectives/C2.md`) become links to their pages. Content
+is untrusted: the HTML is sanitised with nh3, which keeps harmless tags, drops scripts and
+event handlers, and allows only web and mail URLs.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Callable
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 from markupsafe import Markup
-from mdit_py_plugins.anchors import anchors_plugin
 
+from .links import content_target
+from .parse import new_parser
 from .raw_html import too_deep
 
 # Maps a content file (relative to the repository root, e.g. "content/teams/east.md")
@@ -58,45 +56,23 @@ def _sanitise(html: str) -> Markup:
                             attribute_filter=_local_images_only, link_rel="noopener noreferrer"))
 
 
-def _parser(html: bool = True) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": html, "typographer": False}).enable("table")
-    md.use(anchors_plugin, min_level=1, max_level=4)
-    md.core.ruler.push("stratmap_links", _rewrite_content_links)
-    return md
-
-
-def _rewrite_content_links(state: StateCore) -> None:
-    resolve = state.env.get("resolve")
-    if resolve is None:
-        return
-    for block in state.tokens:
-        for token in block.children or []:
-            if token.type == "link_open":
-                href = token.attrGet("href")
-                if href:
-                    token.attrSet("href", resolve(str(href)))
-
-
 class MarkdownRenderer:
     """Renders bodies for one page at a time: links are made relative to that page."""
 
     def __init__(self) -> None:
-        self._md = _parser()
-        self._md_without_html = _parser(html=False)  # for bodies whose HTML nests too deep
+        self._md = new_parser()
+        self._md_without_html = new_parser(html=False)  # for bodies whose HTML nests too deep
 
     def render(self, text: str, *, source_file: str, page_for: PageFor, to_version_root: str) -> Markup:
         if not text.strip():
             return Markup("")
 
         def resolve(href: str) -> str:
-            target, _, fragment = href.partition("#")
-            if "://" in target or target.startswith(("/", "mailto:", "tel:")) or not target.endswith(".md"):
-                return href
-            content_file = posixpath.normpath(posixpath.join(posixpath.dirname(source_file), target))
-            page = page_for(content_file)
-            if page is None:
-                return href  # validate warns about it; the link stays as the author wrote it
-            return to_version_root + page + (f"#{fragment}" if fragment else "")
+            target = content_target(href, source_file)
+            page = page_for(target.content_file) if target else None
+            if target is None or page is None:
+                return href  # validate warns about a missing file; the link stays as written
+            return to_version_root + page + (f"#{target.fragment}" if target.fragment else "")
 
         parser = self._md_without_html if too_deep(text) else self._md  # validate warns
         return _sanitise(parser.render(text, {"resolve": resolve}))

@@ -1,0 +1,38 @@
+"""Markdown bodies: links to content files that exist, raw HTML the site can show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ..findings import Position
+from ..markdown.links import content_links
+from ..markdown.raw_html import MAX_HTML_DEPTH, nesting_depth
+from ..model.content import StrategyModel
+from .problem import Problem
+
+
+def broken_links(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+    """Links to content files that do not exist, in any Markdown form the site renders
+    (inline, reference-style, in tables and lists)."""
+    items = model.contents()
+    existing = {item.file for item in items}
+    for item in items:
+        for link in content_links(item.body, item.file):
+            if link.target.content_file not in existing:
+                target = link.href.partition("#")[0]
+                yield Problem(f"link to `{target}`: no such content file", item.file,
+                              Position(item.source.body_line + link.line, link.column))
+
+
+def html_too_deep(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+    """Raw HTML nested deeper than any real page: the site shows it as text."""
+    for item in model.contents():
+        depth, offset = nesting_depth(item.body)
+        if depth > MAX_HTML_DEPTH:
+            before = item.body[:offset]
+            yield Problem(f"raw HTML in the body nests {depth:,} elements deep (the limit is "
+                          f"{MAX_HTML_DEPTH}); the site shows it as text. Use Markdown, or "
+                          "flatten the HTML", item.file,
+                          Position(item.source.body_line + before.count("\n"),
+                                   offset - (before.rfind("\n") + 1) + 1))
