@@ -297,13 +297,12 @@ def test_invalid_side_is_exit_1(git_repo):
 
 def _every_field_mutation():
     from stratmap.diff.compute import NOT_DIFFED
-    from test_mutation_oracle import KINDS, mutations
-    return [m for m in mutations() if KINDS[m[1]] not in NOT_DIFFED]
+    from test_mutation_oracle import mutations
+    return [m for m in mutations() if m.kind not in NOT_DIFFED]
 
 
-@pytest.mark.parametrize("label, relpath, path, annotation", _every_field_mutation(),
-                         ids=[m[0] for m in _every_field_mutation()])
-def test_every_field_of_every_kind_shows_in_the_diff(tmp_path, label, relpath, path, annotation):
+@pytest.mark.parametrize("mutation", _every_field_mutation(), ids=lambda m: m.label)
+def test_every_field_of_every_kind_shows_in_the_diff(tmp_path, mutation):
     """The diff walks the fields the models declare: an edit of any of them is reported
     (a field neither compared nor declared not diffed fails here)."""
     import datetime as dt
@@ -313,13 +312,15 @@ def test_every_field_of_every_kind_shows_in_the_diff(tmp_path, label, relpath, p
     from stratmap.diff.format import diff_as_text
     from stratmap.source.trees import WorkingTree
     from stratmap.validate import validate
-    from test_mutation_oracle import FIXTURE, first_valid
+    from test_mutation_oracle import FIXTURE, mutated_file
 
     root = tmp_path / "strategy"
     shutil.copytree(FIXTURE, root)
-    text = first_valid(root, relpath, path, annotation)
-    if text is None:
-        pytest.skip(f"no other value of {label} validates")
+    label = mutation.label
+    found = mutated_file(root, mutation)
+    if found is None:
+        pytest.skip(f"no other value of {label} validates in any file")
+    relpath, text = found
     as_of = dt.date(2026, 11, 1)
     old = validate(WorkingTree(root), as_of).model
     (root / relpath).write_text(text)

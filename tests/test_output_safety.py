@@ -125,8 +125,8 @@ def test_a_kill_between_the_two_renames_is_recovered_by_the_next_build(repo):
 
 
 def test_sigkill_at_random_moments_never_leaves_an_incomplete_site(repo):
-    """30 builds killed at random: after each, the output is one complete site, the one
-    before or the one after, and the next build succeeds and leaves nothing behind."""
+    """16 builds killed at random moments: after each, the output is one complete site, the
+    one before or the one after, and the next build succeeds and leaves nothing behind."""
     team = repo.root / "content/teams/sales.md"
     original = team.read_text()
     sites = []
@@ -140,14 +140,14 @@ def test_sigkill_at_random_moments_never_leaves_an_incomplete_site(repo):
     duration = time.monotonic() - started
     chance = random.Random(8)
     killed = 0
-    for trial in range(30):
+    for trial in range(16):
         team.write_text(original.replace("name: Sales", f"name: Sales {'AB'[trial % 2]}"))
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(chance.uniform(0.05, duration))
         process.send_signal(signal.SIGKILL)
         killed += process.wait() == -signal.SIGKILL
         assert snapshot(repo.root / "output") in sites, f"trial {trial}: an incomplete site"
-    assert killed >= 20  # most kills landed inside a build
+    assert killed >= 10  # at least ten moments inside a build
     assert build.returncode == 0
     assert run_process("build", str(repo.root), "-q", "--force").returncode == 0
     assert _no_leftovers(repo.root) == []
@@ -183,9 +183,12 @@ def test_the_site_is_readable_by_another_user(repo):
 
 
 def test_a_mount_point_is_refused_without_leaving_staging_beside_it(repo):
-    mount = Path("/dev/shm")  # a tmpfs on Linux, mounted on every machine we run on
-    if not os.path.ismount(mount):
-        pytest.skip("/dev/shm is no mount point here")
+    # a tmpfs on Linux; not the one the tests themselves may run in (make test-fast)
+    mounts = [m for m in (Path("/dev/shm"), Path("/sys/fs/cgroup"), Path("/run"))
+              if os.path.ismount(m) and not repo.root.is_relative_to(m)]
+    if not mounts:
+        pytest.skip("no tmpfs mount point here")
+    mount = mounts[0]
     before = sorted(p.name for p in mount.parent.iterdir())
     result = run_process("build", str(repo.root), "--out", str(mount))
     assert result.returncode == 2 and "is a mount point" in result.stderr
@@ -193,11 +196,12 @@ def test_a_mount_point_is_refused_without_leaving_staging_beside_it(repo):
 
 
 def test_concurrent_builds_of_one_repository_all_succeed(tmp_path):
-    """Three builds at once, from a cold cache, of the demo with its tagged quarters."""
+    """Three builds at once, from a cold cache, of the demo with its tagged quarters (twice:
+    the races are between the first writers of each cache entry)."""
     root = tmp_path / "demo"
     subprocess.run([sys.executable, str(REPO_ROOT / "demo/replay.py"), str(root)], check=True)
     command = [sys.executable, "-m", "stratmap", "build", str(root), "-q", "--force"]
-    for _ in range(3):
+    for _ in range(2):
         shutil.rmtree(root / ".stratmap-cache", ignore_errors=True)
         processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                      for _ in range(3)]
