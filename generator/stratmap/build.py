@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
-from .cache.digests import code_digest
+from .cache.digests import code_digest, theme_key
 from .cache.pages import Manifest
 from .cache.stamp import Stamp, inputs_digest
 from .cache.tags import PublishedTagCopies
@@ -31,7 +31,7 @@ from .guard import ProtectedFolders, UntrustedCache, check_cache, check_output, 
 from .model.content import KpiValues, StrategyModel
 from .model.convert import load_settings
 from .model.settings import Settings
-from .site.theme import theme_folders, theme_key
+from .site.theme_folders import theme_folders
 from .source.git import git_top
 from .source.parse_cache import ParseCache
 from .source.trees import WorkingTree

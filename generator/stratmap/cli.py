@@ -98,7 +98,7 @@ def _run_build(options) -> bool:
     from .build import BuildFailed, UnknownVersion, build_site
     from .diagrams.graphviz import DiagramError
     from .guard import UnsafeOutput
-    from .site.theme import ThemeError
+    from .site.theme_folders import ThemeError
     from .source.git import GitError
 
     try:
@@ -179,7 +179,7 @@ def serve(directory: str | None, port: int, host: str) -> None:
 
     from .build import BuildOptions, parse_cache_for, site_settings
     from .serve import BuildCounter, make_server, watch_and_rebuild
-    from .site.theme import theme_folders
+    from .site.theme_folders import theme_folders
 
     root = project_root(directory)
     # parsed files stay in memory between rebuilds: a rebuild reads only what changed

@@ -32,3 +32,13 @@ def folder_key(folder: Path) -> str:
 def digest(*parts: Any) -> str:
     """A digest of JSON-able parts (others by their str())."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def theme_key(folders: list[Path]) -> str:
+    """A digest of every file of the theme: a theme change re-renders every page."""
+    hasher = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return hasher.hexdigest()

@@ -7,6 +7,7 @@ event handlers, and allows only web and mail URLs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -62,6 +63,9 @@ class MarkdownRenderer:
     def __init__(self) -> None:
         self._md = new_parser()
         self._md_without_html = new_parser(html=False)  # for bodies whose HTML nests too deep
+        # A line's HTML depends on its text alone, and the same lines recur on many pages (a
+        # guidance topic for everyone is on every team's page): each is rendered once.
+        self.render_inline = functools.lru_cache(maxsize=8192)(self._render_inline)
 
     def render(self, text: str, *, source_file: str, page_for: PageFor, to_version_root: str) -> Markup:
         if not text.strip():
@@ -77,7 +81,7 @@ class MarkdownRenderer:
         parser = self._md_without_html if too_deep(text) else self._md  # validate warns
         return _sanitise(parser.render(text, {"resolve": resolve}))
 
-    def render_inline(self, text: str) -> Markup:
+    def _render_inline(self, text: str) -> Markup:
         """One line of Markdown (a plan, a do or don't) without a wrapping paragraph."""
         parser = self._md_without_html if too_deep(text) else self._md
         return _sanitise(parser.renderInline(text))

@@ -60,8 +60,19 @@ class ReadLog:
         return proxy
 
 
+# (class, name) → our method of that name or None; asked for every attribute a template
+# reads, hundreds of thousands of times a build, so each answer is found once
+_OWN_METHODS: dict[tuple[type, str], Callable | None] = {}
+
+
 def _own_method(cls: type, name: str) -> Callable | None:
     """A plain function defined by one of our classes (not pydantic's), to run through a proxy."""
+    if (cls, name) not in _OWN_METHODS:
+        _OWN_METHODS[(cls, name)] = _find_own_method(cls, name)
+    return _OWN_METHODS[(cls, name)]
+
+
+def _find_own_method(cls: type, name: str) -> Callable | None:
     for klass in cls.__mro__:
         if name in vars(klass):
             attribute = vars(klass)[name]
@@ -259,6 +270,7 @@ class ReadResolver:
         self.view = view
         self.map_sources = map_sources
         self._digests: dict[Read, str] = {}
+        self._entries: dict[Read, bytes] = {}  # a read and its digest, as a fingerprint takes them
 
     def digest(self, read: Read) -> str:
         found = self._digests.get(read)
@@ -266,11 +278,17 @@ class ReadResolver:
             found = self._digests[read] = value_digest(self._value(read))
         return found
 
-    def fingerprint(self, base: str, reads: list[Read] | set[Read]) -> str:
-        hasher = hashlib.sha256(base.encode())
-        for read in sorted(reads):
-            hasher.update(b"\0".join(part.encode() for part in read) + b"\1" + self.digest(read).encode())
-        return hasher.hexdigest()
+    def fingerprint(self, base: str, reads: list[Read]) -> str:
+        """The digest of everything a page read, in the order given: a page's reads are
+        stored as a list, so the order it was fingerprinted in is the order it is checked in."""
+        entries = self._entries
+        parts = [base.encode()]
+        for read in reads:
+            entry = entries.get(read)
+            if entry is None:
+                entry = entries[read] = "\0".join((*read, "\1", self.digest(read))).encode()
+            parts.append(entry)
+        return hashlib.sha256(b"\2".join(parts)).hexdigest()
 
     def whole_model(self) -> str:
         model = self.view.model
@@ -322,6 +340,8 @@ def whole_item(item: Any) -> Any:
 
 
 def value_digest(value: Any) -> str:
+    if type(value) is str:  # most reads are one text field: no need to build JSON for it
+        return hashlib.sha256(b"s" + value.encode("utf-8", "surrogatepass")).hexdigest()
     return hashlib.sha256(json.dumps(_plain(value), ensure_ascii=False, default=_scalar).encode()).hexdigest()
 
 

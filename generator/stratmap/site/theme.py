@@ -1,4 +1,5 @@
-"""Themes: where a site's templates and static files come from.
+"""Theme: the Jinja environment over a theme's folders (see theme_folders.py), and the
+static files the site copies from them.
 
 A theme is the built-in `default`, or a folder holding only the templates and static
 files it overrides; the rest comes from the default theme.
@@ -6,7 +7,6 @@ files it overrides; the rest comes from the default theme.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -20,42 +20,7 @@ from jinja2 import (
 
 from ..cache.bytecode import signed_bytecode_cache
 
-BUILTIN_THEMES = Path(__file__).parent.parent / "themes"
-if not BUILTIN_THEMES.is_dir():  # an editable install: the themes sit at the repository root
-    BUILTIN_THEMES = Path(__file__).resolve().parents[3] / "themes"
 
-
-class ThemeError(Exception):
-    pass
-
-
-def theme_folders(name_or_folder: str, project_root: Path) -> list[Path]:
-    """The folders to look in, the user's first, the default theme last."""
-    default = BUILTIN_THEMES / "default"
-    if name_or_folder == "default":
-        return [default]
-    built_in = BUILTIN_THEMES / name_or_folder
-    custom = built_in if built_in.is_dir() else project_root / name_or_folder
-    if custom.is_dir() and custom is not built_in and \
-            not custom.resolve().is_relative_to(project_root.resolve()):
-        raise ThemeError(f"theme `{name_or_folder}` leads outside {project_root} (a symbolic "
-                         "link?); a theme's templates run as code, so it must be a folder of the "
-                         "repository or a built-in theme")
-    if not custom.is_dir():
-        names = ", ".join(sorted(p.name for p in BUILTIN_THEMES.iterdir()))
-        raise ThemeError(f"theme `{name_or_folder}` is neither a built-in theme ({names}) nor a "
-                         f"folder under {project_root}")
-    return [custom, default]
-
-
-def theme_key(folders: list[Path]) -> str:
-    """A digest of every file of the theme: a theme change re-renders every page."""
-    hasher = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return hasher.hexdigest()
 class Theme:
     """The default theme, with a user folder's templates and static files on top."""
 
