@@ -22,6 +22,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
 from .cache.digests import code_digest, theme_key
+from .cache.layout import CacheLayout
 from .cache.pages import Manifest
 from .cache.stamp import Stamp, inputs_digest
 from .cache.tags import PublishedTagCopies
@@ -41,9 +42,6 @@ from .write import SiteWriter, TreeWriter, recover_leftovers, write_atomically
 
 # render, diagrams and their libraries (Jinja2, markdown-it, nh3, graphviz) are imported
 # only when there is something to render: an up-to-date build never loads them.
-
-CACHE_FOLDER = ".stratmap-cache"
-
 
 class BuildFailed(Exception):
     """The content does not validate: nothing was written (exit code 1)."""
@@ -152,25 +150,25 @@ def build_site(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     root = options.root
     settings = site_settings(root)
-    cache = root / CACHE_FOLDER
+    cache = CacheLayout.of(root)
     output = output_folder(options.out or root / settings.output_dir)
-    tracked = tracked_by_git(root, cache, output)
+    tracked = tracked_by_git(root, cache.root, output)
     try:
-        check_cache(cache, tracked)
+        check_cache(cache.root, tracked)
     except UntrustedCache as untrusted:
         raise BuildFailed([VersionFindings("working tree", [
             error("tracked-cache", str(untrusted), untrusted.relpath)])]) from None
     folders = theme_folders(settings.theme, root)
-    check_output(output, ProtectedFolders(root, git_top(root), root / settings.content_dir, cache,
+    check_output(output, ProtectedFolders(root, git_top(root), root / settings.content_dir, cache.root,
                                           tuple(folders[:-1])),
-                 built_here_before=Stamp.path(cache, output).is_file(), clean_out=options.clean_out)
+                 built_here_before=cache.stamp(output).is_file(), clean_out=options.clean_out)
     with build_lock(cache, options.progress):
         recover_leftovers(output)  # first: even a build that fails puts the last good site back
         # a committed output is content like any other: its pages are never reused
         return _build_locked(options, settings, output, cache, folders, output not in tracked, started)
 
 
-def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache: Path,
+def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache: CacheLayout,
                   folders: list[Path], reuse_output: bool, started: float) -> BuildResult:
     root = options.root
     versions, skipped_tags = discover_all(root, settings.versions)
@@ -180,7 +178,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     theme_digest = theme_key(folders)
     inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict)
     if options.only is None and not options.force and reuse_output:
-        last = Stamp.load(cache, output)
+        last = Stamp.load(cache.stamp(output))
         if last and last.inputs == inputs and (output / "versions.json").is_file():
             return BuildResult(output, last.reports, up_to_date=True, pages=last.pages,
                                versions_kept=last.versions, seconds=time.perf_counter() - started)
@@ -200,11 +198,10 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     infos = {r.version: _info(r.version, r.version is latest, True) for r in available}
     infos |= {v: _info(v, False, False) for v in skipped}
     site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date())
-    # compiled templates depend on the environment's options too, which live in the code
-    theme = Theme(folders, theme_digest, cache / "templates" / code_digest()[:16])
+    theme = Theme(folders, theme_digest, cache.compiled_templates)
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site, options.jobs)
-    tag_copies = PublishedTagCopies(cache, output, trust_last_output=reuse_output)
+    tag_copies = PublishedTagCopies(cache.published_tags(output), output, trust_last_output=reuse_output)
     with SiteWriter(output) as writer:
         earlier: list[EarlierVersion] = []
         for report in available:
@@ -222,7 +219,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
             writer.write(f"assets/{relpath}", path.read_bytes())
         writer.after_commit(tag_copies.save)
         writer.after_commit(lambda: Stamp(inputs, result.pages, len(available), result.reports)
-                            .save(cache, output))
+                            .save(cache.stamp(output)))
     result.not_recorded = writer.not_recorded
     result.diagrams_rendered = diagrams.rendered
     result.diagrams_from_cache = diagrams.from_cache
@@ -232,15 +229,15 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
 
 def parse_cache_for(root: Path) -> ParseCache:
     """The project's parse cache, as the last build left it (parsing depends on our code)."""
-    return ParseCache(root / CACHE_FOLDER / "parsed" / f"{code_digest()[:16]}.json")
+    return ParseCache(CacheLayout.of(root).parsed)
 
 
 @contextmanager
-def build_lock(cache: Path, progress: Callable[[str], None]) -> Iterator[None]:
+def build_lock(cache: CacheLayout, progress: Callable[[str], None]) -> Iterator[None]:
     """One build of a repository at a time: a second one waits for the first, since both
     would write the same cache and output."""
-    cache.mkdir(parents=True, exist_ok=True)
-    with open(cache / "build.lock", "a+b") as lock:
+    cache.root.mkdir(parents=True, exist_ok=True)
+    with open(cache.lock, "a+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -260,7 +257,7 @@ def _validate_all(versions: list[Version], options: BuildOptions) -> list[Versio
     # for this build: a file unchanged from one quarter to the next is parsed once.
     parsed = (options.parse_cache or parse_cache_for(options.root)) if any(not v.tag for v in versions) else None
     tags_parsed = ParseCache()
-    cache = options.root / CACHE_FOLDER
+    cache = CacheLayout.of(options.root)
     reports = []
     for version in versions:
         options.progress(f"validating {version.name}")
@@ -284,14 +281,14 @@ def _report(version: Version, required: bool, validation: Validation) -> Version
                          model.kpi_values() if model else {}, load_model)
 
 
-def _validated_tag(version: Version, required: bool, cache: Path, parsed: ParseCache,
+def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed: ParseCache,
                    parsed_for_model: ParseCache) -> VersionReport:
     """A tagged version never changes: validate it once and keep a small summary (findings,
     KPI values). Its model is read again from git only when a page needs it: the cache
     holds data, never objects to unpickle."""
     key = hashlib.sha256(f"{code_digest()}\0{version.commit}\0{version.as_of}\0"
                          f"{getattr(version.tree, 'prefix', '')}".encode()).hexdigest()[:32]
-    summary_path = cache / "validated" / f"{key}.json"
+    summary_path = cache.validated_tag(key)
 
     @functools.cache
     def load_model() -> StrategyModel:
@@ -333,7 +330,7 @@ def _info(version: Version, latest: bool, available: bool) -> VersionInfo:
 
 
 def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo, earlier: list,
-                   renderer, cache: Path, tag_copies: PublishedTagCopies,
+                   renderer, cache: CacheLayout, tag_copies: PublishedTagCopies,
                    previous_output: Path | None, options: BuildOptions, result: BuildResult) -> None:
     """`previous_output`: this version's folder in the last build's output, when its pages
     may be reused."""
@@ -346,7 +343,7 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
         return
     if info.tag:  # immutable: rendered once into the cache, copied from there ever after
         key = _version_key(info, earlier, renderer)
-        folder = cache / "versions" / key
+        folder = cache.rendered_tag(key)
         pages_file = folder.with_suffix(".pages")  # written last: without it, the render was interrupted
         if pages_file.is_file():
             result.count(int(pages_file.read_text()), from_cache=True)
@@ -361,7 +358,7 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
         writer.copy_tree(folder, info.path, tag_copies.untouched(info.path, key))
         tag_copies.wrote(info.path, key)
         return
-    manifest = Manifest(cache, writer.output / info.path)
+    manifest = Manifest(cache.page_records(writer.output / info.path), writer.output / info.path)
     previous = manifest.load() if previous_output else None
     rendered = renderer.render(VersionView(report.load_model(), info, earlier), previous)
     for relpath, text in rendered.files.items():

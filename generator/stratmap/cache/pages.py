@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..write import write_atomically
-from .digests import folder_key
 
 Read = tuple[str, ...]
 
@@ -55,8 +54,8 @@ class PreviousPages:
 class Manifest:
     """The records of one output folder's pages, kept in the cache folder."""
 
-    def __init__(self, cache: Path, version_folder: Path):
-        self.path = cache / "pages" / f"{folder_key(version_folder)}.json"
+    def __init__(self, path: Path, version_folder: Path):
+        self.path = path  # CacheLayout.page_records(version_folder)
         self.version_folder = version_folder
 
     def load(self) -> PreviousPages | None:

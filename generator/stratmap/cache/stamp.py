@@ -21,7 +21,7 @@ from ..model.settings import Settings
 from ..source.load import SETTINGS_FILE
 from ..versions import Version
 from ..write import write_atomically
-from .digests import code_digest, folder_key
+from .digests import code_digest
 
 
 def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme: str,
@@ -48,20 +48,17 @@ class Stamp:
     versions: int
     reports: list[VersionFindings]
 
-    @staticmethod
-    def path(cache: Path, output: Path) -> Path:
-        return cache / "stamps" / f"{folder_key(output)}.json"
-
     @classmethod
-    def load(cls, cache: Path, output: Path) -> "Stamp | None":
+    def load(cls, path: Path) -> "Stamp | None":
+        """The stamp at CacheLayout.stamp(output), if a build left one."""
         try:
-            data = json.loads(cls.path(cache, output).read_text())
+            data = json.loads(path.read_text())
             return cls(data["inputs"], data["pages"], data["versions"],
                        [VersionFindings.from_dict(r) for r in data["reports"]])
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def save(self, cache: Path, output: Path) -> None:
-        write_atomically(self.path(cache, output), json.dumps({
+    def save(self, path: Path) -> None:
+        write_atomically(path, json.dumps({
             "inputs": self.inputs, "pages": self.pages, "versions": self.versions,
             "reports": [r.to_dict() for r in self.reports]}))

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from ..write import write_atomically
-from .digests import folder_key
 
 
 class PublishedTagCopies:
@@ -23,8 +22,8 @@ class PublishedTagCopies:
     with the cache key it came from. The next build links a file from the last output when
     both still match, and copies it from the cache again when it was changed or deleted."""
 
-    def __init__(self, cache: Path, output: Path, trust_last_output: bool):
-        self.path = cache / "published" / f"{folder_key(output)}.json"
+    def __init__(self, path: Path, output: Path, trust_last_output: bool):
+        self.path = path  # CacheLayout.published_tags(output)
         self.output = output
         self._last: dict[str, dict[str, Any]] = {}
         if trust_last_output:

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache.layout import CacheLayout
 from ..write import write_atomically
 
 
@@ -33,7 +34,7 @@ def dot_identity() -> str | None:
 
 @dataclass
 class DiagramRenderer:
-    cache_dir: Path
+    cache: CacheLayout
     jobs: int = os.cpu_count() or 1
     rendered: int = 0
     from_cache: int = 0
@@ -47,7 +48,7 @@ class DiagramRenderer:
                                "graphviz)")
         version = self._graphviz_version(identity)
         keys = [hashlib.sha256(f"{version}\0{source}".encode()).hexdigest() for source in sources]
-        folder = self.cache_dir / "diagrams"
+        folder = self.cache.diagrams
         missing = {key: source for key, source in zip(keys, sources, strict=True)
                    if not (folder / f"{key}.svg").is_file()}
         self.from_cache += len(set(keys)) - len(missing)
@@ -71,7 +72,7 @@ class DiagramRenderer:
 
     def _graphviz_version(self, identity: str) -> str:
         """`dot -V`, remembered per dot binary so a warm build starts no process."""
-        memo = self.cache_dir / "graphviz-version.json"
+        memo = self.cache.graphviz_version
         try:
             remembered = json.loads(memo.read_text())
             if remembered.get("identity") == identity:

@@ -12,6 +12,7 @@ from pydantic import (
     field_validator,
 )
 
+from ..cache.layout import CACHE_FOLDER
 from ..source.load import (
     folder_in_repository,
 )
@@ -87,7 +88,7 @@ class Settings(Strict):
                              "above it; a build replaces its output whole and would delete it. "
                              "Use a folder of its own, e.g. `output`")
         for name, folder in (("content_dir", info.data.get("content_dir")), ("theme", info.data.get("theme")),
-                             ("cache", ".stratmap-cache"), ("git folder", ".git")):
+                             ("cache", CACHE_FOLDER), ("git folder", ".git")):
             if folder and folder != "default" and (
                     normal == folder or normal.startswith(folder + "/") or folder.startswith(normal + "/")):
                 raise rule_error("unsafe-path", f"`{value}` overlaps the {name} `{folder}`; a build "

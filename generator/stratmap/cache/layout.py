@@ -1,0 +1,68 @@
+"""The cache folder's layout: every path under `.stratmap-cache/`, named in one place.
+
+Everything here is data the build wrote and checks before use (JSON, SVG, HTML, signed
+template bytecode); nothing in it is ever unpickled or run. Keys that depend on the code
+carry `code_digest()`, so an upgraded stratmap starts afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .digests import code_digest, folder_key
+
+CACHE_FOLDER = ".stratmap-cache"
+
+
+@dataclass(frozen=True)
+class CacheLayout:
+    root: Path
+
+    @classmethod
+    def of(cls, project_root: Path) -> CacheLayout:
+        return cls(project_root / CACHE_FOLDER)
+
+    @property
+    def lock(self) -> Path:
+        """Held while a build runs: one build of a repository at a time."""
+        return self.root / "build.lock"
+
+    @property
+    def parsed(self) -> Path:
+        """The working tree's parsed files (how a file parses depends on our code)."""
+        return self.root / "parsed" / f"{code_digest()[:16]}.json"
+
+    @property
+    def compiled_templates(self) -> Path:
+        """Jinja bytecode: it depends on the environment's options, which live in the code."""
+        return self.root / "templates" / code_digest()[:16]
+
+    @property
+    def diagrams(self) -> Path:
+        """One SVG per DOT source and Graphviz version."""
+        return self.root / "diagrams"
+
+    @property
+    def graphviz_version(self) -> Path:
+        return self.root / "graphviz-version.json"
+
+    def validated_tag(self, key: str) -> Path:
+        """A tag's findings and KPI values, validated once."""
+        return self.root / "validated" / f"{key}.json"
+
+    def rendered_tag(self, key: str) -> Path:
+        """A tag's pages, rendered once (a `.pages` file beside it marks them complete)."""
+        return self.root / "versions" / key
+
+    def page_records(self, version_folder: Path) -> Path:
+        """What each page of the working tree's version read when it was last rendered."""
+        return self.root / "pages" / f"{folder_key(version_folder)}.json"
+
+    def published_tags(self, output: Path) -> Path:
+        """Which tag copies are in an output folder, and their files' (size, mtime, inode)."""
+        return self.root / "published" / f"{folder_key(output)}.json"
+
+    def stamp(self, output: Path) -> Path:
+        """The inputs of the last build into an output folder: an up-to-date build stops here."""
+        return self.root / "stamps" / f"{folder_key(output)}.json"
