@@ -52,13 +52,34 @@ def test_change_map_marks_added_removed_and_changed(built_history):
     assert draft["L4"] == "added"
 
 
+def _trend_rows(page: str) -> list[tuple[str, str, str]]:
+    """(date, actual, from) of each row of a page's first trend table, as text."""
+    table = page.split('class="trend-table"')[1].split("</table>")[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S):
+        cells = [re.sub(r"<[^>]+>", "", cell).strip()
+                 for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        rows.append((cells[0], cells[1], cells[3]))
+    return rows
+
+
 def test_kpi_trend_shows_every_published_version(built_history):
     page = (built_history / "next/objectives/C1/index.html").read_text()
-    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td>([^<]+)<", page.split('class="trend-table"')[1].split("</table>")[0])
-    labels = [label.strip() for label, _ in rows]
-    assert labels[-4:] == ["2026-Q1 (published)", "2026-Q2 (published)", "2026-Q3 (published)",
-                           "Next (this version)"]
+    sources = [source for _, _, source in _trend_rows(page)]
+    assert sources[-4:] == ["published in 2026-Q1", "published in 2026-Q2", "published in 2026-Q3",
+                            "this version"]
     assert "<svg class=\"trend\"" in page
+
+
+def test_a_trend_has_one_point_per_date_in_date_order(built_history):
+    """C2's history repeats the dates of the published quarters (24 on 2026-03-31, 29 on
+    2026-06-30): each date is one point, the published version's, never 24→29→24→29."""
+    rows = _trend_rows((built_history / "2026-Q3/objectives/C2/index.html").read_text())
+    dates = [date for date, _, _ in rows]
+    assert dates == sorted(set(dates)), rows
+    assert [(d, a.split()[0]) for d, a, _ in rows] == [
+        ("2026-03-31", "24"), ("2026-06-30", "29"), ("2026-09-30", "31")]
+    assert [s for _, _, s in rows] == ["published in 2026-Q1", "published in 2026-Q2", "this version"]
 
 
 def test_draft_is_badged_on_every_page(built_history):

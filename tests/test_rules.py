@@ -82,6 +82,10 @@ WARNINGS = [
      ("content/objectives/F1.md", 5)),
     ("undriven-financial", {OBJECTIVE: objective(drives="[]")}, ("content/objectives/F1.md", 2)),
     ("no-stop-doing", {TEAM: team(BOTH_PRIORITIES, extra="")}, (TEAM, 2)),
+    ("stale-actual", {OBJECTIVE: objective().replace("actual: 108}", "actual: 108, as_of: 2026-01-15}")},
+     (OBJECTIVE, 8)),
+    ("stale-actual", {TEAM: team("  - objective: F1\n  - objective: C1\n    kpis:\n      - {kpi: nrr, "
+                                 "target: 3, actual: 2, as_of: 2026-01-15}\n")}, (TEAM, 9)),
     ("broken-link", {STRATEGY: "---\ntitle: S\nimperatives: [{id: grow-core, title: G}]\n---\n"
                      "Intro.\n\nSee [the plan](teams/nowhere.md).\n"}, (STRATEGY, 7)),
 ]

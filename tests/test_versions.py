@@ -202,7 +202,7 @@ def test_a_build_from_warm_caches_equals_a_clean_build(git_repo, tmp_path):
     build_site(BuildOptions(clean))
     assert snapshot(git_repo.root / "output") == snapshot(clean / "output")
     trend = (git_repo.root / "output/next/objectives/C1/index.html").read_text()
-    assert "2026-Q1 (published)" in trend and "2026-Q3 (published)" in trend
+    assert "published in 2026-Q1" in trend and "published in 2026-Q3" in trend
 
 
 def test_a_new_site_title_reaches_the_cached_versions(git_repo):

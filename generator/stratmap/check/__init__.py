@@ -17,7 +17,7 @@ import datetime as dt
 from ..findings import Finding
 from ..findings.rules import RULES
 from ..model.content import StrategyModel
-from . import bodies, objectives, references, teams
+from . import bodies, kpis, objectives, references, teams
 from .problem import Check
 
 CHECKS: dict[str, Check] = {
@@ -30,6 +30,7 @@ CHECKS: dict[str, Check] = {
     "undriven-financial": objectives.undriven_financial,
     "arrow-down": objectives.arrows_down,
     "too-many-objectives": objectives.too_many,
+    "stale-actual": kpis.stale_actuals,
     "no-priorities": teams.without_priorities,
     "too-many-priorities": teams.too_many_priorities,
     "not-approved": teams.not_approved,

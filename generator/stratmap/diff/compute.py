@@ -22,6 +22,7 @@ from ..model.content import (
     Imperative,
     Initiative,
     Kpi,
+    Milestone,
     Objective,
     StopDoing,
     Strategy,
@@ -369,12 +370,18 @@ def _kpi_moves(objective_id: str, old: Kpi, new: Kpi) -> list[KpiMove]:
         if field == "history":  # pages show moves as figures: the number of points, dated
             field = "history points"
             before, after = len(before), len(after)
+        elif field == "milestones":  # as text a reader can compare: "2027-03-31: 26; …"
+            before, after = _milestones_text(before), _milestones_text(after)
         better = None
         if field in ("target", "actual") and before is not None and after is not None:
             better = after > before if new.direction is Direction.UP else after < before
         moves.append(KpiMove(objective=objective_id, kpi=new.id, name=new.name, field=field,
                              old=_plain(before), new=_plain(after), better=better))
     return moves
+
+
+def _milestones_text(milestones: list[Milestone]) -> str:
+    return "; ".join(f"{m.date}: {m.target:,g}" for m in milestones) or "none"
 
 
 def _team_change(key: str, old: Team | None, new: Team | None) -> TeamChange | None:

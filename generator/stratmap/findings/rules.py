@@ -70,6 +70,8 @@ _DECLARED = (
     _warning("undriven-financial", "a financial objective nothing drives"),
     _warning("arrow-down", "an objective driving one in a lower perspective"),
     _warning("too-many-objectives", "more objectives than `rules.max_objectives`"),
+    _warning("stale-actual", "an actual dated more than `rules.actual_max_age_days` before "
+                             "the version's date"),
     _warning("no-priorities", "a team plan without priorities"),
     _warning("too-many-priorities", "more priorities than `rules.max_priorities_per_team`"),
     _warning("not-approved", "a team plan without `approved_by`"),

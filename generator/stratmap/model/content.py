@@ -15,13 +15,14 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    field_validator,
 )
 
 from ..source.load import (
     Document,
 )
 from .settings import Settings
-from .types import Id, Slug, Strict, Text, Title, names_its_rule
+from .types import Id, Slug, Strict, Text, Title, names_its_rule, rule_error
 
 
 class Perspective(StrEnum):
@@ -120,6 +121,8 @@ class Strategy(Content):
     title: Title
     organization: Title = ""
     period: Title = ""
+    starts: dt.date | None = Field(None, description="The first day of the period the targets are for.")
+    ends: dt.date | None = Field(None, description="The last day: a KPI's target is due then unless it says otherwise.")
     vision: Text = ""
     revenue_target: Money | None = None
     imperatives: list[Imperative] = Field(default_factory=list)
@@ -139,6 +142,11 @@ class HistoryPoint(Strict):
     value: float
 
 
+class Milestone(Strict):
+    date: dt.date
+    target: float
+
+
 class Kpi(Strict):
     id: Id
     name: Title
@@ -146,8 +154,23 @@ class Kpi(Strict):
     baseline: float | None = None
     target: float
     actual: float | None = None
+    as_of: dt.date | None = Field(None, description="The date of `actual`.")
     direction: Direction = Direction.UP
+    due: dt.date | None = Field(None, description="When `target` is due (default: the strategy's `ends`).")
+    milestones: list[Milestone] = Field(default_factory=list,
+                                        description="The target along the way, in date order.")
+    at_risk_below: float | None = Field(None, ge=0, le=1, description="This KPI's own threshold.")
+    comment: Text = Field("", description="Why it stands where it does, and what is being done (Markdown).")
+    source: Title = Field("", description="Where the actual comes from.")
     history: list[HistoryPoint] = Field(default_factory=list)
+
+    @field_validator("milestones")
+    @classmethod
+    def _milestones_in_date_order(cls, milestones: list[Milestone]) -> list[Milestone]:
+        dates = [m.date for m in milestones]
+        if dates != sorted(set(dates)):
+            raise rule_error("bad-value", "milestones must have different dates, oldest first")
+        return milestones
 
 
 class Initiative(Strict):
@@ -177,6 +200,7 @@ class TeamKpi(Strict):
     kpi: Id
     target: float
     actual: float | None = None
+    as_of: dt.date | None = Field(None, description="The date of `actual`.")
 
 
 class Priority(Strict):
@@ -240,7 +264,8 @@ class Guidance(SlugNamed):
 
 # --- the whole repository ------------------------------------------------------------
 
-KpiValues = dict[str, dict[str, tuple[float | None, float]]]  # objective → KPI → (actual, target)
+# objective → KPI → (actual, target, the actual's date as YYYY-MM-DD or None)
+KpiValues = dict[str, dict[str, tuple[float | None, float, str | None]]]
 
 
 class StrategyModel(BaseModel):
@@ -293,7 +318,8 @@ class StrategyModel(BaseModel):
         return [t for t in self.teams.values() if t.parent == slug]
 
     def kpi_values(self) -> KpiValues:
-        return {o.id: {k.id: (k.actual, k.target) for k in o.kpis} for o in self.objectives.values()}
+        return {o.id: {k.id: (k.actual, k.target, k.as_of.isoformat() if k.as_of else None)
+                       for k in o.kpis} for o in self.objectives.values()}
 
     def to_data(self) -> dict[str, Any]:
         """Everything, as JSON-ready data: the body of strategy.json."""

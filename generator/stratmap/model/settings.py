@@ -30,6 +30,8 @@ class RuleSettings(Strict):
     max_priorities_per_team: int = Field(3, ge=0)
     max_objectives: int = Field(25, ge=0)
     review_every_days: int = Field(92, ge=1)
+    actual_max_age_days: int = Field(45, ge=1, description="An actual older than this (before "
+                                     "the version's date) is stale.")
     at_risk_below: float = Field(0.7, ge=0, le=1,
                                  description="KPI progress ratio below which a KPI is off track.")
 

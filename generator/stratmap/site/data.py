@@ -17,7 +17,7 @@ from typing import Any
 from .. import __version__
 from ..markdown.render import MarkdownRenderer
 from ..model.content import Kpi, Objective
-from ..model.status import Status, progress
+from ..model.status import Standing, progress
 from .routes import SECTIONS, objective_path, team_path
 from .theme import Theme, format_number
 from .view import SiteInfo, VersionView
@@ -36,7 +36,8 @@ def strategy_json(view: VersionView) -> str:
 
 
 SCORECARD_COLUMNS = ["objective", "objective_title", "perspective", "kpi", "kpi_name", "unit",
-                     "direction", "baseline", "target", "actual", "status", "progress", "team"]
+                     "direction", "baseline", "target", "actual", "status", "progress", "team",
+                     "as_of", "target_by_now"]
 
 
 def scorecard_csv(view: VersionView) -> str:
@@ -46,23 +47,26 @@ def scorecard_csv(view: VersionView) -> str:
     writer.writerow(SCORECARD_COLUMNS)
 
     def row(objective: Objective, kpi: Kpi, target: float, actual: float | None,
-            status: Status, team: str) -> list[str]:
+            as_of: dt.date | None, standing: Standing, team: str) -> list[str]:
         ratio = progress(actual, target, kpi.baseline, kpi.direction)
         cells = [objective.id, objective.title, objective.perspective.value, kpi.id, kpi.name,
                  kpi.unit, kpi.direction.value, _number_cell(kpi.baseline), _number_cell(target),
-                 _number_cell(actual), status.value, "" if ratio is None else f"{ratio:.3f}", team]
+                 _number_cell(actual), standing.status.value, "" if ratio is None else f"{ratio:.3f}",
+                 team, as_of.isoformat() if as_of and actual is not None else "",
+                 _number_cell(standing.target_now)]
         return [_no_formula(cell) for cell in cells]
 
     for objective in view.model.objectives.values():
         for kpi in objective.kpis:
-            writer.writerow(row(objective, kpi, kpi.target, kpi.actual, view.kpi_status(kpi), ""))
+            writer.writerow(row(objective, kpi, kpi.target, kpi.actual, kpi.as_of,
+                                view.kpi_standing(kpi), ""))
     for team in view.model.teams.values():
         for priority in team.priorities:
             objective = view.model.objectives[priority.objective]
             for team_kpi in priority.kpis:
                 writer.writerow(row(objective, view.team_kpi(objective.id, team_kpi), team_kpi.target,
-                                    team_kpi.actual, view.team_kpi_status(objective.id, team_kpi),
-                                    team.slug))
+                                    team_kpi.actual, team_kpi.as_of,
+                                    view.team_kpi_standing(objective.id, team_kpi), team.slug))
     return buffer.getvalue()
 
 

@@ -143,9 +143,13 @@ class VersionRenderer:
         def url(path: str) -> str:
             return to_root + path
 
+        def markdown_text(text: str, item) -> Markup:
+            """Markdown from `item`'s file (its body, a KPI's comment): links resolve from there."""
+            return self.markdown.render(text, source_file=item.file, page_for=tracked.page_for,
+                                        to_version_root=to_root)
+
         def markdown(item) -> Markup:
-            return self.markdown.render(item.body, source_file=item.file,
-                                        page_for=tracked.page_for, to_version_root=to_root)
+            return markdown_text(item.body, item)
 
         def map_figure(svg: str, label: str) -> Markup:
             return Markup(inline_svg(svg, to_root, label))
@@ -153,6 +157,7 @@ class VersionRenderer:
         html = self.theme.render(
             page.template, page=page, view=tracked, model=tracked.model, site=self.site,
             version=view.info, url=url, to_site=to_root + "../", markdown=markdown,
+            markdown_text=markdown_text,
             inline=self.markdown.render_inline, map_figure=map_figure, sections=SECTIONS,
             Status=Status, Perspective=Perspective, trend_svg=trend_svg,
             objective_path=objective_path, team_path=team_path, details=CHANGE_DETAILS,

@@ -15,7 +15,7 @@ from ..diagrams.layout import (
 from ..diff.compute import StrategyDiff, diff_models
 from ..model.content import Imperative, Kpi, KpiValues, Objective, Perspective, StrategyModel, Team, TeamKpi
 from ..model.graph import CauseEffectGraph
-from ..model.status import Status, kpi_status, progress, status_of, worst
+from ..model.status import Period, Standing, Status, kpi_standing, progress, team_kpi_standing, worst
 from ..versions import VersionInfo
 from .routes import objective_path, team_path
 
@@ -30,7 +30,7 @@ class SiteInfo:
 
 @dataclass(frozen=True)
 class TrendPoint:
-    label: str
+    date: dt.date
     value: float
     source: str  # "history", a version name, or "now"
     target: float | None = None  # as published in that version (none for history points)
@@ -74,9 +74,21 @@ class VersionView:
     def imperatives(self) -> dict[str, Imperative]:
         return {i.id: i for i in self.model.strategy.imperatives}
 
+    @property
+    def version_date(self) -> dt.date:
+        """The date actuals without one are judged on: the tag's date, else today."""
+        return dt.date.fromisoformat(self.info.date) if self.info.date else dt.date.today()
+
+    @property
+    def period(self) -> Period:
+        return Period.of(self.model.strategy)
+
     # statuses
+    def kpi_standing(self, kpi: Kpi) -> Standing:
+        return kpi_standing(kpi, self.period, self.version_date, self.at_risk_below)
+
     def kpi_status(self, kpi: Kpi) -> Status:
-        return kpi_status(kpi, self.at_risk_below)
+        return self.kpi_standing(kpi).status
 
     def kpi_progress(self, kpi: Kpi) -> float | None:
         return progress(kpi.actual, kpi.target, kpi.baseline, kpi.direction)
@@ -86,10 +98,17 @@ class VersionView:
         assert kpi is not None, "validation guarantees a team KPI names a KPI of its objective"
         return kpi
 
+    def team_kpi_standing(self, objective_id: str, team_kpi: TeamKpi) -> Standing:
+        return team_kpi_standing(team_kpi, self.team_kpi(objective_id, team_kpi), self.period,
+                                 self.version_date, self.at_risk_below)
+
     def team_kpi_status(self, objective_id: str, team_kpi: TeamKpi) -> Status:
-        kpi = self.team_kpi(objective_id, team_kpi)
-        return status_of(team_kpi.actual, team_kpi.target, kpi.baseline, kpi.direction,
-                         self.at_risk_below)
+        return self.team_kpi_standing(objective_id, team_kpi).status
+
+    def actual_stale(self, as_of: dt.date | None) -> bool:
+        """An actual dated more than `rules.actual_max_age_days` before the version's date."""
+        limit = self.model.settings.rules.actual_max_age_days
+        return as_of is not None and (self.version_date - as_of).days > limit
 
     def objective_status(self, objective_id: str) -> Status:
         objective = self.model.objectives[objective_id]
@@ -102,8 +121,8 @@ class VersionView:
         return counts
 
     def review_overdue(self, team: Team) -> bool:
-        as_of = dt.date.fromisoformat(self.info.date) if self.info.date else dt.date.today()
-        return team.approved and review_overdue(team, as_of, self.model.settings.rules.review_every_days)
+        return team.approved and review_overdue(team, self.version_date,
+                                                self.model.settings.rules.review_every_days)
 
     # relations
     def imperative_of(self, objective: Objective) -> Imperative | None:
@@ -155,15 +174,20 @@ class VersionView:
         return own, nodes - own, edges
 
     def trend(self, objective: Objective, kpi: Kpi) -> list[TrendPoint]:
-        """history, then the actual in every earlier published version, then now."""
-        points = [TrendPoint(p.date.isoformat(), p.value, "history") for p in kpi.history]
+        """One point per date, in date order (SPEC §5): the KPI's history, its actual in every
+        earlier published version (dated by its `as_of`, else the version's date) and the
+        actual shown. A later source wins a date they share: the newest version, then now."""
+        by_date = {p.date: TrendPoint(p.date, p.value, "history") for p in kpi.history}
         for version in self.earlier:
-            actual, target = version.kpis.get(objective.id, {}).get(kpi.id, (None, None))
-            if actual is not None:
-                points.append(TrendPoint(version.info.name, actual, version.info.name, target))
+            actual, target, as_of = version.kpis.get(objective.id, {}).get(kpi.id, (None, None, None))
+            dated = as_of or version.info.date
+            if actual is not None and dated:
+                day = dt.date.fromisoformat(dated)
+                by_date[day] = TrendPoint(day, actual, version.info.name, target)
         if kpi.actual is not None:
-            points.append(TrendPoint(self.info.name, kpi.actual, "now", kpi.target))
-        return points
+            day = kpi.as_of or self.version_date
+            by_date[day] = TrendPoint(day, kpi.actual, "now", kpi.target)
+        return [by_date[day] for day in sorted(by_date)]
 
     def page_for(self, content_file: str) -> str | None:
         """Content file → its page, for links between content files in Markdown bodies."""
