@@ -54,7 +54,9 @@ def test_demo_validates_with_only_its_documented_warnings():
     rules = sorted((f["rule"], f["file"]) for f in json.loads(result.output))
     assert rules == [("no-kpi", "content/objectives/L4.md"),
                      ("no-line-of-sight", "content/objectives/L4.md"),
-                     ("not-approved", "content/teams/partners.md")]
+                     ("not-approved", "content/teams/partners.md"),
+                     ("stale-actual", "content/objectives/I6.md"),
+                     ("stale-actual", "content/objectives/L1.md")]
 
 
 def test_schemas_validate_the_demo(tmp_path):

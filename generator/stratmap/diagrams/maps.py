@@ -71,7 +71,7 @@ def _change_layout(view: VersionView) -> MapLayout | None:
         return None
     old_info, old_model = view.previous
     old_view = VersionView(old_model, old_info)
-    marks = {change.id: change.kind for change in view.changes.objectives}
+    marks = {change.id: change.kind for change in view.changes.objectives if not change.only_measured}
     nodes = [map_node(view, o, marks.get(o.id, "unchanged")) for o in view.model.objectives.values()]
     nodes += [dataclasses.replace(map_node(old_view, o, "removed"),
                                   url=f"../{old_info.path}/{objective_path(o.id)}")

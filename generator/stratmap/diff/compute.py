@@ -61,6 +61,10 @@ class WordDiff(BaseModel):
         return cls(segments=segments)
 
 
+# A KPI's fields that record a measurement rather than define the KPI
+MEASUREMENT_FIELDS = frozenset({"actual", "as_of", "history points", "comment", "source"})
+
+
 class KpiMove(BaseModel):
     objective: str
     kpi: str
@@ -94,6 +98,15 @@ class ObjectiveChange(BaseModel):
     initiative_status: list[InitiativeStatusChange] = Field(default_factory=list)
     initiatives_changed: list[FieldChange] = Field(default_factory=list)
     body: WordDiff | None = None
+
+    @property
+    def only_measured(self) -> bool:
+        """Changed only in what its KPIs measured (new actuals, their dates and notes), not
+        in what the objective is or asks: the change map leaves it unmarked."""
+        nothing_else = ObjectiveChange(id=self.id, title=self.title, kind="changed")
+        return self.kind == "changed" and \
+            all(move.field in MEASUREMENT_FIELDS for move in self.kpi_moves) and \
+            self.model_copy(update={"kpi_moves": []}) == nothing_else
 
 
 class Repointing(BaseModel):
