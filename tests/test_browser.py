@@ -171,3 +171,21 @@ def test_map_follows_dark_mode_and_team_paths_are_drawn_in_the_accent(browser, s
     assert accent.strip() == "#bfdbfe"
     assert lit.evaluate("e => getComputedStyle(e).stroke") == "rgb(191, 219, 254)"
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_objectives_trend_fits_the_screen_and_reads_in_date_order(browser, site, width, tmp_path):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    tab.goto(site + "latest/objectives/C1/index.html")
+    chart = tab.locator("svg.trend").first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    xs = [float(x) for x in chart.locator("circle").evaluate_all("cs => cs.map(c => c.getAttribute('cx'))")]
+    assert xs == sorted(xs) and len(xs) >= 3
+    labels = chart.locator("text").all_text_contents()
+    assert "2026-11-15" in labels and any(label.startswith("target ") for label in labels)
+    tab.screenshot(path=str(tmp_path / f"objective-C1-{width}.png"), full_page=True)
+    assert (tmp_path / f"objective-C1-{width}.png").stat().st_size > 10_000
+    context.close()

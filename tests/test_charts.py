@@ -51,7 +51,8 @@ def test_the_last_point_shows_the_status_and_the_pace_line_is_drawn_when_phased(
     svg = chart([("2026-03-31", 12), ("2026-09-30", 40)], year, baseline=0, actual=40,
                 milestones=[{"date": "2026-06-30", "target": 30}])
     assert re.search(r'<circle class="trend-last status-at-risk"[^>]*><title>At risk</title>', svg)
-    assert 'class="trend-pace"' in svg and ">pace</text>" in svg
+    assert 'class="trend-pace"' in svg
+    assert "pace: 50 logos by 2026-09-30" in svg and "target 70 logos by 2026-12-31" in svg  # the legend
     assert "target by now" in svg  # in the chart's text alternative
 
 

@@ -78,7 +78,7 @@ _DECLARED = (
     _warning("stale-review", "a plan not reviewed within `rules.review_every_days`"),
     _warning("no-stop-doing", "a team plan with nothing under `stop_doing`"),
     _warning("broken-link", "a Markdown link to a content file that does not exist"),
-    _warning("html-too-deep", "raw HTML nested more than 64 elements deep (shown as text)"),
+    _warning("html-too-deep", "raw HTML nested more than 64 elements deep (the body is shown as plain text)"),
     # Building (build.py)
     _error("tracked-cache", "a `.stratmap-cache` folder committed to the repository"),
     _warning("skipped-tag", "a version tag that points at no commit, or whose folder would "

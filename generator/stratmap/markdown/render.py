@@ -62,7 +62,7 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._md = new_parser()
-        self._md_without_html = new_parser(html=False)  # for bodies whose HTML nests too deep
+        self._md_without_html = new_parser(html=False)  # for lines whose HTML nests too deep
         # A line's HTML depends on its text alone, and the same lines recur on many pages (a
         # guidance topic for everyone is on every team's page): each is rendered once.
         self.render_inline = functools.lru_cache(maxsize=8192)(self._render_inline)
@@ -78,8 +78,9 @@ class MarkdownRenderer:
                 return href  # validate warns about a missing file; the link stays as written
             return to_version_root + page + (f"#{target.fragment}" if target.fragment else "")
 
-        parser = self._md_without_html if too_deep(text) else self._md  # validate warns
-        return _sanitise(parser.render(text, {"resolve": resolve}))
+        if too_deep(text):  # validate warns: the whole body is shown as the author wrote it
+            return Markup('<pre class="raw-body">{}</pre>').format(text)
+        return _sanitise(self._md.render(text, {"resolve": resolve}))
 
     def _render_inline(self, text: str) -> Markup:
         """One line of Markdown (a plan, a do or don't) without a wrapping paragraph."""

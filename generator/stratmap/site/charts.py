@@ -2,9 +2,10 @@
 
 A trend is drawn on a time axis: each point sits at its date, so a quarter's gap looks
 like a quarter. The first and last values are labelled with their dates, the final target
-is a labelled dashed line, a phased KPI's expected pace is drawn through its milestones,
-and the last point carries the KPI's status. The page puts a table of the same points
-beside it for screen readers and print.
+is a labelled dashed line, a phased KPI's expected pace is drawn through its milestones
+(named in the legend under the chart, with the target by now), and the last point carries
+the KPI's status. The page puts a table of the same points beside it for screen readers
+and print.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .theme import format_number
 from .view import TrendPoint
 
 WIDTH, HEIGHT = 360, 132
-LEFT, RIGHT, TOP, BOTTOM = 10, 74, 18, 22  # room for the labels
+LEFT, RIGHT, TOP, BOTTOM = 10, 12, 20, 22  # room for the labels
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,6 @@ def trend_svg(points: list[TrendPoint], kpi: Kpi, standing: Standing, period: Pe
     parts: list[str] = [_target_line(axes, kpi.target, unit)]
     if pace:
         parts.append(f'<polyline class="trend-pace" points="{" ".join(at(d, v) for d, v in pace)}"/>')
-        parts.append(f'<text class="trend-note" x="{axes.x(pace[-1][0]) + 4:.1f}" '
-                     f'y="{axes.y(pace[-1][1]) + 12:.1f}">pace</text>')
     parts.append(f'<polyline class="trend-line" points="{" ".join(at(p.date, p.value) for p in points)}"/>')
     parts += [f'<circle cx="{axes.x(p.date):.1f}" cy="{axes.y(p.value):.1f}" r="2.5"/>' for p in points[:-1]]
     last = points[-1]
@@ -83,14 +82,27 @@ def trend_svg(points: list[TrendPoint], kpi: Kpi, standing: Standing, period: Pe
              f"target {format_number(kpi.target)}{unit}")
     if standing.target_now is not None:
         label += f", target by now {format_number(standing.target_now)}{unit}"
-    return Markup(f'<svg class="trend" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-                  f'role="img" aria-label="{escape(label)}">{"".join(map(str, parts))}</svg>')
+    svg = Markup(f'<svg class="trend" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+                 f'role="img" aria-label="{escape(label)}">{"".join(map(str, parts))}</svg>')
+    return svg + _legend(kpi, standing, unit, bool(pace), end)
+
+
+def _legend(kpi: Kpi, standing: Standing, unit: str, paced: bool, due: dt.date | None) -> Markup:
+    """What the three lines are, in words (the chart itself is hidden from screen readers
+    behind its label; the legend is for sighted readers)."""
+    items = [Markup('<span class="key key-actual"></span> actual')]
+    if paced and standing.target_now is not None:
+        items.append(Markup('<span class="key key-pace"></span> pace: {} by {}').format(
+            f"{format_number(round(standing.target_now, 1))}{unit}", standing.judged_on.isoformat()))
+    items.append(Markup('<span class="key key-target"></span> target {}{}').format(
+        f"{format_number(kpi.target)}{unit}", f" by {due}" if due else ""))
+    return Markup('<p class="trend-legend" aria-hidden="true">{}</p>').format(Markup(" · ").join(items))
 
 
 def _target_line(axes: _Axes, target: float, unit: str) -> Markup:
     y = axes.y(target)
     return Markup(f'<line class="trend-target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                  f'<text class="trend-note" x="{WIDTH - RIGHT + 4}" y="{y + 4:.1f}">target '
+                  f'<text class="trend-note" x="{LEFT}" y="{y - 5:.1f}">target '
                   '{}</text>').format(f"{format_number(target)}{unit}")
 
 
