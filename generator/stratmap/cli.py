@@ -327,5 +327,52 @@ def init(directory: str) -> None:
     click.echo(f"created a strategy in {root}; next: cd {root} && stratmap validate")
 
 
+@main.group()
+def kpi() -> None:
+    """KPI actuals."""
+
+
+@kpi.command("import")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False))
+@click.option("--date", "default_date", callback=parse_date, metavar="YYYY-MM-DD",
+              help="The date of rows without a `date` column (default: today).")
+@click.option("--columns", metavar="COLUMN=HEADER,...",
+              help="Your export's headers for objective, kpi, value, date, team, comment, "
+                   "e.g. 'objective=Objective ID,kpi=Metric,value=Value,date=As of'.")
+@click.option("--delimiter", default=",", show_default=True, type=click.Choice([",", ";", "tab"]),
+              help="The character between columns.")
+@click.option("--dry-run", is_flag=True, help="Print the changes it would make; write nothing.")
+@dir_option
+def import_command(csv_file: str, default_date: dt.date, columns: str | None, delimiter: str,
+                   dry_run: bool, directory: str | None) -> None:
+    """Set KPI actuals from a CSV export: all rows or none, every other byte kept."""
+    from .kpi_import import ImportFailed, import_kpis, parse_columns
+    from .source.roundtrip import NotRoundTrippable
+
+    root = project_root(directory)
+    try:
+        plan = import_kpis(root, Path(csv_file), parse_columns(columns), default_date,
+                           "\t" if delimiter == "tab" else delimiter, dry_run)
+    except ImportFailed as failed:
+        for problem in failed.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo("nothing was written", err=True)
+        sys.exit(EXIT_INVALID)
+    except NotRoundTrippable as problem:
+        click.echo(f"error: {problem}; nothing was written", err=True)
+        sys.exit(EXIT_INVALID)
+    for update in plan.updates:
+        click.echo(update.summary())
+    if dry_run:
+        click.echo(plan.diff(), nl=False)
+        click.echo(f"dry run: {_count(len(plan.texts), 'file')} would change; nothing was written")
+    else:
+        click.echo(f"{_count(len(plan.updates), 'KPI actual')} set in {_count(len(plan.texts), 'file')}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -93,3 +93,23 @@ class WorkingTree:
             return False
 
 
+
+
+@dataclass(frozen=True)
+class EditedTree:
+    """A tree with some files' new texts laid over it, to validate edits before writing them."""
+
+    base: SourceTree
+    edits: dict[str, bytes]  # relpath → the file's new bytes
+
+    def size(self, relpath: str) -> int | None:
+        return len(self.edits[relpath]) if relpath in self.edits else self.base.size(relpath)
+
+    def read_bytes(self, relpath: str) -> bytes:
+        return self.edits[relpath] if relpath in self.edits else self.base.read_bytes(relpath)
+
+    def list_markdown(self, folder: str) -> list[str]:
+        return self.base.list_markdown(folder)
+
+    def is_dir(self, relpath: str) -> bool:
+        return self.base.is_dir(relpath)
