@@ -142,3 +142,9 @@ def built_history(tmp_path_factory) -> Path:
     subprocess.run([sys.executable, str(REPO_ROOT / "demo/replay.py"), str(root)], check=True)
     build_site(BuildOptions(root))
     return root / "output"
+
+
+def pytest_collection_modifyitems(items):
+    """The few tests that take seconds go first: started last, one of them would keep a
+    parallel worker busy long after the others are done (make test-fast)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,6 +51,7 @@ def _files(root: Path) -> dict[str, bytes]:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.sampled_from(PARTS), min_size=1, max_size=4),
        through_settings=st.booleans())
+@pytest.mark.slow
 def test_no_user_file_is_lost_whatever_the_output(tmp_path_factory, parts, through_settings):
     scratch = tmp_path_factory.mktemp("scratch")
     repo = _scratch(scratch)

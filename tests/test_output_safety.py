@@ -124,6 +124,7 @@ def test_a_kill_between_the_two_renames_is_recovered_by_the_next_build(repo):
     assert _no_leftovers(repo.root) == []
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_never_leaves_an_incomplete_site(repo):
     """16 builds killed at random moments: after each, the output is one complete site, the
     one before or the one after, and the next build succeeds and leaves nothing behind."""
@@ -195,6 +196,7 @@ def test_a_mount_point_is_refused_without_leaving_staging_beside_it(repo):
     assert sorted(p.name for p in mount.parent.iterdir()) == before
 
 
+@pytest.mark.slow
 def test_concurrent_builds_of_one_repository_all_succeed(tmp_path):
     """Three builds at once, from a cold cache, of the demo with its tagged quarters (twice:
     the races are between the first writers of each cache entry)."""

@@ -8,6 +8,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from conftest import copy_demo
 
 
@@ -34,6 +36,7 @@ def _wait_for(condition, seconds: float = 60) -> None:
     raise AssertionError("timed out")
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path):
     root = copy_demo(tmp_path / "demo")
     port = _free_port()

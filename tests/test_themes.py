@@ -7,6 +7,8 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
+
 from conftest import REPO_ROOT, copy_demo, run
 
 
@@ -36,6 +38,7 @@ def test_an_unknown_theme_is_an_environment_error(tmp_path):
     assert result.exit_code == 2 and "theme `nowhere`" in result.output
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_theme_and_builds_a_site(tmp_path):
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),

@@ -74,6 +74,8 @@ class KpiMove(BaseModel):
     new: Any = None
     better: bool | None = Field(None, description="For target and actual moves: is the new "
                                                   "value better by the KPI's direction?")
+    old_as_of: str | None = Field(None, description="For an actual's move: the old actual's date.")
+    new_as_of: str | None = Field(None, description="For an actual's move: the new actual's date.")
 
 
 class InitiativeStatusChange(BaseModel):
@@ -376,9 +378,10 @@ def _objective_change(key: str, old: Objective | None, new: Objective | None) ->
 
 def _kpi_moves(objective_id: str, old: Kpi, new: Kpi) -> list[KpiMove]:
     moves = []
+    actual_moved = old.actual != new.actual
     for field in [n for n in Kpi.model_fields if n not in COMPARED_APART[Kpi]]:
         before, after = getattr(old, field), getattr(new, field)
-        if before == after:
+        if before == after or (field == "as_of" and actual_moved):  # told with the actual
             continue
         if field == "history":  # pages show moves as figures: the number of points, dated
             field = "history points"
@@ -388,8 +391,9 @@ def _kpi_moves(objective_id: str, old: Kpi, new: Kpi) -> list[KpiMove]:
         better = None
         if field in ("target", "actual") and before is not None and after is not None:
             better = after > before if new.direction is Direction.UP else after < before
+        dates = {"old_as_of": _plain(old.as_of), "new_as_of": _plain(new.as_of)} if field == "actual" else {}
         moves.append(KpiMove(objective=objective_id, kpi=new.id, name=new.name, field=field,
-                             old=_plain(before), new=_plain(after), better=better))
+                             old=_plain(before), new=_plain(after), better=better, **dates))
     return moves
 
 

@@ -63,7 +63,13 @@ def _field_lines(fields: Iterable[FieldChange]) -> list[str]:
 
 def _move_text(move: KpiMove) -> str:
     verdict = "" if move.better is None else (" (better)" if move.better else " (worse)")
-    return f"KPI {move.kpi} {move.field}: {_value(move.old)} → {_value(move.new)}{verdict}"
+    return f"KPI {move.kpi} {move.field}: {_dated(move.old, move.old_as_of)} → " \
+           f"{_dated(move.new, move.new_as_of)}{verdict}"
+
+
+def _dated(value: object, as_of: str | None) -> str:
+    """An actual with its date, when it has one: `29 (2026-06-30)`."""
+    return f"{_value(value)} ({as_of})" if as_of and value is not None else _value(value)
 
 
 def _list(label: str, items: list[str]) -> list[str]:
@@ -190,7 +196,8 @@ def diff_as_markdown(diff: StrategyDiff) -> str:
         for move in diff.kpi_moves:
             verdict = "" if move.better is None else ("better" if move.better else "worse")
             lines.append(f"| {_md(move.objective)} | {_md(move.name)} | {move.field} | "
-                         f"{_md(_value(move.old))} | {_md(_value(move.new))} | {verdict} |")
+                         f"{_md(_dated(move.old, move.old_as_of))} | "
+                         f"{_md(_dated(move.new, move.new_as_of))} | {verdict} |")
     for title, entries in _sections(diff):
         lines += ["", f"<details><summary><b>{title}</b> ({len(entries)})</summary>", ""]
         for headline, details in entries:
