@@ -157,3 +157,12 @@ def test_the_demo_history_shows_every_kind_of_change(built_history):
         "team.parent", "guidance.added", "guidance.removed", "guidance.do_added", "guidance.do_removed",
         "guidance.dont_added"}
     assert expected - seen == set()
+
+
+def test_a_teams_own_kpi_actuals_have_a_trend_across_the_published_versions(built_history):
+    page = (built_history / "2026-Q3/teams/enterprise-east/index.html").read_text()
+    assert "Trend of the team&#39;s Enterprise NPS" in page or "Trend of the team's Enterprise NPS" in page
+    rows = _trend_rows(page)
+    assert [(date, source) for date, _, source in rows] == [
+        ("2026-03-31", "published in 2026-Q1"), ("2026-06-30", "published in 2026-Q2"),
+        ("2026-09-30", "this version")]

@@ -300,7 +300,7 @@ def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed:
         summary = json.loads(summary_path.read_text())
         return VersionReport(version, [Finding.from_dict(f) for f in summary["findings"]],
                              summary["ok"], required,
-                             {o: {k: tuple(v) for k, v in kpis.items()} for o, kpis in summary["kpis"].items()},
+                             {series: tuple(values) for series, values in summary["kpis"].items()},
                              load_model)
     except (OSError, ValueError, KeyError, TypeError):
         pass

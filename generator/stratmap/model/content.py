@@ -264,8 +264,14 @@ class Guidance(SlugNamed):
 
 # --- the whole repository ------------------------------------------------------------
 
-# objective → KPI → (actual, target, the actual's date as YYYY-MM-DD or None)
-KpiValues = dict[str, dict[str, tuple[float | None, float, str | None]]]
+# series (see kpi_series) → (actual, target, the actual's date as YYYY-MM-DD or None)
+KpiValues = dict[str, tuple[float | None, float, str | None]]
+
+
+def kpi_series(objective_id: str, kpi_id: str, team: str | None = None) -> str:
+    """The key of one KPI's values across versions: `C2/nps`, or `east@C2/nps` for a team's
+    share (ids and slugs hold neither `/` nor `@`)."""
+    return f"{team}@{objective_id}/{kpi_id}" if team else f"{objective_id}/{kpi_id}"
 
 
 class StrategyModel(BaseModel):
@@ -318,8 +324,13 @@ class StrategyModel(BaseModel):
         return [t for t in self.teams.values() if t.parent == slug]
 
     def kpi_values(self) -> KpiValues:
-        return {o.id: {k.id: (k.actual, k.target, k.as_of.isoformat() if k.as_of else None)
-                       for k in o.kpis} for o in self.objectives.values()}
+        """Every KPI's and team KPI's actual, target and date: what a later version's trends
+        need of this one."""
+        values: KpiValues = {kpi_series(o.id, k.id): (k.actual, k.target, _iso(k.as_of))
+                             for o in self.objectives.values() for k in o.kpis}
+        values |= {kpi_series(p.objective, k.kpi, t.slug): (k.actual, k.target, _iso(k.as_of))
+                   for t in self.teams.values() for p in t.priorities for k in p.kpis}
+        return values
 
     def to_data(self) -> dict[str, Any]:
         """Everything, as JSON-ready data: the body of strategy.json."""
@@ -332,6 +343,10 @@ class StrategyModel(BaseModel):
             "teams": [with_body(t, slug=t.slug) for t in self.teams.values()],
             "guidance": [with_body(g, slug=g.slug) for g in self.guidance.values()],
         }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 FILE_KINDS: dict[str, type[BaseModel]] = {

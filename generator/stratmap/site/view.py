@@ -13,7 +13,18 @@ from ..diagrams.layout import (
     IMPERATIVE_COLOURS,
 )
 from ..diff.compute import StrategyDiff, diff_models
-from ..model.content import Imperative, Kpi, KpiValues, Objective, Perspective, StrategyModel, Team, TeamKpi
+from ..model.content import (
+    HistoryPoint,
+    Imperative,
+    Kpi,
+    KpiValues,
+    Objective,
+    Perspective,
+    StrategyModel,
+    Team,
+    TeamKpi,
+    kpi_series,
+)
 from ..model.graph import CauseEffectGraph
 from ..model.status import Period, Standing, Status, kpi_standing, progress, team_kpi_standing, worst
 from ..versions import VersionInfo
@@ -177,17 +188,34 @@ class VersionView:
         """One point per date, in date order (SPEC §5): the KPI's history, its actual in every
         earlier published version (dated by its `as_of`, else the version's date) and the
         actual shown. A later source wins a date they share: the newest version, then now."""
-        by_date = {p.date: TrendPoint(p.date, p.value, "history") for p in kpi.history}
+        return self._series(kpi_series(objective.id, kpi.id), kpi.history, kpi.actual, kpi.as_of,
+                            kpi.target)
+
+    def team_trend(self, team: Team, objective_id: str, team_kpi: TeamKpi) -> list[TrendPoint]:
+        """A team's actuals for one KPI across the published versions and now."""
+        return self._series(kpi_series(objective_id, team_kpi.kpi, team.slug), [], team_kpi.actual,
+                            team_kpi.as_of, team_kpi.target)
+
+    def _series(self, series: str, history: list[HistoryPoint], actual: float | None,
+                as_of: dt.date | None, target: float) -> list[TrendPoint]:
+        by_date = {p.date: TrendPoint(p.date, p.value, "history") for p in history}
         for version in self.earlier:
-            actual, target, as_of = version.kpis.get(objective.id, {}).get(kpi.id, (None, None, None))
-            dated = as_of or version.info.date
-            if actual is not None and dated:
+            then, target_then, dated = version.kpis.get(series, (None, None, None))
+            dated = dated or version.info.date
+            if then is not None and dated:
                 day = dt.date.fromisoformat(dated)
-                by_date[day] = TrendPoint(day, actual, version.info.name, target)
-        if kpi.actual is not None:
-            day = kpi.as_of or self.version_date
-            by_date[day] = TrendPoint(day, kpi.actual, "now", kpi.target)
+                by_date[day] = TrendPoint(day, then, version.info.name, target_then)
+        if actual is not None:
+            day = as_of or self.version_date
+            by_date[day] = TrendPoint(day, actual, "now", target)
         return [by_date[day] for day in sorted(by_date)]
+
+    def team_kpi_as_kpi(self, objective_id: str, team_kpi: TeamKpi) -> Kpi:
+        """The objective's KPI with the team's target and actual: what the team's trend
+        chart draws (its milestones are the objective's, so they are left out)."""
+        return self.team_kpi(objective_id, team_kpi).model_copy(update={
+            "target": team_kpi.target, "actual": team_kpi.actual, "as_of": team_kpi.as_of,
+            "milestones": [], "history": []})
 
     def page_for(self, content_file: str) -> str | None:
         """Content file → its page, for links between content files in Markdown bodies."""
