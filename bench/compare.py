@@ -44,10 +44,9 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=3)
     options = parser.parse_args()
     work = BENCH / "work" / f"compare-{options.teams}-v{options.versions}"
-    source = work / "source"
-    if not source.exists():
-        synth.generate(source, options.teams, 40, 40, options.versions)
-        settings = source / "stratmap.yaml"  # publish the working tree too, as a draft
+    source = synth.generated(work, options.teams, options.versions)
+    settings = source / "stratmap.yaml"  # publish the working tree too, as a draft
+    if "draft: null" in settings.read_text():
         settings.write_text(settings.read_text().replace("draft: null", "draft: Next"))
     sides = {"this checkout": REPO / "generator", "other": options.other.resolve()}
     for generator in sides.values():  # this machine sets PYTHONDONTWRITEBYTECODE: compile once

@@ -57,9 +57,7 @@ def main() -> None:
     parser.add_argument("--teams", type=int, default=300)
     options = parser.parse_args()
     work = BENCH / "work" / f"kpi-import-{options.teams}"
-    source = work / "source"
-    if not source.exists():
-        synth.generate(source, options.teams, 40, 40, 0)
+    source = synth.generated(work, options.teams, versions=0)
     rows = export_rows(source, options.rows)
     export = work / "export.csv"
     export.write_text("objective,kpi,value,date,team,comment\n" + "\n".join(rows) + "\n")

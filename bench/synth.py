@@ -141,6 +141,15 @@ def generate(out: Path, teams: int, objectives: int, topics: int, versions: int)
         add_version(out, synth, quarter)
 
 
+def generated(work: Path, teams: int, versions: int) -> Path:
+    """`work/source`: an organisation of `teams` teams (40 objectives, 40 guidance topics),
+    made on first use and kept for the next run of a benchmark."""
+    source = work / "source"
+    if not source.exists():
+        generate(source, teams, 40, 40, versions)
+    return source
+
+
 def add_version(out: Path, synth: Synth, quarter: int) -> None:
     synth.write_all(out, quarter)
     name, date = quarter_name(quarter)
