@@ -121,6 +121,12 @@ C1_LOGOS = dict(baseline=0, target=70, actual=21, as_of="2026-06-30")
     # lower is better: churn from 8% to 4%; 6.5% at mid-year against 6% expected
     ({"baseline": 8, "target": 4, "actual": 6.5, "direction": "down", "as_of": "2026-07-02"}, YEAR,
      "2026-09-30", Status.AT_RISK, 8 - 4 * 182 / 364),
+    # no baseline, milestones only: progress is actual ÷ target by now (30 of 40 = 75%)
+    ({"target": 100, "actual": 30, "as_of": "2026-06-30",
+      "milestones": [{"date": "2026-06-30", "target": 40}]}, Period(), "2026-09-30", Status.AT_RISK, 40),
+    # after `due`: the target by now is the target itself (60 of 70 = 86%)
+    ({"baseline": 0, "target": 70, "actual": 60, "due": "2026-06-30", "as_of": "2026-08-31"}, YEAR,
+     "2026-09-30", Status.AT_RISK, 70),
     # before the period starts: the baseline is the target by now, and the actual meets it
     ({"baseline": 0, "target": 70, "actual": 0, "as_of": "2025-12-15"}, YEAR, "2026-09-30",
      Status.ON_TRACK, 0),
