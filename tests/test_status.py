@@ -62,7 +62,7 @@ def test_every_status_has_a_label_to_show_beside_its_colour():
 import datetime as dt  # noqa: E402
 
 from stratmap.model.content import Kpi, Milestone, TeamKpi  # noqa: E402
-from stratmap.model.status import Period, kpi_standing, target_by_now, team_kpi_standing  # noqa: E402
+from stratmap.model.status import Period, kpi_standing, target_by_now, team_share  # noqa: E402
 
 YEAR = Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
 D = dt.date.fromisoformat
@@ -143,6 +143,6 @@ def test_status_is_judged_against_the_target_by_now(fields, period, version_date
 def test_a_team_target_is_phased_from_the_kpis_baseline():
     objective_kpi = kpi(baseline=0, target=70)
     team = TeamKpi(kpi="k", target=20, actual=9, as_of=D("2026-07-02"))
-    standing = team_kpi_standing(team, objective_kpi, YEAR, D("2026-09-30"), at_risk_below=0.7)
+    standing = kpi_standing(team_share(objective_kpi, team), YEAR, D("2026-09-30"), at_risk_below=0.7)
     assert standing.target_now == pytest.approx(10)
     assert standing.status is Status.AT_RISK

@@ -6,20 +6,16 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..model.content import StrategyModel
+from ..model.status import age_if_stale
 from .problem import Problem
 
 
 def stale_actuals(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
     """Actuals dated more than `rules.actual_max_age_days` before the version's date."""
     limit = model.settings.rules.actual_max_age_days
-
-    def stale(dated: dt.date | None) -> int | None:
-        age = (as_of - dated).days if dated else None
-        return age if age is not None and age > limit else None
-
     for objective in model.objectives.values():
         for index, kpi in enumerate(objective.kpis):
-            age = stale(kpi.as_of) if kpi.actual is not None else None
+            age = age_if_stale(kpi.as_of, as_of, limit) if kpi.actual is not None else None
             if age is not None:
                 yield Problem(f"the actual of KPI {objective.id}/{kpi.id} is from {kpi.as_of}, "
                               f"{age} days before {as_of} (the limit is {limit}, "
@@ -28,7 +24,7 @@ def stale_actuals(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
     for team in model.teams.values():
         for p_index, priority in enumerate(team.priorities):
             for k_index, team_kpi in enumerate(priority.kpis):
-                age = stale(team_kpi.as_of) if team_kpi.actual is not None else None
+                age = age_if_stale(team_kpi.as_of, as_of, limit) if team_kpi.actual is not None else None
                 if age is not None:
                     yield Problem(f"team {team.slug}'s actual for {priority.objective}/{team_kpi.kpi} "
                                   f"is from {team_kpi.as_of}, {age} days before {as_of} (the "

@@ -120,15 +120,21 @@ def kpi_standing(kpi: Kpi, period: Period, version_date: dt.date, at_risk_below:
                     now, on)
 
 
-def team_kpi_standing(team_kpi: TeamKpi, kpi: Kpi, period: Period, version_date: dt.date,
-                      at_risk_below: float) -> Standing:
-    """A team's share of a KPI: its own target, phased from the KPI's baseline over the
-    period (the objective's milestones are for the objective's target, not the team's)."""
-    on = team_kpi.as_of or version_date
-    now = target_by_now(on, team_kpi.target, kpi.baseline, (), kpi.due, period)
-    threshold = kpi.at_risk_below if kpi.at_risk_below is not None else at_risk_below
-    return Standing(status_of(team_kpi.actual, team_kpi.target, kpi.baseline, kpi.direction,
-                              threshold, now), now, on)
+def team_share(kpi: Kpi, team_kpi: TeamKpi) -> Kpi:
+    """A team's share of a KPI, as a KPI of its own: the team's target, actual and date,
+    phased from the KPI's baseline over the period (the objective's milestones and history
+    are for the objective's target, not the team's). Judged and drawn as any KPI is."""
+    return kpi.model_copy(update={"target": team_kpi.target, "actual": team_kpi.actual,
+                                  "as_of": team_kpi.as_of, "milestones": [], "history": []})
+
+
+def age_if_stale(as_of: dt.date | None, on: dt.date, max_age_days: int) -> int | None:
+    """How many days before `on` an actual dated `as_of` was taken, when that is more than
+    `max_age_days` (SPEC §3, `stale-actual`); None for a fresh or undated actual."""
+    if as_of is None:
+        return None
+    age = (on - as_of).days
+    return age if age > max_age_days else None
 
 
 def worst(statuses: Iterable[Status]) -> Status:

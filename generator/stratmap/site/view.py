@@ -26,7 +26,7 @@ from ..model.content import (
     kpi_series,
 )
 from ..model.graph import CauseEffectGraph
-from ..model.status import Period, Standing, Status, kpi_standing, progress, team_kpi_standing, worst
+from ..model.status import Period, Standing, Status, age_if_stale, kpi_standing, progress, team_share, worst
 from ..versions import VersionInfo
 from .routes import objective_path, team_path
 
@@ -110,16 +110,15 @@ class VersionView:
         return kpi
 
     def team_kpi_standing(self, objective_id: str, team_kpi: TeamKpi) -> Standing:
-        return team_kpi_standing(team_kpi, self.team_kpi(objective_id, team_kpi), self.period,
-                                 self.version_date, self.at_risk_below)
+        return self.kpi_standing(self.team_kpi_as_kpi(objective_id, team_kpi))
 
     def team_kpi_status(self, objective_id: str, team_kpi: TeamKpi) -> Status:
         return self.team_kpi_standing(objective_id, team_kpi).status
 
     def actual_stale(self, as_of: dt.date | None) -> bool:
         """An actual dated more than `rules.actual_max_age_days` before the version's date."""
-        limit = self.model.settings.rules.actual_max_age_days
-        return as_of is not None and (self.version_date - as_of).days > limit
+        return age_if_stale(as_of, self.version_date,
+                            self.model.settings.rules.actual_max_age_days) is not None
 
     def objective_status(self, objective_id: str) -> Status:
         objective = self.model.objectives[objective_id]
@@ -211,11 +210,8 @@ class VersionView:
         return [by_date[day] for day in sorted(by_date)]
 
     def team_kpi_as_kpi(self, objective_id: str, team_kpi: TeamKpi) -> Kpi:
-        """The objective's KPI with the team's target and actual: what the team's trend
-        chart draws (its milestones are the objective's, so they are left out)."""
-        return self.team_kpi(objective_id, team_kpi).model_copy(update={
-            "target": team_kpi.target, "actual": team_kpi.actual, "as_of": team_kpi.as_of,
-            "milestones": [], "history": []})
+        """The team's share of the objective's KPI (see status.team_share)."""
+        return team_share(self.team_kpi(objective_id, team_kpi), team_kpi)
 
     def page_for(self, content_file: str) -> str | None:
         """Content file → its page, for links between content files in Markdown bodies."""
