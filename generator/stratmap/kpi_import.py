@@ -66,8 +66,8 @@ class Reading:
 @dataclass
 class KpiUpdate:
     label: str
-    old: Any
-    old_as_of: Any
+    old: float | None
+    old_as_of: dt.date | None
     new: float
     new_as_of: dt.date
     to_history: list[tuple[dt.date, float]] = field(default_factory=list)
@@ -301,13 +301,13 @@ def _team_kpi_mapping(edited: EditableFile, objective_id: str, kpi_id: str) -> A
 def _set_actual(mapping: Any, label: str, group: list[Reading], keeps_history: bool) -> KpiUpdate:
     newest = group[-1]
     old = mapping.get("actual")  # ruamel's own number types: made plain to leave a worker
-    update = KpiUpdate(label, None if old is None else _plain_number(float(old)),
+    update = KpiUpdate(label, None if old is None else float(old),
                        _as_date(mapping.get("as_of")), newest.value, newest.on)
     earlier = [(r.on, r.value) for r in group[:-1]]
-    old_as_of = _as_date(update.old_as_of)
-    if keeps_history and update.old is not None and old_as_of is not None and old_as_of < newest.on \
-            and old_as_of not in {on for on, _ in earlier}:
-        earlier.append((old_as_of, float(update.old)))
+    replaced_on = update.old_as_of
+    if keeps_history and update.old is not None and replaced_on is not None and replaced_on < newest.on \
+            and replaced_on not in {on for on, _ in earlier}:
+        earlier.append((replaced_on, update.old))
     if earlier:
         _add_history(mapping, earlier)
         update.to_history = sorted(earlier)

@@ -9,6 +9,7 @@ rather than reformatted.
 from __future__ import annotations
 
 import difflib
+import functools
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,20 +22,13 @@ from ..findings import error
 from .frontmatter import LoadError, split_front_matter
 
 
-class _Yaml:
-    """One configured round-trip YAML, made on first use (it is costly to set up)."""
-
-    _instance: YAML | None = None
-
-    @classmethod
-    def get(cls) -> YAML:
-        if cls._instance is None:
-            yaml = YAML(typ="rt", pure=True)
-            yaml.preserve_quotes = True
-            yaml.width = 4096  # never fold a long line that was not folded
-            yaml.indent(mapping=2, sequence=4, offset=2)  # `key:\n  - item`, as the format's examples
-            cls._instance = yaml
-        return cls._instance
+@functools.cache  # one configured round-trip YAML: it is costly to set up
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long line that was not folded
+    yaml.indent(mapping=2, sequence=4, offset=2)  # `key:\n  - item`, as the format's examples
+    return yaml
 
 
 class NotRoundTrippable(Exception):
@@ -57,7 +51,7 @@ class EditableFile:
         opening = text.splitlines(keepends=True)[0]
         closing = text[len(opening) + len(front):len(text) - len(body)]
         try:
-            data = _Yaml.get().load(front)
+            data = _yaml().load(front)
         except YAMLError as problem:  # validate has passed, so this is ruamel's stricter reading
             raise LoadError(error("bad-yaml", f"cannot edit: {problem}", relpath)) from None
         return cls(relpath, text, opening, closing, body, data)
@@ -70,7 +64,7 @@ class EditableFile:
 
     def text(self) -> str:
         out = io.StringIO()
-        _Yaml.get().dump(self.data, out)
+        _yaml().dump(self.data, out)
         text = self.opening + out.getvalue() + self.closing + self.body
         self._check_only_edited_lines_changed(text)
         return text
