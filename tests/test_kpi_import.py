@@ -152,3 +152,16 @@ def test_files_edited_by_parallel_workers_come_out_the_same(importing, monkeypat
     assert (importing.root / OBJECTIVE).read_text() == (IMPORT / "objective-after.md").read_text()
     assert (importing.root / TEAM).read_text() == (IMPORT / "team-after.md").read_text()
     assert "C1/nrr for team sales: 109 → 112 (2026-10-31)" in result.output
+
+
+def test_a_file_that_would_be_reformatted_is_refused(importing):
+    """Lists indented by four: written back, every list would move, not only the KPI's."""
+    text = (IMPORT / "objective-before.md").read_text().replace("\n  ", "\n    ")
+    text = text.replace("---\nExpansion", "initiatives:\n    - {title: Reviews}\n---\nExpansion")
+    importing.write(OBJECTIVE, text)
+    assert validate_json(importing.root)[0] == 0
+    before = snapshot(importing.root)
+    result = kpi_import(importing, "objective,kpi,value\nC1,nrr,111\n")
+    assert result.exit_code == 1, result.output
+    assert "writing it back would also change line" in result.output and "nothing was written" in result.output
+    assert snapshot(importing.root) == before

@@ -24,6 +24,7 @@ from typing import Any
 
 from .findings import printable
 from .model.content import StrategyModel
+from .source.frontmatter import LoadError
 from .source.parse_cache import ParseCache
 from .source.roundtrip import EditableFile, NotRoundTrippable, block_sequence, flow_mapping, set_after
 from .source.trees import EditedTree, WorkingTree
@@ -261,16 +262,18 @@ class _EditedFile:
 def _edit_file(root: Path, job: tuple[str, list[list[Reading]]]) -> _EditedFile:
     relpath, groups = job
     before = (root / relpath).read_text(encoding="utf-8")
-    edited = EditableFile.parse(before, relpath)
-    updates = []
-    for group in groups:
-        first = group[0]
-        mapping = _kpi_mapping(edited, first.kpi) if first.team is None else \
-            _team_kpi_mapping(edited, first.objective, first.kpi)
-        updates.append(_set_actual(edited.editing(mapping), first.label(), group,
-                                   keeps_history=first.team is None))
     try:
+        edited = EditableFile.parse(before, relpath)
+        updates = []
+        for group in groups:
+            first = group[0]
+            mapping = _kpi_mapping(edited, first.kpi) if first.team is None else \
+                _team_kpi_mapping(edited, first.objective, first.kpi)
+            updates.append(_set_actual(edited.editing(mapping), first.label(), group,
+                                       keeps_history=first.team is None))
         return _EditedFile(relpath, before, edited.text(), updates, [])
+    except LoadError as unreadable:  # YAML that validates, yet ruamel reads more strictly
+        return _EditedFile(relpath, before, before, [], [f"{relpath}: {unreadable.finding.message}"])
     except NotRoundTrippable as problem:
         return _EditedFile(relpath, before, before, [], [str(problem)])
 
