@@ -71,7 +71,7 @@ def validate_json(root: Path, *extra: str) -> tuple[int, list[dict]]:
     import json
 
     result = run("validate", str(root), "--format", "json", "--as-of", AS_OF, *extra)
-    return result.exit_code, json.loads(result.output)
+    return result.exit_code, json.loads(result.output)["findings"]
 
 
 def copy_demo(target: Path) -> Path:

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import AS_OF, REPO_ROOT, run
+from conftest import AS_OF, REPO_ROOT, run, validate_json
 from stratmap.source.frontmatter import split_front_matter
 
 
@@ -33,7 +33,9 @@ def test_github_format_is_workflow_annotations(repo):
 
 def test_json_format_shape(repo):
     result = run("validate", str(repo.root), "--format", "json", "--as-of", "2027-06-01")
-    findings = json.loads(result.output)
+    report = json.loads(result.output)
+    assert set(report) == {"findings", "failed", "strict", "checks_skipped", "summary"}
+    findings = report["findings"]
     assert findings and set(findings[0]) == {"severity", "rule", "message", "file", "line", "column"}
 
 
@@ -51,7 +53,7 @@ def test_validate_finds_the_project_upward(repo, monkeypatch):
 def test_demo_validates_with_only_its_documented_warnings():
     result = run("validate", str(REPO_ROOT), "--format", "json", "--as-of", "2026-11-27")
     assert result.exit_code == 0
-    rules = sorted((f["rule"], f["file"]) for f in json.loads(result.output))
+    rules = sorted((f["rule"], f["file"]) for f in json.loads(result.output)["findings"])
     assert rules == [("no-kpi", "content/objectives/L4.md"),
                      ("no-line-of-sight", "content/objectives/L4.md"),
                      ("not-approved", "content/teams/partners.md"),
@@ -93,7 +95,7 @@ def test_new_writes_a_file_that_validates_and_never_overwrites(repo, kind, name)
     assert result.exit_code == 0, result.output
     validation = run("validate", str(repo.root), "--format", "json", "--as-of", AS_OF)
     assert validation.exit_code == 0
-    assert not [f for f in json.loads(validation.output) if f["severity"] == "error"]
+    assert not [f for f in json.loads(validation.output)["findings"] if f["severity"] == "error"]
     again = run("new", kind, name, "--dir", str(repo.root))
     assert again.exit_code == 2 and "already exists" in again.output
 
@@ -102,9 +104,12 @@ def test_new_refuses_a_bad_name(repo):
     assert run("new", "team", "../escape", "--dir", str(repo.root)).exit_code == 2
 
 
-def test_init_makes_a_repository_that_validates_cleanly(tmp_path):
+def test_init_makes_a_repository_whose_only_warning_is_the_plan_nobody_approved_yet(tmp_path):
     target = tmp_path / "fresh"
     assert run("init", str(target)).exit_code == 0
-    result = run("validate", str(target), "--strict")
-    assert result.exit_code == 0, result.output
+    code, findings = validate_json(target)
+    assert code == 0 and [(f["rule"], f["file"]) for f in findings] == [
+        ("not-approved", "content/teams/sales.md")]
+    assert "approved_by" not in (target / "content/teams/sales.md").read_text().replace(
+        "# a draft until approved", "")
     assert run("init", str(target)).exit_code == 2  # refuses to overwrite

@@ -18,7 +18,7 @@ from stratmap.diff.compute import (
     WordDiff,
     diff_models,
 )
-from stratmap.diff.format import json_schema
+from stratmap.diff.format import json_schema, move_verdict
 from stratmap.model.content import Initiative, Interlock, Kpi, Objective, StopDoing, Team
 from stratmap.source.trees import WorkingTree
 from stratmap.validate import validate
@@ -133,16 +133,16 @@ def test_kpis_added_and_removed():
 
 @pytest.mark.parametrize("field, value, old, new, better", [
     ("baseline", 90, 100.0, 90, None),
-    ("target", 120, 115.0, 120, True),
+    ("target", 120, 115.0, 120, None),  # raised, not "better": see the formats
     ("actual", 104, 108.0, 104, False),
     ("direction", "down", "up", "down", None)])
 def test_kpi_moves(field, value, old, new, better):
     entry = changed(lambda m: setattr(m.objectives["C1"].kpis[0], field, value)).objectives[0]
     assert entry.kpi_moves == [KpiMove(objective="C1", kpi="nrr", name="Net revenue retention",
-                                       field=field, old=old, new=new, better=better)]
+                                       unit="%", field=field, old=old, new=new, better=better)]
 
 
-def test_a_lower_target_is_better_for_a_down_kpi():
+def test_a_target_is_raised_or_lowered_never_better_or_worse():
     def mutate(m):
         m.objectives["C1"].kpis[0].direction = "down"
     old, new = model(), model()
@@ -150,7 +150,7 @@ def test_a_lower_target_is_better_for_a_down_kpi():
     mutate(new)
     new.objectives["C1"].kpis[0].target = 100
     move = diff_models(old, new, "a", "b").objectives[0].kpi_moves[0]
-    assert (move.field, move.better) == ("target", True)
+    assert (move.field, move.better, move_verdict(move)) == ("target", None, "lowered")
 
 
 def test_initiatives_added_removed_and_status():
@@ -186,7 +186,8 @@ def test_priority_repointed_added_removed():
         m.teams["sales"].priorities[1].objective = "C9"
     entry = changed(repoint).teams[0]
     assert entry.priorities_repointed == [Repointing(old="F1", new="C9")]
-    assert changed(repoint).summary().endswith("1 team changed its priorities")
+    assert changed(repoint).summary().endswith("1 team changed its priorities; 1 plan changed "
+                                               "without new approval")
     entry = changed(lambda m: m.teams["sales"].priorities.pop()).teams[0]
     assert (entry.priorities_removed, entry.priorities_added) == (["F1"], [])
 
@@ -267,9 +268,10 @@ def test_markdown_and_text_formats(git_repo):
     markdown = run("diff", "--dir", str(git_repo.root), "--format", "markdown").output
     assert markdown.startswith("### Strategy changes: 2026-Q1 → working tree")
     assert "<details><summary><b>Objectives</b> (1)</summary>" in markdown
-    assert "| C1 | Net revenue retention | target | 115 | 120 | better |" in markdown
+    assert ("| C1 Expand within existing customers | Net revenue retention | target | 115 % | "
+            "120 % | raised |") in markdown
     text = run("diff", "--dir", str(git_repo.root)).output
-    assert "KPI nrr target: 115 → 120 (better)" in text
+    assert "KPI Net revenue retention target: 115 % → 120 % (raised)" in text
 
 
 def test_diff_between_refs_and_state_untouched(git_repo):

@@ -71,7 +71,7 @@ def test_output_dir_above_the_repository_is_an_error_in_validate_and_build(repo)
     repo.write("stratmap.yaml", "title: T\noutput_dir: ..\n")
     validate = run("validate", str(repo.root))
     assert validate.exit_code == 1
-    assert "stratmap.yaml:2:1: error: `output_dir`:" in validate.output and "[unsafe-path]" in validate.output
+    assert "stratmap.yaml:2:13: error: `output_dir`:" in validate.output and "[unsafe-path]" in validate.output
     assert run_process("build", str(repo.root)).returncode == 1
     assert (sibling / "main.c").read_text() == "int main;"
     assert (repo.root / "content/strategy.md").is_file()

@@ -36,7 +36,7 @@ from .site.theme_folders import theme_folders
 from .source.git import git_top
 from .source.parse_cache import ParseCache
 from .source.trees import WorkingTree
-from .validate import Validation, validate
+from .validate import PreviousModel, Validation, validate
 from .versions import SkippedTag, Version, VersionInfo, discover_all
 from .write import SiteWriter, TreeWriter, recover_leftovers, write_atomically
 
@@ -88,7 +88,9 @@ class VersionReport:
                                     else "working tree")
 
     def failed(self, strict: bool) -> bool:
-        return not self.ok or (strict and self.required and bool(self.findings))
+        """--strict holds the working tree to its warnings; a tag's are history, which
+        no commit can change any more."""
+        return not self.ok or (strict and self.version.tag is None and bool(self.findings))
 
     def to_findings(self) -> VersionFindings:
         """All findings of a version that must validate; only the errors of one skipped."""
@@ -258,17 +260,26 @@ def _validate_all(versions: list[Version], options: BuildOptions) -> list[Versio
     parsed = (options.parse_cache or parse_cache_for(options.root)) if any(not v.tag for v in versions) else None
     tags_parsed = ParseCache()
     cache = CacheLayout.of(options.root)
-    reports = []
+    reports: list[VersionReport] = []
     for version in versions:
         options.progress(f"validating {version.name}")
         required = version.tag is None or version is newest_tag
+        previous = _previous_model(reports)
         # a tag's model, read again when a page needs it, is mostly the working tree's files
-        reports.append(_validated_tag(version, required, cache, tags_parsed, parsed or tags_parsed)
+        reports.append(_validated_tag(version, required, cache, tags_parsed, parsed or tags_parsed,
+                                      previous, reports[-1].version.commit if reports else None)
                        if version.tag else
-                       _report(version, required, validate(version.tree, version.as_of, parsed)))
+                       _report(version, required, validate(version.tree, version.as_of, parsed, previous)))
     if parsed is not None:
         parsed.save()
     return reports
+
+
+def _previous_model(reports: list[VersionReport]) -> PreviousModel:
+    """The version before the next one, for the rules that compare two: the last one
+    validated, when it did."""
+    before = reports[-1] if reports else None
+    return lambda: before.load_model() if before and before.ok else None
 
 
 def _report(version: Version, required: bool, validation: Validation) -> VersionReport:
@@ -282,17 +293,18 @@ def _report(version: Version, required: bool, validation: Validation) -> Version
 
 
 def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed: ParseCache,
-                   parsed_for_model: ParseCache) -> VersionReport:
+                   parsed_for_model: ParseCache, previous: PreviousModel,
+                   previous_commit: str | None) -> VersionReport:
     """A tagged version never changes: validate it once and keep a small summary (findings,
     KPI values). Its model is read again from git only when a page needs it: the cache
     holds data, never objects to unpickle."""
     key = hashlib.sha256(f"{code_digest()}\0{version.commit}\0{version.as_of}\0"
-                         f"{getattr(version.tree, 'prefix', '')}".encode()).hexdigest()[:32]
+                         f"{getattr(version.tree, 'prefix', '')}\0{previous_commit}".encode()).hexdigest()[:32]
     summary_path = cache.validated_tag(key)
 
     @functools.cache
     def load_model() -> StrategyModel:
-        model = validate(version.tree, version.as_of, parsed_for_model).model
+        model = validate(version.tree, version.as_of, parsed_for_model, previous).model
         assert model is not None, "a tag that validated once validates again"
         return model
 
@@ -304,7 +316,7 @@ def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed:
                              load_model)
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    report = _report(version, required, validate(version.tree, version.as_of, parsed))
+    report = _report(version, required, validate(version.tree, version.as_of, parsed, previous))
     write_atomically(summary_path, json.dumps({
         "ok": report.ok, "findings": [f.to_dict() for f in report.findings], "kpis": report.kpis}))
     return report

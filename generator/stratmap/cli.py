@@ -52,7 +52,8 @@ def parse_date(ctx, param, value: str | None) -> dt.date:
 as_of_option = click.option(
     "--as-of", "as_of", callback=parse_date, metavar="YYYY-MM-DD",
     help="Date that review deadlines are measured against (default: today).")
-strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+strict_option = click.option("--strict", is_flag=True, help="Treat the working tree's warnings "
+                             "as errors (a tag's are history).")
 dir_option = click.option("--dir", "directory", type=click.Path(file_okay=False),
                           help="The strategy folder (default: found upward from here).")
 
@@ -71,14 +72,19 @@ def main() -> None:
 @as_of_option
 def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.date) -> None:
     """Check the strategy in the working tree: every error and warning of the rules."""
-    from .findings.printers import FINDING_FORMATS
+    from .findings.printers import OUTCOME_FORMATS, Outcome
+    from .source.git import repository_of
     from .source.trees import WorkingTree
+    from .validate import newest_published_model
     from .validate import validate as validate_tree
 
     root = project_root(directory)
-    validation = validate_tree(WorkingTree(root), as_of)
-    click.echo(FINDING_FORMATS[output_format](validation.findings))
-    if validation.failed(strict):
+    validation = validate_tree(WorkingTree(root), as_of, previous=newest_published_model(root))
+    repository = repository_of(root)
+    outcome = Outcome(validation.findings, strict, validation.checks_skipped,
+                      repository[1] if repository else "")
+    click.echo(OUTCOME_FORMATS[output_format](outcome))
+    if outcome.failed:
         sys.exit(EXIT_INVALID)
 
 
@@ -106,8 +112,10 @@ def _run_build(options) -> bool:
     except BuildFailed as failed:
         options.progress("")
         _print_findings(failed.reports)
-        click.echo("build failed: the content does not validate; the previous output is untouched",
-                   err=True)
+        errors = any(f.is_error for report in failed.reports for f in report.findings)
+        reason = "the content does not validate" if errors or not options.strict else \
+            "failing because of the working tree's warnings (--strict)"
+        click.echo(f"build failed: {reason}; the previous output is untouched", err=True)
         return False
     except UnknownVersion as problem:
         raise click.UsageError(str(problem)) from None
@@ -228,10 +236,9 @@ def diff_command(old: str | None, new: str | None, directory: str | None, output
 
     NEW defaults to the working tree, OLD to the newest published version."""
     from .build import BuildFailed, site_settings
-    from .diff.compute import diff_models
+    from .diff.compute import StrategyDiff, diff_models, introduced_findings
     from .diff.format import DIFF_FORMATS
     from .findings.printers import findings_as_text
-    from .model.content import StrategyModel
     from .source.git import GitError
     from .source.trees import WorkingTree
     from .validate import validate as validate_tree
@@ -249,17 +256,23 @@ def diff_command(old: str | None, new: str | None, directory: str | None, output
         sys.exit(EXIT_INVALID)
     except GitError as problem:
         raise EnvironmentProblem(str(problem)) from None
-    def model_of(version: Version) -> StrategyModel:
-        validation = validate_tree(version.tree, version.as_of)
-        if validation.model is None:
-            click.echo(f"== {version.name} does not validate", err=True)
-            click.echo(findings_as_text(validation.errors()), err=True)
-            sys.exit(EXIT_INVALID)
-        return validation.model
-
-    old_model = model_of(old_version) if old_version else None
-    result = diff_models(old_model, model_of(new_version), old_version.name if old_version else None,
+    old_validation = validate_tree(old_version.tree, old_version.as_of) if old_version else None
+    if old_validation is not None and old_validation.model is None:
+        click.echo(f"== {old_version.name if old_version else ''} does not validate", err=True)
+        click.echo(findings_as_text(old_validation.errors()), err=True)
+        sys.exit(EXIT_INVALID)
+    old_model = old_validation.model if old_validation else None
+    new_validation = validate_tree(new_version.tree, new_version.as_of, previous=lambda: old_model)
+    introduced = introduced_findings(old_validation.findings if old_validation else [],
+                                     new_validation.findings)
+    if new_validation.model is None:  # still say what is wrong, in the format asked for
+        result = StrategyDiff(old=old_version.name if old_version else None, new=new_version.name,
+                              findings=introduced)
+        click.echo(DIFF_FORMATS[output_format](result))
+        sys.exit(EXIT_INVALID)
+    result = diff_models(old_model, new_validation.model, old_version.name if old_version else None,
                          new_version.name)
+    result.findings = introduced
     click.echo(DIFF_FORMATS[output_format](result))
 
 
@@ -305,7 +318,8 @@ def new(kind: str, name: str, directory: str | None) -> None:
     content_dir = content_dir_of(WorkingTree(root))
     path = root / content_dir / FOLDERS[kind] / f"{name}.md"
     try:
-        write_new(path, new_file_text(kind, name, dt.date.today()))
+        write_new(path, new_file_text(kind, name, dt.date.today(),
+                                      path.parent.relative_to(root).as_posix()))
     except FileExistsError:
         raise EnvironmentProblem(f"{path} already exists; not overwriting it") from None
     click.echo(f"wrote {path}")
@@ -325,6 +339,35 @@ def init(directory: str) -> None:
     for name, text in files.items():
         write_new(root / name, text)
     click.echo(f"created a strategy in {root}; next: cd {root} && stratmap validate")
+
+
+@main.command()
+@click.argument("team")
+@click.option("--by", "approver", required=True, metavar="NAME", help="Who approves the plan.")
+@click.option("--on", "approved_on", callback=parse_date, metavar="YYYY-MM-DD",
+              help="The date of the approval (default: today).")
+@dir_option
+def approve(team: str, approver: str, approved_on: dt.date, directory: str | None) -> None:
+    """Record that NAME approved TEAM's plan as it stands now (with its digest).
+
+    The plan shows as changed since approval as soon as its priorities, changes or
+    stop-doing differ from what was approved."""
+    from .approve import ApprovalFailed
+    from .approve import approve as approve_plan
+    from .source.frontmatter import LoadError
+    from .source.roundtrip import NotRoundTrippable
+
+    root = project_root(directory)
+    try:
+        approval = approve_plan(root, team, approver, approved_on)
+    except ApprovalFailed as failed:
+        click.echo(f"error: {failed}; nothing was written", err=True)
+        sys.exit(EXIT_INVALID)
+    except (LoadError, NotRoundTrippable) as problem:
+        message = problem.finding.message if isinstance(problem, LoadError) else str(problem)
+        click.echo(f"error: {message}; nothing was written", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(approval.summary())
 
 
 @main.group()

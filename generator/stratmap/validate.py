@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .check import check
+from .check.problem import CheckContext
 from .findings import Finding, has_errors
 from .model.content import StrategyModel
 from .model.convert import to_model
@@ -14,15 +17,29 @@ from .source.load import load_repository
 from .source.parse_cache import ParseCache
 from .source.trees import SourceTree
 
+PreviousModel = Callable[[], StrategyModel | None]
+
+CROSS_FILE_CHECKS = "references, cycles, line of sight, priorities, approvals, KPI dates, links"
+
 
 @dataclass
 class Validation:
     model: StrategyModel | None
     findings: list[Finding]
+    checked: bool = True  # False: a file did not type-check, so the cross-file rules did not run
 
     @property
     def ok(self) -> bool:
         return self.model is not None and not has_errors(self.findings)
+
+    @property
+    def checks_skipped(self) -> str | None:
+        """Why the rules across files did not run, when they did not: they need every
+        file typed, so a file with errors hides what they would find."""
+        if self.checked:
+            return None
+        return (f"checks across files ({CROSS_FILE_CHECKS}) were skipped because of the errors "
+                "above; fix them and run again to see the rest")
 
     def failed(self, strict: bool) -> bool:
         return not self.ok or (strict and bool(self.findings))
@@ -31,13 +48,33 @@ class Validation:
         return [f for f in self.findings if f.is_error]
 
 
-def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None) -> Validation:
-    """Load, type and check a strategy repository; `as_of` is the date reviews are due by."""
+def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
+             previous: PreviousModel | None = None) -> Validation:
+    """Load, type and check a strategy repository; `as_of` is the date reviews are due by,
+    `previous` reads the version before (for the rules that compare two)."""
     result = to_model(load_repository(tree, cache))
     findings = result.findings
     if result.model is not None:
-        findings += check(result.model, as_of)
+        context = CheckContext(as_of, previous) if previous else CheckContext(as_of)
+        findings += check(result.model, context)
     findings.sort(key=Finding.sort_key)
-    return Validation(result.model if not has_errors(findings) else None, findings)
+    return Validation(result.model if not has_errors(findings) else None, findings,
+                      checked=result.model is not None)
 
 
+def newest_published_model(root: Path) -> PreviousModel:
+    """Reads, when called, the model of the newest published version: what the working
+    tree changes. None outside git, with nothing published, or when it does not validate."""
+    def load() -> StrategyModel | None:
+        from .model.convert import load_settings
+        from .source.git import GitError
+        from .source.trees import WorkingTree
+        from .versions import newest_published
+
+        settings, _ = load_settings(WorkingTree(root))
+        try:
+            version = newest_published(root, settings.versions) if settings else None
+        except GitError:
+            return None
+        return validate(version.tree, version.as_of).model if version else None
+    return load

@@ -12,18 +12,17 @@ findings/rules.py.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..findings import Finding
 from ..findings.rules import RULES
 from ..model.content import StrategyModel
 from . import bodies, kpis, objectives, references, teams
-from .problem import Check
+from .problem import Check, CheckContext
 
 CHECKS: dict[str, Check] = {
     "duplicate-id": references.duplicate_ids,
     "dangling-reference": references.dangling_references,
     "cycle": references.cycles,
+    "case-clash": references.case_clashes,
     "missing-field": references.guidance_without_advice,
     "no-kpi": objectives.without_kpi,
     "no-line-of-sight": objectives.without_line_of_sight,
@@ -35,17 +34,20 @@ CHECKS: dict[str, Check] = {
     "too-many-priorities": teams.too_many_priorities,
     "not-approved": teams.not_approved,
     "stale-review": teams.stale_reviews,
+    "changed-after-approval": teams.changed_after_approval,
+    "duplicate-priority": teams.duplicate_priorities,
+    "unknown-role": teams.unknown_roles,
     "no-stop-doing": teams.without_stop_doing,
     "broken-link": bodies.broken_links,
     "html-too-deep": bodies.html_too_deep,
 }
 
 
-def check(model: StrategyModel, as_of: dt.date) -> list[Finding]:
-    """The findings of every rule in `CHECKS`; `as_of` is the date reviews are due by."""
+def check(model: StrategyModel, context: CheckContext) -> list[Finding]:
+    """The findings of every rule in `CHECKS`."""
     findings: list[Finding] = []
     for rule_id, look_for in CHECKS.items():
         severity = RULES[rule_id].severity
         findings.extend(Finding.at(severity, rule_id, problem.message, problem.file,
-                                   problem.position) for problem in look_for(model, as_of))
+                                   problem.position) for problem in look_for(model, context))
     return findings

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from ..findings import Position
 from ..markdown.links import content_links
 from ..markdown.raw_html import MAX_HTML_DEPTH, nesting_depth
 from ..model.content import StrategyModel
-from .problem import Problem
+from .problem import CheckContext, Problem
 
 
-def broken_links(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def broken_links(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     """Links to content files that do not exist, in any Markdown form the site renders
     (inline, reference-style, in tables and lists)."""
     items = model.contents()
@@ -25,7 +24,7 @@ def broken_links(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
                               Position(item.source.body_line + link.line, link.column))
 
 
-def html_too_deep(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def html_too_deep(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     """Raw HTML nested deeper than any real page: the site shows it as text."""
     for item in model.contents():
         depth, offset = nesting_depth(item.body)

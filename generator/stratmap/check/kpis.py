@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from ..model.content import StrategyModel
 from ..model.status import age_if_stale
-from .problem import Problem
+from .problem import CheckContext, Problem
 
 
-def stale_actuals(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def stale_actuals(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     """Actuals dated more than `rules.actual_max_age_days` before the version's date."""
-    limit = model.settings.rules.actual_max_age_days
+    limit, as_of = model.settings.rules.actual_max_age_days, context.as_of
     for objective in model.objectives.values():
         for index, kpi in enumerate(objective.kpis):
             age = age_if_stale(kpi.as_of, as_of, limit) if kpi.actual is not None else None

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from ..model.content import Perspective, StrategyModel
-from .problem import Problem
+from .problem import CheckContext, Problem
 
 
-def without_kpi(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def without_kpi(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     for objective in model.objectives.values():
         if not objective.kpis:
             yield Problem(f"objective {objective.id} has no KPI; add one under `kpis` so "
                           "progress can be measured", objective.file, objective.source.where("id"))
 
 
-def without_line_of_sight(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def without_line_of_sight(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     if not model.teams:
         return
     supported = model.supported_objectives()
@@ -26,7 +25,7 @@ def without_line_of_sight(model: StrategyModel, as_of: dt.date) -> Iterable[Prob
                           "accountable for it", objective.file, objective.source.where("id"))
 
 
-def undriven_financial(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def undriven_financial(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     driven = {target for o in model.objectives.values() for target in o.drives}
     for objective in model.objectives.values():
         if objective.perspective is Perspective.FINANCIAL and objective.id not in driven:
@@ -35,7 +34,7 @@ def undriven_financial(model: StrategyModel, as_of: dt.date) -> Iterable[Problem
                           objective.source.where("id"))
 
 
-def arrows_down(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def arrows_down(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     for objective in model.objectives.values():
         for index, target in enumerate(objective.drives):
             effect = model.objectives.get(target)
@@ -45,7 +44,7 @@ def arrows_down(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
                               "perspectives", objective.file, objective.source.where("drives", index))
 
 
-def too_many(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def too_many(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     limit = model.settings.rules.max_objectives
     if len(model.objectives) > limit:
         yield Problem(f"{len(model.objectives)} objectives; a strategy people remember has at "

@@ -1,10 +1,12 @@
-"""What a check yields: a message and a place; the registry adds the rule and severity."""
+"""What a check is given and what it yields: the registry adds the rule and severity."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..findings import Position
@@ -17,9 +19,29 @@ class Problem(NamedTuple):
     position: Position | None
 
 
-Check = Callable[[StrategyModel, dt.date], Iterable[Problem]]
+def _no_previous() -> StrategyModel | None:
+    return None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    as_of: dt.date  # the date reviews are due by and actuals are aged against
+    # the version before, for rules that compare two; read only when a rule needs it
+    load_previous: Callable[[], StrategyModel | None] = _no_previous
+
+    @functools.cached_property
+    def previous(self) -> StrategyModel | None:
+        return self.load_previous()
+
+
+Check = Callable[[StrategyModel, CheckContext], Iterable[Problem]]
 
 
 def did_you_mean(wrong: str, known: Iterable[str]) -> str:
-    guess = difflib.get_close_matches(wrong, list(known), n=1, cutoff=0.5)
-    return f"; did you mean `{guess[0]}`?" if guess else ""
+    """A suggestion that ignores case first (`c1` → `C1`), then spelling."""
+    by_folded = {name.casefold(): name for name in known}
+    guess = by_folded.get(wrong.casefold())
+    if guess is None:
+        close = difflib.get_close_matches(wrong.casefold(), list(by_folded), n=1, cutoff=0.5)
+        guess = by_folded[close[0]] if close else None
+    return f"; did you mean `{guess}`?" if guess else ""

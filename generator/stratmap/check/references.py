@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from ..model.content import StrategyModel
 from ..model.graph import CauseEffectGraph
-from .problem import Problem, did_you_mean
+from .problem import CheckContext, Problem, did_you_mean
 
 
-def duplicate_ids(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def duplicate_ids(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     """Imperative ids, and KPI ids within an objective (objective ids are checked as the
     model is built, where a duplicate has to be dropped)."""
     strategy = model.strategy
@@ -33,10 +32,10 @@ def duplicate_ids(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
 
 def _dangling(what: str, wrong: str, known: Iterable[str], item: Any, *path: str | int) -> Problem:
     return Problem(f"no {what} `{wrong}`{did_you_mean(wrong, known)}", item.file,
-                   item.source.where(*path))
+                   item.source.where_value(*path))
 
 
-def dangling_references(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def dangling_references(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     imperatives = {i.id for i in model.strategy.imperatives}
     for objective in model.objectives.values():
         if objective.imperative and objective.imperative not in imperatives:
@@ -68,7 +67,7 @@ def dangling_references(model: StrategyModel, as_of: dt.date) -> Iterable[Proble
                 yield _dangling("team", slug, model.teams, topic, "applies_to", "teams", index)
 
 
-def cycles(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def cycles(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     """Cause and effect (`drives`) and team parents must each flow one way."""
     graph = CauseEffectGraph.of(model.objectives.values())
     for cycle in graph.find_cycles():
@@ -89,8 +88,36 @@ def cycles(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
                           "remove one `parent`", team.file, team.source.where("parent"))
 
 
-def guidance_without_advice(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def guidance_without_advice(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     for topic in model.guidance.values():
         if not topic.do and not topic.dont:
             yield Problem("guidance needs at least one of `do` or `dont`", topic.file,
                           topic.source.where())
+
+
+def case_clashes(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
+    """Ids that differ only by case: objective ids name folders of the site, and on a
+    case-insensitive disk (macOS, Windows) `C2/` and `c2/` are one folder."""
+    first: dict[str, str] = {}
+    for objective in model.objectives.values():
+        clash = first.setdefault(objective.id.casefold(), objective.id)
+        if clash != objective.id:
+            yield Problem(f"objective id `{objective.id}` differs from `{clash}` "
+                          f"({model.objectives[clash].file}) only by case; their pages would "
+                          "collide on case-insensitive disks: rename one", objective.file,
+                          objective.source.where("id"))
+    strategy = model.strategy
+    yield from _clashes_within("imperative id", [i.id for i in strategy.imperatives], strategy,
+                               "imperatives")
+    for objective in model.objectives.values():
+        yield from _clashes_within(f"KPI id in objective {objective.id}",
+                                   [k.id for k in objective.kpis], objective, "kpis")
+
+
+def _clashes_within(what: str, ids: list[str], item: Any, field: str) -> Iterable[Problem]:
+    first: dict[str, str] = {}
+    for index, given in enumerate(ids):
+        clash = first.setdefault(given.casefold(), given)
+        if clash != given:
+            yield Problem(f"{what} `{given}` differs from `{clash}` only by case: rename one",
+                          item.file, item.source.where(field, index, "id"))

@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from ..model.approval import ApprovalState, approval_state
 from ..model.content import StrategyModel, Team
-from .problem import Problem
+from .problem import CheckContext, Problem, did_you_mean
 
 
-def without_priorities(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def without_priorities(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     for team in model.teams.values():
         if not team.priorities:
             yield Problem(f"team {team.slug} has no priorities: add at least one tied to an "
                           "objective", team.file, team.source.where("name"))
 
 
-def too_many_priorities(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def too_many_priorities(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     limit = model.settings.rules.max_priorities_per_team
     for team in model.teams.values():
         if len(team.priorities) > limit:
@@ -25,14 +26,14 @@ def too_many_priorities(model: StrategyModel, as_of: dt.date) -> Iterable[Proble
                           team.source.where("priorities"))
 
 
-def not_approved(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def not_approved(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     for team in model.teams.values():
         if not team.approved:
             yield Problem(f"the plan of team {team.slug} is not approved (no `approved_by`): "
                           "it is a draft", team.file, team.source.where("name"))
 
 
-def without_stop_doing(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def without_stop_doing(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     for team in model.teams.values():
         if not team.stop_doing:
             yield Problem(f"team {team.slug} lists nothing under `stop_doing`; say what it "
@@ -40,7 +41,9 @@ def without_stop_doing(model: StrategyModel, as_of: dt.date) -> Iterable[Problem
 
 
 def last_review(team: Team) -> dt.date | None:
-    return team.reviewed_on or team.approved_on
+    """An approval is a review too: the later of the two dates."""
+    dates = [d for d in (team.reviewed_on, team.approved_on) if d]
+    return max(dates) if dates else None
 
 
 def review_overdue(team: Team, as_of: dt.date, every_days: int) -> bool:
@@ -48,10 +51,10 @@ def review_overdue(team: Team, as_of: dt.date, every_days: int) -> bool:
     return last is None or (as_of - last).days > every_days
 
 
-def stale_reviews(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
+def stale_reviews(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     """Approved plans not reviewed within `rules.review_every_days` of `as_of` (a draft is
     reported as not approved instead)."""
-    every_days = model.settings.rules.review_every_days
+    every_days, as_of = model.settings.rules.review_every_days, context.as_of
     for team in model.teams.values():
         if not team.approved or not review_overdue(team, as_of, every_days):
             continue
@@ -60,7 +63,50 @@ def stale_reviews(model: StrategyModel, as_of: dt.date) -> Iterable[Problem]:
             yield Problem(f"the plan of team {team.slug} has no `reviewed_on` date", team.file,
                           team.source.where("name"))
         else:
-            field = "reviewed_on" if team.reviewed_on else "approved_on"
+            field = "reviewed_on" if team.reviewed_on == last else "approved_on"
             yield Problem(f"the plan of team {team.slug} was last reviewed on {last}, "
                           f"{(as_of - last).days} days before {as_of}; plans are reviewed every "
                           f"{every_days} days", team.file, team.source.where(field))
+
+
+def changed_after_approval(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
+    """Approved plans that changed since: against `approved_digest`, else against the
+    version before."""
+    earlier = context.previous.teams if context.previous else {}
+    for team in model.teams.values():
+        if approval_state(team, earlier.get(team.slug)) is not ApprovalState.CHANGED:
+            continue
+        since = "since its `approved_digest`" if team.approved_digest else \
+            "since the last version while `approved_on` stayed"
+        yield Problem(f"the plan of team {team.slug} changed {since}: it is no longer what "
+                      f"{team.approved_by} approved on {team.approved_on or 'an unknown date'}; "
+                      f"have it approved again (`stratmap approve {team.slug} --by NAME`)",
+                      team.file, team.source.where("approved_digest" if team.approved_digest
+                                                   else "approved_by"))
+
+
+def duplicate_priorities(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
+    for team in model.teams.values():
+        first: dict[str, int] = {}
+        for index, priority in enumerate(team.priorities):
+            if priority.objective in first:
+                yield Problem(f"team {team.slug} has objective {priority.objective} in two "
+                              f"priorities (#{first[priority.objective] + 1} and #{index + 1}); "
+                              "merge them into one", team.file,
+                              team.source.where("priorities", index, "objective"))
+            first.setdefault(priority.objective, index)
+
+
+def unknown_roles(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
+    """Roles a plan names that the settings' `roles` catalog lacks (no catalog: any role)."""
+    catalog = model.settings.roles
+    if not catalog:
+        return
+    known = [name for role in catalog for name in role.names()]
+    for team in model.teams.values():
+        for index, priority in enumerate(team.priorities):
+            for role in priority.roles:
+                if model.settings.role_named(role) is None:
+                    yield Problem(f"no role `{role}` in the `roles` catalog of stratmap.yaml"
+                                  f"{did_you_mean(role, known)} (or add it there)", team.file,
+                                  team.source.where("priorities", index, "roles", role))

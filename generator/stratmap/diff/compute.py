@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from ..findings import Finding
+from ..model.approval import ApprovalState, approval_state
 from ..model.content import (
     Change,
     Direction,
@@ -69,13 +71,36 @@ class KpiMove(BaseModel):
     objective: str
     kpi: str
     name: str
+    unit: str = ""
     field: str  # a field of Kpi
     old: Any = None
     new: Any = None
-    better: bool | None = Field(None, description="For target and actual moves: is the new "
-                                                  "value better by the KPI's direction?")
+    better: bool | None = Field(None, description="For an actual's move: is the new value "
+                                                  "better by the KPI's direction? (A target "
+                                                  "is raised or lowered, never better.)")
     old_as_of: str | None = Field(None, description="For an actual's move: the old actual's date.")
     new_as_of: str | None = Field(None, description="For an actual's move: the new actual's date.")
+
+
+class KpiTarget(BaseModel):
+    """A KPI as it was added: what it measures and what it aims for."""
+
+    id: str
+    name: str
+    unit: str = ""
+    baseline: float | None = None
+    target: float
+    due: str | None = None
+
+
+class DiffFinding(BaseModel):
+    """A validation finding the change introduces: in the new version, not the old."""
+
+    severity: str
+    rule: str
+    message: str
+    file: str
+    line: int | None = None
 
 
 class InitiativeStatusChange(BaseModel):
@@ -88,8 +113,11 @@ class ObjectiveChange(BaseModel):
     id: str
     title: str
     kind: Kind
+    perspective: str | None = Field(None, description="For an added objective.")
+    owner: str = ""
     renamed_from: str | None = None
     fields: list[FieldChange] = Field(default_factory=list)
+    kpi_targets: list[KpiTarget] = Field(default_factory=list, description="The KPIs added.")
     arrows_added: list[str] = Field(default_factory=list)
     arrows_removed: list[str] = Field(default_factory=list)
     kpis_added: list[str] = Field(default_factory=list)
@@ -129,6 +157,12 @@ class TeamChange(BaseModel):
     slug: str
     name: str
     kind: Kind
+    leader: str = ""
+    approval: ApprovalState | None = Field(None, description="The plan's approval in the new "
+                                           "version: draft, approved, or changed (since its "
+                                           "approval, without a new one); null when removed.")
+    approved_by: str | None = None
+    approved_on: str | None = None
     fields: list[FieldChange] = Field(default_factory=list)
     priorities_added: list[str] = Field(default_factory=list)
     priorities_removed: list[str] = Field(default_factory=list)
@@ -145,6 +179,21 @@ class TeamChange(BaseModel):
     @property
     def priorities_moved(self) -> bool:
         return bool(self.priorities_added or self.priorities_removed or self.priorities_repointed)
+
+    @property
+    def only_redated(self) -> bool:
+        """Changed in nothing but `reviewed_on` / `approved_on`: a review, not a new plan."""
+        if self.kind != "changed" or not self.fields or \
+                any(f.field not in REDATING_FIELDS for f in self.fields):
+            return False
+        bare = self.model_copy(update={"fields": []})
+        return bare == TeamChange(**bare.model_dump(include=_TEAM_STATE))
+
+
+# a plan reviewed (or approved again) without a change: dates, and the digest first recorded
+REDATING_FIELDS = frozenset({"reviewed_on", "approved_on", "approved_digest"})
+# what a TeamChange says of the team as it stands, beside what changed
+_TEAM_STATE = {"slug", "name", "kind", "leader", "approval", "approved_by", "approved_on"}
 
 
 class GuidanceChange(BaseModel):
@@ -176,11 +225,34 @@ class StrategyDiff(BaseModel):
     objectives: list[ObjectiveChange] = Field(default_factory=list)
     teams: list[TeamChange] = Field(default_factory=list)
     guidance: list[GuidanceChange] = Field(default_factory=list)
+    objective_titles: dict[str, str] = Field(default_factory=dict, description="Every objective "
+                                             "id the diff names → its title (new, else old).")
+    imperative_titles: dict[str, str] = Field(default_factory=dict)
+    findings: list[DiffFinding] = Field(default_factory=list, description="Validation findings "
+                                        "of the new version that the old did not have, errors first.")
 
     @property
     def empty(self) -> bool:
-        return self.model_dump(exclude={"old", "new"}) == StrategyDiff(old=None, new="").model_dump(
-            exclude={"old", "new"})
+        ignored = {"old", "new", "objective_titles", "imperative_titles", "findings"}
+        return self.model_dump(exclude=ignored) == StrategyDiff(old=None, new="").model_dump(
+            exclude=ignored)
+
+    def objective_label(self, objective_id: str) -> str:
+        """`C2 Be the trusted advisor`: the title beside the id."""
+        title = self.objective_titles.get(objective_id)
+        return f"{objective_id} {title}" if title else objective_id
+
+    def imperative_label(self, imperative_id: str) -> str:
+        return self.imperative_titles.get(imperative_id, imperative_id)
+
+    @property
+    def redated_teams(self) -> list[TeamChange]:
+        return [t for t in self.teams if t.only_redated]
+
+    @property
+    def changed_without_approval(self) -> list[TeamChange]:
+        """Team plans changed in this diff that now differ from what was approved."""
+        return [t for t in self.teams if t.approval is ApprovalState.CHANGED]
 
     @property
     def strategy_changed(self) -> bool:
@@ -220,9 +292,15 @@ class StrategyDiff(BaseModel):
             teams = sum(1 for t in self.teams if t.kind == kind)
             if teams:
                 parts.append(f"{_count(teams, 'team')} {kind}")
-        other_teams = sum(1 for t in self.teams if t.kind == "changed" and not t.priorities_moved)
+        other_teams = sum(1 for t in self.teams if t.kind == "changed" and not t.priorities_moved
+                          and not t.only_redated)
         if other_teams:
             parts.append(f"{_count(other_teams, 'team plan')} updated")
+        if self.changed_without_approval:
+            parts.append(f"{_count(len(self.changed_without_approval), 'plan')} changed without "
+                         "new approval")
+        if self.redated_teams:
+            parts.append(f"{_count(len(self.redated_teams), 'plan')} reviewed with no change")
         if self.guidance:
             parts.append(f"{_count(len(self.guidance), 'guidance topic')} changed")
         if self.strategy_changed:
@@ -262,7 +340,24 @@ def diff_models(old: StrategyModel | None, new: StrategyModel, old_name: str | N
     result.objectives = _keyed_changes(old.objectives, new.objectives, _objective_change)
     result.teams = _keyed_changes(old.teams, new.teams, _team_change)
     result.guidance = _keyed_changes(old.guidance, new.guidance, _guidance_change)
+    result.objective_titles = {key: o.title for key, o in {**old.objectives, **new.objectives}.items()}
+    result.imperative_titles = {i.id: i.title for i in [*old.strategy.imperatives,
+                                                       *new.strategy.imperatives]}
     return result
+
+
+def introduced_findings(old: list[Finding], new: list[Finding]) -> list[DiffFinding]:
+    """The findings of `new` that `old` did not have, errors first. Two findings are the
+    same when rule, file and message agree, numbers aside: a line moved or a day passed
+    is no new problem."""
+    def key(finding: Finding) -> tuple[str, str, str]:
+        return finding.rule, finding.file, re.sub(r"\d+", "#", finding.message)
+
+    known = {key(f) for f in old}
+    fresh = [f for f in new if key(f) not in known]
+    fresh.sort(key=lambda f: (not f.is_error, f.sort_key()))
+    return [DiffFinding(severity=str(f.severity), rule=f.rule, message=f.message, file=f.file,
+                        line=f.line) for f in fresh]
 
 
 def _keyed_changes(old: dict, new: dict, compare) -> list:
@@ -351,7 +446,11 @@ def _objective_change(key: str, old: Objective | None, new: Objective | None) ->
     if new is None:
         return ObjectiveChange(id=key, title=old.title if old else key, kind="removed")
     if old is None:
-        return ObjectiveChange(id=key, title=new.title, kind="added")
+        return ObjectiveChange(id=key, title=new.title, kind="added", perspective=new.perspective.value,
+                               owner=new.owner, arrows_added=list(new.drives),
+                               kpis_added=[k.id for k in new.kpis],
+                               kpi_targets=[_kpi_target(k) for k in new.kpis],
+                               initiatives_added=[i.title for i in new.initiatives])
     change = ObjectiveChange(id=key, title=new.title, kind="changed")
     change.fields = _declared_fields(old, new)
     if old.title != new.title:
@@ -359,6 +458,7 @@ def _objective_change(key: str, old: Objective | None, new: Objective | None) ->
     change.arrows_added, change.arrows_removed = _added_removed(old.drives, new.drives)
     old_kpis, new_kpis = {k.id: k for k in old.kpis}, {k.id: k for k in new.kpis}
     change.kpis_added, change.kpis_removed = _added_removed(old_kpis, new_kpis)
+    change.kpi_targets = [_kpi_target(new_kpis[k]) for k in change.kpis_added]
     change.fields += _order_change(list(old_kpis), list(new_kpis), "KPIs")
     for kpi_id in [k for k in new_kpis if k in old_kpis]:
         change.kpi_moves += _kpi_moves(key, old_kpis[kpi_id], new_kpis[kpi_id])
@@ -376,6 +476,11 @@ def _objective_change(key: str, old: Objective | None, new: Objective | None) ->
     return None if change == unchanged else change
 
 
+def _kpi_target(kpi: Kpi) -> KpiTarget:
+    return KpiTarget(id=kpi.id, name=kpi.name, unit=kpi.unit, baseline=kpi.baseline,
+                     target=kpi.target, due=_plain(kpi.due))
+
+
 def _kpi_moves(objective_id: str, old: Kpi, new: Kpi) -> list[KpiMove]:
     moves = []
     actual_moved = old.actual != new.actual
@@ -389,10 +494,10 @@ def _kpi_moves(objective_id: str, old: Kpi, new: Kpi) -> list[KpiMove]:
         elif field == "milestones":  # as text a reader can compare: "2027-03-31: 26; …"
             before, after = _milestones_text(before), _milestones_text(after)
         better = None
-        if field in ("target", "actual") and before is not None and after is not None:
+        if field == "actual" and before is not None and after is not None:
             better = after > before if new.direction is Direction.UP else after < before
         dates = {"old_as_of": _plain(old.as_of), "new_as_of": _plain(new.as_of)} if field == "actual" else {}
-        moves.append(KpiMove(objective=objective_id, kpi=new.id, name=new.name, field=field,
+        moves.append(KpiMove(objective=objective_id, kpi=new.id, name=new.name, unit=new.unit, field=field,
                              old=_plain(before), new=_plain(after), better=better, **dates))
     return moves
 
@@ -404,9 +509,14 @@ def _milestones_text(milestones: list[Milestone]) -> str:
 def _team_change(key: str, old: Team | None, new: Team | None) -> TeamChange | None:
     if new is None:
         return TeamChange(slug=key, name=old.name if old else key, kind="removed")
+    state = {"leader": new.leader, "approval": approval_state(new, old),
+             "approved_by": new.approved_by, "approved_on": _plain(new.approved_on)}
     if old is None:
-        return TeamChange(slug=key, name=new.name, kind="added")
-    change = TeamChange(slug=key, name=new.name, kind="changed")
+        return TeamChange(slug=key, name=new.name, kind="added", **state,
+                          priorities_added=[p.objective for p in new.priorities],
+                          changes_added=[c.what for c in new.changes],
+                          stop_doing_added=[s.what for s in new.stop_doing])
+    change = TeamChange(slug=key, name=new.name, kind="changed", **state)
     change.fields = _declared_fields(old, new)
     old_priorities = {p.objective: p for p in old.priorities}
     new_priorities = {p.objective: p for p in new.priorities}
@@ -424,7 +534,7 @@ def _team_change(key: str, old: Team | None, new: Team | None) -> TeamChange | N
     change.stop_doing_added, change.stop_doing_removed, change.stop_doing_changed = \
         _keyed_list_changes(old.stop_doing, new.stop_doing, "what")
     change.body = _text(old.body, new.body)
-    return None if change == TeamChange(slug=key, name=new.name, kind="changed") else change
+    return None if change == TeamChange(slug=key, name=new.name, kind="changed", **state) else change
 
 
 def _priority_change(old, new) -> PriorityChange | None:

@@ -48,7 +48,8 @@ _DECLARED = (
     _error("yaml-too-large", "YAML that expands to too many values"),
     _error("yaml-too-deep", "YAML nested more than 50 deep"),
     # Typing fields (model/)
-    _error("missing-field", "a required field left out; guidance with neither `do` nor `dont`"),
+    _error("missing-field", "a required field left out or left empty (`leader: \"\"`); "
+                            "guidance with neither `do` nor `dont`"),
     _error("unknown-field", "a field the format does not have (with a suggestion)"),
     _error("wrong-type", "a value of the wrong type"),
     _error("bad-value", "a value that is not one of those allowed"),
@@ -59,12 +60,15 @@ _DECLARED = (
     _error("too-long", "an id or slug over 64 characters, a title or name over 200"),
     _error("unsafe-path", "`content_dir` or `theme` outside the repository; an `output_dir` "
                           "that is the repository, a folder above it or one of its folders"),
-    _error("bad-url", "a `base_url` that is neither a path nor an http(s) address"),
+    _error("bad-url", "a `base_url` that is neither a path nor an http(s) address; a bad "
+                      "`repo_url` or `edit_uri`"),
     # Across files (model/ and check/)
     _error("duplicate-id", "an objective, imperative or KPI id used twice"),
     _error("dangling-reference", "a reference to an objective, KPI, imperative, team or "
                                  "perspective that does not exist"),
     _error("cycle", "a cycle in `drives` or in team parents"),
+    _error("case-clash", "two objective ids, imperative ids or KPI ids of one objective that "
+                         "differ only by case (their pages collide on case-insensitive disks)"),
     _warning("no-kpi", "an objective without a KPI"),
     _warning("no-line-of-sight", "an objective no team has a priority on"),
     _warning("undriven-financial", "a financial objective nothing drives"),
@@ -75,6 +79,10 @@ _DECLARED = (
     _warning("no-priorities", "a team plan without priorities"),
     _warning("too-many-priorities", "more priorities than `rules.max_priorities_per_team`"),
     _warning("not-approved", "a team plan without `approved_by`"),
+    _warning("changed-after-approval", "a plan whose priorities, changes or stop-doing differ "
+                                       "from what was approved"),
+    _warning("duplicate-priority", "one objective in two priorities of one team"),
+    _warning("unknown-role", "a role a plan names that the `roles` catalog does not have"),
     _warning("stale-review", "a plan not reviewed within `rules.review_every_days`"),
     _warning("no-stop-doing", "a team plan with nothing under `stop_doing`"),
     _warning("broken-link", "a Markdown link to a content file that does not exist"),

@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StringConstraints,
     field_validator,
 )
 
@@ -223,12 +224,21 @@ class StopDoing(Strict):
     why: Text = ""
 
 
+Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{4,64}$"),
+                   names_its_rule("string_pattern_mismatch", "bad-value", lambda given: (
+                       f"`{given}` is no approval digest; let `stratmap approve` write it"))]
+
+
 class Team(SlugNamed):
     name: Title
     leader: Title = ""
     parent: Slug | None = None
     approved_by: Title | None = None
     approved_on: dt.date | None = None
+    approved_digest: Digest | None = Field(
+        None, description="Written by `stratmap approve`: a digest of the priorities, changes "
+        "and stop-doing as approved. When the plan no longer matches it, the plan shows as "
+        "changed since approval.")
     reviewed_on: dt.date | None = None
     priorities: list[Priority] = Field(default_factory=list)
     changes: list[Change] = Field(default_factory=list)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,14 +83,32 @@ def _typed_by_slug(kind: type[SlugNamed], documents: list[Document],
 
 
 def _typed(kind: type[BaseModel], document: Document, findings: list[Finding]):
+    gaps = list(_written_empty(document, document.data, ()))
+    findings.extend(gaps)
     try:
         item = kind.model_validate(document.data)
     except ValidationError as invalid:
         findings.extend(_findings_from(invalid, kind, document))
         return None
+    if gaps:
+        return None
     if isinstance(item, Content):
         item._source = document
     return item
+
+
+def _written_empty(document: Document, value: Any, path: tuple) -> Iterator[Finding]:
+    """A key or list item written as `""`: a gap left to fill, never a value. (Left out,
+    an optional field is simply absent; a required one is reported as missing.)"""
+    if isinstance(value, str) and path and not value.strip():
+        yield error("missing-field", f"`{dotted(path)}` is empty; write a value, or remove the "
+                    "line", document.file, document.where_value(*path))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _written_empty(document, item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _written_empty(document, item, (*path, index))
 
 
 def _findings_from(invalid: ValidationError, kind: type[BaseModel],
@@ -101,8 +120,13 @@ def _findings_from(invalid: ValidationError, kind: type[BaseModel],
             continue
         seen.add(location)
         rule, message = _describe(problem, location, kind)
-        anchor = location[:-1] if problem["type"] == "missing" else location
-        findings.append(error(rule, message, document.file, document.where(*anchor)))
+        if problem["type"] == "missing":
+            position = document.where(*location[:-1])
+        elif problem["type"] == "extra_forbidden":
+            position = document.where(*location)
+        else:  # the value is wrong: point at it, not at its key
+            position = document.where_value(*location)
+        findings.append(error(rule, message, document.file, position))
     return findings
 
 

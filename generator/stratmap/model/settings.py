@@ -16,7 +16,7 @@ from ..cache.layout import CACHE_FOLDER
 from ..source.load import (
     folder_in_repository,
 )
-from .types import Strict, Title, rule_error
+from .types import Strict, Text, Title, rule_error
 
 # --- stratmap.yaml -----------------------------------------------------------------
 
@@ -36,9 +36,21 @@ class RuleSettings(Strict):
                                  description="KPI progress ratio below which a KPI is off track.")
 
 
+class RoleDefinition(Strict):
+    """A kind of seller the plans may name in a priority's `roles`."""
+
+    name: Title = Field(description="The role as plans name it, e.g. `Account Executive`.")
+    aliases: list[Title] = Field(default_factory=list, description="Other names for the role "
+                                 "(e.g. `AE`), matched case-insensitively in plans.")
+    description: Text = Field("", description="What the role does, shown on its page.")
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
 
 # a path the site is served from: `/`, `/strategy/`; or a web address, used in links only
 _BASE_PATH = re.compile(r"/(?!/)[A-Za-z0-9._~!$&'()*+,;=:@%/-]*\Z")
+_EDIT_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%-][A-Za-z0-9._~!$&'()*+,;=:@%/-]*\Z")
 _BASE_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?\Z")
 
 
@@ -58,6 +70,17 @@ class Settings(Strict):
     output_dir: str = "output"
     versions: VersionSettings = Field(default_factory=VersionSettings)
     rules: RuleSettings = Field(default_factory=RuleSettings)
+    repo_url: str | None = Field(None, description="Where the repository lives, e.g. "
+                                 "`https://github.com/acme/strategy`: pages link to their source.")
+    edit_uri: str | None = Field(None, description="Path under `repo_url` to edit a file (default "
+                                 "`edit/main/` on GitHub and other hosts, `-/edit/main/` on GitLab).")
+    roles: list[RoleDefinition] = Field(default_factory=list, description="The catalog of seller "
+                                        "roles; with one, plans may name only these roles.")
+
+    def role_named(self, name: str) -> RoleDefinition | None:
+        """The catalog's role that `name` (or an alias of it) names, ignoring case."""
+        folded = name.casefold()
+        return next((r for r in self.roles if folded in (n.casefold() for n in r.names())), None)
 
     @field_validator("base_url")
     @classmethod
@@ -66,6 +89,21 @@ class Settings(Strict):
             return value
         raise rule_error("bad-url", f"`{value}` is neither a path that starts with `/` (e.g. "
                          "`/strategy/`) nor an http(s) address")
+
+    @field_validator("repo_url")
+    @classmethod
+    def _repo_url(cls, value: str | None) -> str | None:
+        if value is None or _BASE_ADDRESS.match(value):
+            return value.rstrip("/") + "/" if value else value
+        raise rule_error("bad-url", f"`{value}` is not an http(s) address, e.g. "
+                         "`https://github.com/acme/strategy`")
+
+    @field_validator("edit_uri")
+    @classmethod
+    def _edit_uri(cls, value: str | None) -> str | None:
+        if value is None or _EDIT_PATH.match(value):
+            return value
+        raise rule_error("bad-url", f"`{value}` is not a path under `repo_url`, e.g. `edit/main/`")
 
     @field_validator("content_dir")
     @classmethod

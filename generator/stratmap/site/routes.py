@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..diagrams.maps import CHANGE_MAP, STRATEGY_MAP, VersionMaps, neighbourhood_map
-from ..diff.format import guidance_details, objective_details, strategy_details, team_details
+from ..diff.format import guidance_details, move_verdict, objective_details, strategy_details, team_details
 
 if TYPE_CHECKING:
     from .reads import TrackedItem, TrackedView
@@ -45,7 +45,8 @@ def team_path(slug: str) -> str:
 
 
 CHANGE_DETAILS = {"objective": objective_details, "team": team_details,
-                  "guidance": guidance_details, "strategy": strategy_details}
+                  "guidance": guidance_details, "strategy": strategy_details,
+                  "verdict": move_verdict}
 
 SECTIONS = [("Strategy", "index.html"), ("Scorecard", "scorecard/index.html"),
             ("Alignment", "alignment/index.html"), ("Teams", "teams/index.html"),

@@ -25,6 +25,7 @@ from ..model.content import (
     TeamKpi,
     kpi_series,
 )
+from ..model.approval import ApprovalState, approval_state
 from ..model.graph import CauseEffectGraph
 from ..model.status import Period, Standing, Status, age_if_stale, kpi_standing, progress, team_share, worst
 from ..versions import VersionInfo
@@ -129,6 +130,12 @@ class VersionView:
         for objective in objectives if objectives is not None else self.model.objectives.values():
             counts[self.objective_status(objective.id)] += 1
         return counts
+
+    def approval(self, team: Team) -> ApprovalState:
+        """Draft, approved, or changed since approval (by its digest, else against the
+        version before)."""
+        previous = self.previous
+        return approval_state(team, previous[1].teams.get(team.slug) if previous else None)
 
     def review_overdue(self, team: Team) -> bool:
         return team.approved and review_overdue(team, self.version_date,

@@ -33,6 +33,10 @@ _SCALAR_BUILDERS = {
 
 PathKey = tuple[str | int, ...]
 Parsed = tuple[dict[str, Any], dict[PathKey, Position]]  # a file's values, and where each stands
+# (*path, AT_VALUE) is where the scalar value of a key starts, beside (*path) for the key:
+# a wrong value is pointed at, a missing or unknown key at the key. No key can collide with
+# it: only a scalar value gets the mark, and a scalar holds no keys.
+AT_VALUE = "\x00value"
 
 
 
@@ -166,6 +170,8 @@ class _NodeConverter:
                                 f"on line {seen[key].line}); remove one", key_node)
             seen[key] = here
             self.positions.setdefault((*path, key), here)
+            if isinstance(value_node, yaml.ScalarNode):
+                self.positions.setdefault((*path, key, AT_VALUE), self.position(value_node))
             result[key] = self.convert(value_node, (*path, key))
         return result
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Position, error, printable
-from .frontmatter import LoadError, PathKey, parse_yaml, split_front_matter
+from .frontmatter import AT_VALUE, LoadError, PathKey, parse_yaml, split_front_matter
 from .parse_cache import ParseCache
 from .trees import NotARegularFile, SourceTree
 
@@ -45,6 +45,10 @@ class Document:
                 return self.positions[key]
             key = key[:-1]
         return self.positions.get((), Position(1, 1))
+
+    def where_value(self, *path: str | int) -> Position:
+        """Where the value at `path` starts, when it is a scalar; else as `where`."""
+        return self.positions.get((*path, AT_VALUE)) or self.where(*path)
 
 
 @dataclass
