@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import yaml
-from conftest import AS_OF, run, validate_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import AS_OF, run, validate_json
 from stratmap.model.approval import ApprovalState, approval_state, plan_digest
 from stratmap.model.content import Team
 
@@ -78,6 +78,7 @@ def test_without_a_digest_a_plan_changed_between_versions_with_the_same_approval
     (git_repo.root / SALES).write_text(text.replace("  - objective: F1\n    plan: Forecast weekly and "
                                                     "close what we commit.\n", ""))
     code, findings = validate_json(git_repo.root)
+    assert code == 0
     assert "changed-after-approval" in _rules(findings)
     assert "since the last version while `approved_on` stayed" in findings[-1]["message"]
     diff = json.loads(run("diff", "--dir", str(git_repo.root), "--format", "json").output)

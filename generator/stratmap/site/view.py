@@ -13,6 +13,7 @@ from ..diagrams.layout import (
     IMPERATIVE_COLOURS,
 )
 from ..diff.compute import StrategyDiff, diff_models
+from ..model.approval import ApprovalState, approval_state
 from ..model.content import (
     HistoryPoint,
     Imperative,
@@ -25,7 +26,6 @@ from ..model.content import (
     TeamKpi,
     kpi_series,
 )
-from ..model.approval import ApprovalState, approval_state
 from ..model.graph import CauseEffectGraph
 from ..model.status import Period, Standing, Status, age_if_stale, kpi_standing, progress, team_share, worst
 from ..versions import VersionInfo
