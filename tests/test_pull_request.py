@@ -8,11 +8,11 @@ import json
 import sys
 
 import pytest
-from conftest import AS_OF, FIXTURES, REPO_ROOT, run
 
+from conftest import AS_OF, FIXTURES, REPO_ROOT, run
 from stratmap.diff.compute import diff_models, introduced_findings
 from stratmap.diff.format import COMMENT_LIMIT, diff_as_markdown, diff_as_text
-from stratmap.findings import warning
+from stratmap.findings import error, warning
 from stratmap.model.content import StopDoing
 from stratmap.source.trees import WorkingTree
 from stratmap.validate import validate
@@ -91,10 +91,10 @@ def test_a_change_that_does_not_validate_still_gets_a_comment_with_its_errors(pr
 
 
 def test_errors_come_before_warnings():
-    found = [warning("no-kpi", "x", "a.md"), warning("stale-actual", "y", "b.md")]
-    from stratmap.findings import error
-    found.append(error("dangling-reference", "z", "c.md"))
-    assert [f.rule for f in introduced_findings([], found)][0] == "dangling-reference"
+    found = [warning("no-kpi", "x", "a.md"), warning("stale-actual", "y", "b.md"),
+             error("dangling-reference", "z", "c.md")]
+    assert [f.rule for f in introduced_findings([], found)] == ["dangling-reference", "no-kpi",
+                                                                "stale-actual"]
     assert introduced_findings([warning("no-kpi", "objective 12 of 3", "a.md")],
                                [warning("no-kpi", "objective 13 of 3", "a.md")]) == []
 

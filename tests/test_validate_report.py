@@ -62,7 +62,7 @@ def test_annotations_name_files_from_the_repository_top_when_the_strategy_is_in_
 def test_did_you_mean_ignores_case_and_errors_point_at_the_value(repo):
     text = (repo.root / "content/teams/sales.md").read_text()
     repo.write("content/teams/sales.md", text.replace("objective: C1", "objective: c1"))
-    code, findings = validate_json(repo.root)
+    _, findings = validate_json(repo.root)
     dangling = next(f for f in findings if f["rule"] == "dangling-reference")
     assert "did you mean `C1`?" in dangling["message"]
     assert (dangling["line"], dangling["column"]) == (8, 16)  # `  - objective: c1`: the value
@@ -90,7 +90,7 @@ def test_roles_not_in_the_catalog_are_flagged_with_a_suggestion(repo):
     assert validate_json(repo.root) == (0, [])  # an alias, in any case
     repo.write("content/teams/sales.md", text.replace("Account Executive:", "Acount Executive:"))
     code, findings = validate_json(repo.root)
-    assert [f["rule"] for f in findings] == ["unknown-role"]
+    assert code == 0 and [f["rule"] for f in findings] == ["unknown-role"]
     assert "did you mean `Account Executive`?" in findings[0]["message"]
 
 
