@@ -33,7 +33,7 @@ from .model.content import KpiValues, StrategyModel
 from .model.convert import load_settings
 from .model.settings import Settings
 from .site.theme_folders import theme_folders
-from .source.git import git_top
+from .source.git import git_top, repository_of
 from .source.parse_cache import ParseCache
 from .source.trees import WorkingTree
 from .validate import PreviousModel, Validation, validate
@@ -199,7 +199,9 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     latest = _latest(available)
     infos = {r.version: _info(r.version, r.version is latest, True) for r in available}
     infos |= {v: _info(v, False, False) for v in skipped}
-    site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date())
+    repository = repository_of(root)
+    site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date(),
+                    repository[1] if repository else "")
     theme = Theme(folders, theme_digest, cache.compiled_templates)
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site, options.jobs)
@@ -387,7 +389,8 @@ def _version_key(info: VersionInfo, earlier: list, renderer) -> str:
     the tool, the theme and the site's title. (Not the list of versions: the switcher
     reads that from the site's versions.js.)"""
     digest = hashlib.sha256()
-    for part in (code_digest(), renderer.theme.key, renderer.site.title, info.commit or "",
+    for part in (code_digest(), renderer.theme.key, renderer.site.title,
+                 renderer.site.repository_prefix, info.commit or "",
                  info.name, info.path,
                  *(e.info.commit or "" for e in earlier)):
         digest.update(part.encode() + b"\0")

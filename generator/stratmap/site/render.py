@@ -8,6 +8,7 @@ files; only 404.html, which is served from any depth, uses base_url.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from ..markdown.render import MarkdownRenderer
 from ..model.content import Perspective
 from ..model.status import Status
 from .charts import trend_svg
+from .source_links import source_link
 from .data import SearchIndex, scorecard_csv, script_assignment, strategy_json
 from .reads import ReadLog, ReadResolver, TrackedView, value_digest
 from .routes import CHANGE_DETAILS, SECTIONS, Page, objective_path, page_table, team_path
@@ -111,6 +113,7 @@ class VersionRenderer:
         the site, and its own place in the page table."""
         return digest(code_digest(), self.theme.key, dot_identity(), view.info.identity(),
                       self.site.title, self.site.base_url, self.site.built_on,
+                      self.site.repository_prefix,
                       page.path, page.template, page.title, page.breadcrumbs)
 
     def _render_pages(self, view: VersionView, pages: list[Page]) -> list[tuple[str, list[Read]]]:
@@ -161,5 +164,7 @@ class VersionRenderer:
             inline=self.markdown.render_inline, map_figure=map_figure, sections=SECTIONS,
             Status=Status, Perspective=Perspective, trend_svg=trend_svg,
             objective_path=objective_path, team_path=team_path, details=CHANGE_DETAILS,
+            source_link=functools.partial(source_link, tracked.model.settings,
+                                          self.site.repository_prefix, view.info.tag),
             stratmap_version=__version__, **context)
         return html, sorted(log.reads)

@@ -38,6 +38,7 @@ class SiteInfo:
     base_url: str
     versions: tuple[VersionInfo, ...]
     built_on: str
+    repository_prefix: str = ""  # the strategy's folder inside its git repository
 
 
 @dataclass(frozen=True)
