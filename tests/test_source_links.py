@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from conftest import GitRepo, git, run
-
 from stratmap.model.settings import Settings
 from stratmap.site.source_links import source_link
 

@@ -27,10 +27,10 @@ from ..markdown.render import MarkdownRenderer
 from ..model.content import Perspective
 from ..model.status import Status
 from .charts import trend_svg
-from .source_links import source_link
 from .data import SearchIndex, scorecard_csv, script_assignment, strategy_json
 from .reads import ReadLog, ReadResolver, TrackedView, value_digest
 from .routes import CHANGE_DETAILS, SECTIONS, Page, objective_path, page_table, team_path
+from .source_links import source_link
 from .theme import Theme
 from .view import SiteInfo, VersionView
 
