@@ -113,3 +113,17 @@ def test_init_makes_a_repository_whose_only_warning_is_the_plan_nobody_approved_
     assert "approved_by" not in (target / "content/teams/sales.md").read_text().replace(
         "# a draft until approved", "")
     assert run("init", str(target)).exit_code == 2  # refuses to overwrite
+
+
+def test_every_field_of_every_schema_is_described_and_the_examples_are_valid():
+    from stratmap.model.content import FILE_KINDS
+    from stratmap.schema import EXAMPLES, schema_file_name, schemas
+
+    generated = schemas()
+    for kind, model in FILE_KINDS.items():
+        schema = generated[schema_file_name(kind)]
+        undescribed = [f"{where}.{name}" for where, part in [("", schema), *schema["$defs"].items()]
+                       for name, prop in part.get("properties", {}).items() if "description" not in prop]
+        assert undescribed == [], kind
+        jsonschema.validate(EXAMPLES[kind], schema)
+        model.model_validate(EXAMPLES[kind])

@@ -75,18 +75,25 @@ class ChangeKind(StrEnum):
 
 class Money(Strict):
     amount: float
+    """The amount, e.g. 48000000."""
     currency: Title = "USD"
+    """A currency code, e.g. USD."""
 
 
 class Imperative(Strict):
     id: Id
+    """Unique among imperatives; objectives name it in `imperative`."""
     title: Title
+    """The imperative in a few words, e.g. `Win in enterprise accounts`."""
     description: Text = ""
+    """What it means, in a sentence or two."""
 
 
 class Interlock(Strict):
     function: Title
+    """The other function, e.g. `Marketing`."""
     commitment: Text
+    """What sales needs from it, e.g. `1,200 enterprise MQLs per quarter`."""
 
 
 class Content(Strict):
@@ -120,15 +127,23 @@ class SlugNamed(Content):
 
 class Strategy(Content):
     title: Title
+    """The strategy's name, e.g. `FY2027 Sales Strategy`."""
     organization: Title = ""
+    """Who the strategy is for, e.g. `Acme Corp`."""
     period: Title = ""
+    """The period in words, e.g. `FY2027`."""
     starts: dt.date | None = Field(None, description="The first day of the period the targets are for.")
     ends: dt.date | None = Field(None, description="The last day: a KPI's target is due then unless it says otherwise.")
     vision: Text = ""
+    """Where the strategy leads, in one sentence."""
     revenue_target: Money | None = None
+    """The annual quota target: `{amount: 48000000, currency: USD}`."""
     imperatives: list[Imperative] = Field(default_factory=list)
+    """The few strategic themes objectives belong to."""
     tradeoffs: list[Text] = Field(default_factory=list)
+    """What this strategy chooses not to do."""
     interlocks: list[Interlock] = Field(default_factory=list)
+    """What sales needs from other functions."""
     perspectives: dict[PerspectiveName, Title] = Field(default_factory=dict,
                                                   description="Titles of the perspectives.")
 
@@ -140,23 +155,34 @@ class Strategy(Content):
 
 class HistoryPoint(Strict):
     date: dt.date
+    """When the value was measured (YYYY-MM-DD)."""
     value: float
+    """The actual then."""
 
 
 class Milestone(Strict):
     date: dt.date
+    """When this target is due (YYYY-MM-DD)."""
     target: float
+    """The target by that date."""
 
 
 class Kpi(Strict):
     id: Id
+    """Unique within the objective: a letter, then letters, digits, - or _."""
     name: Title
+    """What is measured, e.g. `Enterprise NPS`."""
     unit: Title = ""
+    """Free text shown after numbers: `%`, `USD`, `days`, `pts`."""
     baseline: float | None = None
+    """Where the measure started; progress is counted from here."""
     target: float
+    """The value aimed for by `due`."""
     actual: float | None = None
+    """The latest measured value; without it the KPI has no data."""
     as_of: dt.date | None = Field(None, description="The date of `actual`.")
     direction: Direction = Direction.UP
+    """`up`: higher is better (default); `down`: lower is better."""
     due: dt.date | None = Field(None, description="When `target` is due (default: the strategy's `ends`).")
     milestones: list[Milestone] = Field(default_factory=list,
                                         description="The target along the way, in date order.")
@@ -164,6 +190,7 @@ class Kpi(Strict):
     comment: Text = Field("", description="Why it stands where it does, and what is being done (Markdown).")
     source: Title = Field("", description="Where the actual comes from.")
     history: list[HistoryPoint] = Field(default_factory=list)
+    """Earlier actuals, oldest first: `{date: 2026-06-30, value: 27}`."""
 
     @field_validator("milestones")
     @classmethod
@@ -176,20 +203,32 @@ class Kpi(Strict):
 
 class Initiative(Strict):
     title: Title
+    """The initiative, e.g. `Executive sponsor programme`."""
     owner: Title = ""
+    """Who drives it."""
     due: dt.date | None = None
+    """When it should be done (YYYY-MM-DD)."""
     status: InitiativeStatus = InitiativeStatus.PLANNED
+    """planned | in-progress | done | blocked | dropped."""
 
 
 class Objective(Content):
     id: Id
+    """Unique across objectives, e.g. `C2`; the page's address."""
     title: Title
+    """The objective as a short sentence, e.g. `Be the trusted advisor of enterprise buyers`."""
     perspective: PerspectiveName
+    """financial | customer | internal | learning: the band on the map."""
     imperative: Id | None = None
+    """The id of the imperative it serves."""
     owner: Title = ""
+    """Who is accountable for it."""
     drives: list[Id] = Field(default_factory=list)
+    """Ids of the objectives this one causes: the arrows of the map."""
     kpis: list[Kpi] = Field(default_factory=list)
+    """How progress is measured."""
     initiatives: list[Initiative] = Field(default_factory=list)
+    """The projects that move it."""
 
     def kpi(self, kpi_id: str) -> Kpi | None:
         return next((k for k in self.kpis if k.id == kpi_id), None)
@@ -199,29 +238,41 @@ class Objective(Content):
 
 class TeamKpi(Strict):
     kpi: Id
+    """The id of a KPI of the priority's objective."""
     target: float
+    """The team's share of the target."""
     actual: float | None = None
+    """The team's latest value."""
     as_of: dt.date | None = Field(None, description="The date of `actual`.")
 
 
 class Priority(Strict):
     objective: Id
+    """The id of the objective this priority serves."""
     plan: Text = ""
+    """What the team does for it, in a sentence or two."""
     kpis: list[TeamKpi] = Field(default_factory=list)
+    """The team's own targets for the objective's KPIs."""
     roles: dict[Title, Text] = Field(default_factory=dict,
                                    description="What each role does for this priority.")
 
 
 class Change(Strict):
     kind: ChangeKind = ChangeKind.OTHER
+    """skills | process | technology | projects | values | other."""
     what: Text
+    """What must change, e.g. `Value-selling certification for all AEs`."""
     owner: Title = ""
+    """Who makes it happen."""
     due: dt.date | None = None
+    """By when (YYYY-MM-DD)."""
 
 
 class StopDoing(Strict):
     what: Text
+    """What the team stops doing."""
     why: Text = ""
+    """Why: what it frees or protects."""
 
 
 Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{4,64}$"),
@@ -231,18 +282,27 @@ Digest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{4,64}$"),
 
 class Team(SlugNamed):
     name: Title
+    """The team's name, e.g. `Enterprise East`."""
     leader: Title = ""
+    """Who leads the team."""
     parent: Slug | None = None
+    """The slug (file name) of the team above this one."""
     approved_by: Title | None = None
+    """Who approved the plan; without it the plan is a draft. Set with `stratmap approve`."""
     approved_on: dt.date | None = None
+    """When the plan was approved (YYYY-MM-DD)."""
     approved_digest: Digest | None = Field(
         None, description="Written by `stratmap approve`: a digest of the priorities, changes "
         "and stop-doing as approved. When the plan no longer matches it, the plan shows as "
         "changed since approval.")
     reviewed_on: dt.date | None = None
+    """When the plan was last reviewed (YYYY-MM-DD)."""
     priorities: list[Priority] = Field(default_factory=list)
+    """The objectives the team works on, most important first."""
     changes: list[Change] = Field(default_factory=list)
+    """What must change for the team to execute."""
     stop_doing: list[StopDoing] = Field(default_factory=list)
+    """What the team drops to free the capacity."""
 
     @property
     def approved(self) -> bool:
@@ -258,7 +318,9 @@ class Team(SlugNamed):
 
 class AppliesTo(Strict):
     objectives: list[Id] = Field(default_factory=list)
+    """Ids of the objectives it applies to."""
     teams: list[Slug] = Field(default_factory=list)
+    """Slugs of the teams it applies to."""
 
     @property
     def everyone(self) -> bool:
@@ -267,9 +329,13 @@ class AppliesTo(Strict):
 
 class Guidance(SlugNamed):
     title: Title
+    """The topic, e.g. `Discovery calls`."""
     applies_to: AppliesTo = Field(default_factory=AppliesTo)
+    """Objectives and teams it is for; none: everyone."""
     do: list[Text] = Field(default_factory=list)
+    """What to do."""
     dont: list[Text] = Field(default_factory=list)
+    """What not to do."""
 
 
 # --- the whole repository ------------------------------------------------------------

@@ -28,8 +28,11 @@ class VersionSettings(Strict):
 
 class RuleSettings(Strict):
     max_priorities_per_team: int = Field(3, ge=0)
+    """A team plan with more priorities than this is unfocused (warning `too-many-priorities`)."""
     max_objectives: int = Field(25, ge=0)
+    """More objectives than this make a map nobody reads (warning `too-many-objectives`)."""
     review_every_days: int = Field(92, ge=1)
+    """A plan not reviewed for longer than this is overdue (warning `stale-review`)."""
     actual_max_age_days: int = Field(45, ge=1, description="An actual older than this (before "
                                      "the version's date) is stale.")
     at_risk_below: float = Field(0.7, ge=0, le=1,
@@ -63,13 +66,18 @@ def _folder_in_repository(value: str) -> str:
 
 class Settings(Strict):
     title: Title = "Sales Strategy"
+    """The site's title, in every page's header."""
     base_url: str = Field("/", description="Path prefix where the site is served (`/`, "
                                            "`/strategy/`), or an http(s) address used in links.")
     content_dir: str = "content"
+    """The folder of the Markdown content, inside the repository."""
     theme: str = Field("default", description="A built-in theme name or a folder.")
     output_dir: str = "output"
+    """Where `stratmap build` writes the site; a folder of its own."""
     versions: VersionSettings = Field(default_factory=VersionSettings)
+    """Which git tags are published versions, and whether the working tree is a draft."""
     rules: RuleSettings = Field(default_factory=RuleSettings)
+    """Thresholds of the warnings."""
     repo_url: str | None = Field(None, description="Where the repository lives, e.g. "
                                  "`https://github.com/acme/strategy`: pages link to their source.")
     edit_uri: str | None = Field(None, description="Path under `repo_url` to edit a file (default "

@@ -45,8 +45,10 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_T
 class Strict(BaseModel):
     # Numbers where text is expected are fine ("period: 2027"); unknown keys are not.
     # NaN and infinity are no figures: JSON, browsers and spreadsheets cannot read them.
+    # A field's docstring is its description in the JSON Schema: editors show it on hover.
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True,
-                              use_enum_values=False, frozen=False, allow_inf_nan=False)
+                              use_enum_values=False, frozen=False, allow_inf_nan=False,
+                              use_attribute_docstrings=True)
 
 
 
