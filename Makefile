@@ -8,7 +8,7 @@ BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 APT_STAMP := $(VENV)/.apt-updated
 
-.PHONY: site test test-fast setup graphviz chromium bench lint clean
+.PHONY: site test test-fast serve setup graphviz chromium bench lint clean wheel
 
 # The demo's quarters are replayed from demo/history/ into a throwaway git repository
 # with real tags, so the site shows every version the way a real repository would.
@@ -17,6 +17,16 @@ DEMO_REPO := build/demo
 site: setup graphviz
 	$(BIN)/python demo/replay.py $(DEMO_REPO)
 	$(BIN)/stratmap build $(DEMO_REPO) --out output
+
+# Preview the demo while editing it: content/ and stratmap.yaml here are what it shows
+# (opened on the draft, rebuilt and reloaded on every save). `make site` builds a copy.
+serve: setup graphviz
+	$(BIN)/stratmap serve .
+
+# The sdist and wheel a strategy repository's CI can install: dist/stratmap-*.whl
+wheel: setup
+	$(BIN)/pip install --quiet build
+	$(BIN)/python -m build --outdir dist .
 
 test: setup graphviz chromium
 	$(BIN)/pytest

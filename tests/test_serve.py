@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
-from conftest import copy_demo
+from conftest import copy_demo, git
+from stratmap.serve import OVERLAY_ID
 
 
 def _free_port() -> int:
@@ -36,30 +40,85 @@ def _wait_for(condition, seconds: float = 60) -> None:
     raise AssertionError("timed out")
 
 
-@pytest.mark.slow
-def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path):
-    root = copy_demo(tmp_path / "demo")
+def _state(base: str) -> dict:
+    return json.loads(_get(base + "__stratmap__/build"))
+
+
+@contextmanager
+def serving(root: Path):
+    """`stratmap serve` as a user runs it; yields the base URL, and on exit what it printed."""
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "stratmap", "serve", str(root), "--port", str(port)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}/"
+    printed: list[str] = []
     try:
-        _wait_for(lambda: "Enterprise East" in _get(base + "latest/teams/enterprise-east/index.html"))
-        page = _get(base + "latest/teams/enterprise-east/index.html")
-        assert "/__stratmap__/build" in page  # the reload script is injected
-        build = _get(base + "__stratmap__/build")
-
-        team = root / "content/teams/enterprise-east.md"
-        team.write_text(team.read_text().replace("name: Enterprise East", "name: Enterprise East Coast"))
-        _wait_for(lambda: _get(base + "__stratmap__/build") != build)
-        assert "Enterprise East Coast" in _get(base + "latest/teams/enterprise-east/index.html")
-
-        build = _get(base + "__stratmap__/build")
-        team.write_text("---\nname: [broken\n---\n")
-        time.sleep(3)  # a failed build must not bump the build number or change the site
-        assert _get(base + "__stratmap__/build") == build
-        assert "Enterprise East Coast" in _get(base + "latest/teams/enterprise-east/index.html")
+        base = f"http://127.0.0.1:{port}/"
+        _wait_for(lambda: _state(base)["build"] == 0)
+        yield base, printed
     finally:
         server.terminate()
-        _, errors = server.communicate(timeout=30)
-    assert "content/teams/enterprise-east.md:3:1: error" in errors  # the failed build said where
+        printed.append(server.communicate(timeout=30)[1])
+
+
+@pytest.mark.slow
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path):
+    root = copy_demo(tmp_path / "demo")
+    with serving(root) as (base, printed):
+        page_url = base + "next/teams/enterprise-east/index.html"
+        page = _get(page_url)
+        assert "Enterprise East" in page and "/__stratmap__/build" in page  # the reload script
+        team = root / "content/teams/enterprise-east.md"
+        team.write_text(team.read_text().replace("name: Enterprise East", "name: Enterprise East Coast"))
+        _wait_for(lambda: _state(base)["build"] == 1)
+        assert "Enterprise East Coast" in _get(page_url)
+
+        good = team.read_text()
+        team.write_text("---\nname: [broken\n---\n")
+        _wait_for(lambda: _state(base)["failure"] is not None)
+        state = _state(base)
+        assert state["build"] == 1 and "content/teams/enterprise-east.md:3:1: error" in state["failure"]
+        assert "Enterprise East Coast" in _get(page_url)  # the last good site stays
+
+        team.write_text(good)
+        _wait_for(lambda: _state(base)["build"] == 2)
+        assert _state(base)["failure"] is None
+    assert "content/teams/enterprise-east.md:3:1: error" in printed[0]  # the terminal said where
+
+
+def test_the_address_opens_the_draft_being_edited(tmp_path):
+    root = copy_demo(tmp_path / "demo")
+    with serving(root) as (base, _):
+        opened = urllib.request.urlopen(base, timeout=5)
+        assert opened.geturl() == base + "next/" and "Northwind" in opened.read().decode()
+
+
+@pytest.mark.slow
+def test_a_tag_made_or_deleted_while_serving_is_picked_up(git_repo):
+    with serving(git_repo.root) as (base, _):
+        git_repo.tag("strategy/2026-Q4", "2026-12-01T12:00:00+00:00")
+        _wait_for(lambda: _state(base)["build"] == 1)
+        assert "2026-Q4" in _get(base + "versions.json")
+        git(git_repo.root, "tag", "-d", "strategy/2026-Q4")
+        _wait_for(lambda: _state(base)["build"] == 2)
+        assert "2026-Q4" not in _get(base + "versions.json")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_failed_rebuild_lays_its_findings_over_the_page_until_fixed(tmp_path, browser):
+    root = copy_demo(tmp_path / "demo")
+    with serving(root) as (base, _):
+        tab = browser.new_page()
+        tab.goto(base + "next/teams/enterprise-east/index.html")
+        overlay = tab.locator(f"#{OVERLAY_ID}")
+        team = root / "content/teams/enterprise-east.md"
+        good = team.read_text()
+        team.write_text(good.replace("name: Enterprise East", "name: [broken"))
+        overlay.wait_for(state="visible", timeout=60_000)
+        assert "content/teams/enterprise-east.md" in overlay.inner_text()
+        assert "The last rebuild failed" in overlay.inner_text()
+        team.write_text(good.replace("name: Enterprise East", "name: Enterprise East Coast"))
+        tab.wait_for_function("document.querySelector('h1').textContent.includes('East Coast')",
+                              timeout=60_000)
+        assert overlay.count() == 0
+        tab.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -88,17 +89,19 @@ def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.
         sys.exit(EXIT_INVALID)
 
 
-def _print_findings(reports) -> None:
+def _print_findings(reports) -> str:
     from .findings.printers import by_version
 
     text = by_version(reports)
     if text:
         click.echo(text, err=True)
+    return text
 
 
-def _run_build(options) -> bool:
-    """One build, its findings and summary printed; False when the content is invalid.
-    Environment problems (no Graphviz, a bad theme) raise EnvironmentProblem."""
+def _run_build(options, on_failure: Callable[[str], None] = lambda findings: None) -> bool:
+    """One build, its findings and summary printed; False when the content is invalid,
+    after telling `on_failure` the findings. Environment problems (no Graphviz, a bad
+    theme) raise EnvironmentProblem."""
     import os
 
     from .build import BuildFailed, UnknownVersion, build_site
@@ -111,11 +114,13 @@ def _run_build(options) -> bool:
         result = build_site(options)
     except BuildFailed as failed:
         options.progress("")
-        _print_findings(failed.reports)
+        findings = _print_findings(failed.reports)
         errors = any(f.is_error for report in failed.reports for f in report.findings)
         reason = "the content does not validate" if errors or not options.strict else \
             "failing because of the working tree's warnings (--strict)"
-        click.echo(f"build failed: {reason}; the previous output is untouched", err=True)
+        verdict = f"build failed: {reason}; the previous output is untouched"
+        click.echo(verdict, err=True)
+        on_failure(f"{findings}\n{verdict}".strip())
         return False
     except UnknownVersion as problem:
         raise click.UsageError(str(problem)) from None
@@ -186,8 +191,9 @@ def serve(directory: str | None, port: int, host: str) -> None:
     import threading
 
     from .build import BuildOptions, parse_cache_for, site_settings
-    from .serve import BuildCounter, make_server, watch_and_rebuild
+    from .serve import BuildCounter, draft_path, make_server, watch_and_rebuild
     from .site.theme_folders import theme_folders
+    from .source.git import git_folder
 
     root = project_root(directory)
     # parsed files stay in memory between rebuilds: a rebuild reads only what changed
@@ -203,20 +209,26 @@ def serve(directory: str | None, port: int, host: str) -> None:
         raise EnvironmentProblem(f"cannot listen on {host}:{port}: {problem.strerror}") from None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     address = f"http://{host}:{server.server_address[1]}/"
-    click.echo(f"serving {output} at {address} — Ctrl-C to stop", err=True)
+    draft = draft_path(output)
+    opens = f" (it opens the draft {draft}/, the working tree you edit)" if draft else ""
+    click.echo(f"serving {output} at {address}{opens} — Ctrl-C to stop", err=True)
     watched = [root / "stratmap.yaml", root / settings.content_dir,
                *[f for f in theme_folders(settings.theme, root) if root in f.parents]]
 
     def rebuild() -> bool:
         try:
-            return _run_build(options)
+            ok = _run_build(options, on_failure=counter.failed)
         except click.ClickException as problem:  # keep serving the last good site
             click.echo(f"error: {problem.format_message()}", err=True)
+            counter.failed(problem.format_message())
             return False
+        if ok:
+            counter.bump()
+        return ok
 
     stop = threading.Event()
     try:
-        watch_and_rebuild(watched, rebuild, counter, stop, lambda m: click.echo(m, err=True))
+        watch_and_rebuild(watched, git_folder(root), rebuild, stop, lambda m: click.echo(m, err=True))
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,14 +1,17 @@
 """Serve: build, serve the output on localhost, rebuild on change and reload the browser.
 
 The server injects a small script into every HTML page it sends; the script asks
-/__stratmap__/build for the build number once a second and reloads when it changes.
-A build that fails prints its findings and leaves the last good site being served.
+/__stratmap__/build once a second for the build number and the last rebuild's failure.
+It reloads when the number changes, and while a rebuild has failed it lays the findings
+over the page (the last good site stays underneath), until the next good build.
+`/` opens the draft, when the working tree is published as one: that is what is edited.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -16,25 +19,63 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 RELOAD_ENDPOINT = "/__stratmap__/build"
+OVERLAY_ID = "stratmap-build-failed"
+# Findings are set as text (textContent), never as HTML: they quote the content.
 RELOAD_SCRIPT = b"""<script>(function () {
   var seen = null;
+  function show(failure) {
+    var box = document.getElementById("%(overlay)s");
+    if (!failure) { if (box) { box.remove(); } return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "%(overlay)s";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;" +
+        "z-index:2147483647;margin:0;padding:1rem;background:#5c0011;color:#fff;" +
+        "font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap;box-shadow:0 -4px 16px #0008";
+      document.body.appendChild(box);
+    }
+    box.textContent = "The last rebuild failed; this page is the last good build.\\n\\n" + failure;
+  }
   setInterval(function () {
-    fetch("%s").then(function (r) { return r.text(); }).then(function (build) {
-      if (seen !== null && build !== seen) { location.reload(); }
-      seen = build;
+    fetch("%(endpoint)s").then(function (r) { return r.json(); }).then(function (state) {
+      if (seen !== null && state.build !== seen) { location.reload(); return; }
+      seen = state.build;
+      show(state.failure);
     }).catch(function () {});
   }, 1000);
-})();</script>""" % RELOAD_ENDPOINT.encode()
+})();</script>""" % {b"overlay": OVERLAY_ID.encode(), b"endpoint": RELOAD_ENDPOINT.encode()}
 
 
 @dataclass
 class BuildCounter:
+    """The number of the last good build, and why the rebuild after it failed, if it did."""
+
     number: int = 0
+    failure: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def bump(self) -> None:
         with self.lock:
             self.number += 1
+            self.failure = None
+
+    def failed(self, findings: str) -> None:
+        with self.lock:
+            self.failure = findings
+
+    def state(self) -> bytes:
+        with self.lock:
+            return json.dumps({"build": self.number, "failure": self.failure}).encode()
+
+
+def draft_path(output: Path) -> str | None:
+    """The folder of the draft version in a built site, or None when it has none."""
+    try:
+        versions = json.loads((output / "versions.json").read_text())
+        return str(next(v["path"] for v in versions if v.get("draft"))).strip("/")
+    except (OSError, ValueError, StopIteration, KeyError, TypeError, AttributeError):
+        return None
 
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
@@ -65,7 +106,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self._send(421, "text/plain", b"stratmap serve answers only requests for localhost\n")
             return
         if self.path == RELOAD_ENDPOINT:
-            self._send(200, "text/plain", str(self.counter.number).encode())
+            self._send(200, "application/json", self.counter.state())
+            return
+        if self.path == "/" and self._redirect_to_draft():
             return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
@@ -83,6 +126,19 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self._send(200, "text/html; charset=utf-8", body)
             return
         super().do_GET()
+
+    def _redirect_to_draft(self) -> bool:
+        """`/` opens the draft (the working tree being edited) when there is one; the
+        site's own index.html opens the newest published version."""
+        draft = draft_path(Path(self.directory))
+        if draft is None:
+            return False
+        self.send_response(302)
+        self.send_header("Location", "/" + urllib.parse.quote(draft) + "/")
+        self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        return True
 
     def do_HEAD(self) -> None:
         if not host_allowed(self.headers.get("Host"), self.listening_on):
@@ -105,13 +161,24 @@ def make_server(output: Path, host: str, port: int, counter: BuildCounter) -> ht
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
-def watch_and_rebuild(paths: list[Path], rebuild: Callable[[], bool], counter: BuildCounter,
+def watch_and_rebuild(paths: list[Path], git_folder: Path | None, rebuild: Callable[[], bool],
                       stop: threading.Event, say: Callable[[str], None]) -> None:
-    """Rebuild after every batch of changes to `paths` until `stop` is set."""
-    from watchfiles import watch
+    """Rebuild after every batch of changes to `paths`, or to the tags of the git
+    repository in `git_folder` (a tag made or deleted while serving), until `stop` is set."""
+    from watchfiles import DefaultFilter, watch
 
-    for changes in watch(*paths, stop_event=stop, debounce=300, raise_interrupt=False):
+    content_filter = DefaultFilter()
+    tag_places = [git_folder / "refs" / "tags", git_folder / "packed-refs"] if git_folder else []
+
+    def relevant(change, path: str) -> bool:
+        where = Path(path)
+        if any(where == place or place in where.parents for place in tag_places):
+            return not where.name.endswith(".lock")
+        return content_filter(change, path)
+
+    watched = [*paths, *([git_folder] if git_folder else [])]
+    for changes in watch(*watched, watch_filter=relevant, stop_event=stop, debounce=300,
+                         raise_interrupt=False):
         names = sorted({Path(p).name for _, p in changes})
         say(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
-        if rebuild():
-            counter.bump()
+        rebuild()

@@ -176,3 +176,12 @@ def head_commit(top: Path) -> str | None:
         return None  # a repository with no commit yet
 
 
+
+
+def git_folder(root: Path) -> Path | None:
+    """The git folder that holds the repository's refs (the common one of a worktree),
+    or None outside git."""
+    try:
+        return Path(git(root, "rev-parse", "--path-format=absolute", "--git-common-dir").decode().strip())
+    except GitError:
+        return None
