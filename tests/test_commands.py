@@ -127,3 +127,28 @@ def test_every_field_of_every_schema_is_described_and_the_examples_are_valid():
         assert undescribed == [], kind
         jsonschema.validate(EXAMPLES[kind], schema)
         model.model_validate(EXAMPLES[kind])
+
+
+def test_the_replayed_demo_has_exactly_the_warnings_the_readme_lists(built_history):
+    import re
+
+    readme = (REPO_ROOT / "README.md").read_text()
+    table = readme.split("| warning | where | why it is there |")[1].split("\n\n")[0]
+    documented = sorted(re.findall(r"^\| `([a-z-]+)` \| `([^`]+)` \|", table, re.MULTILINE))
+    code, findings = validate_json(built_history.parent, "--as-of", "2026-11-27")
+    assert code == 0 and sorted((f["rule"], f["file"]) for f in findings) == documented
+    assert len(documented) == 7
+
+
+def test_init_maps_the_schemas_for_editors_and_new_writes_the_modeline(tmp_path):
+    root = tmp_path / "s"
+    assert run("init", str(root)).exit_code == 0
+    settings = json.loads((root / ".vscode/settings.json").read_text())["yaml.schemas"]
+    assert settings["./schemas/team.schema.json"] == "content/teams/*.md"
+    for schema in settings:
+        assert (root / schema).is_file()  # every mapped schema is there
+    assert run("new", "objective", "C7", "--dir", str(root)).exit_code == 0
+    lines = (root / "content/objectives/C7.md").read_text().splitlines()
+    assert lines[:2] == ["---", "# yaml-language-server: $schema=../../schemas/objective.schema.json"]
+    assert (root / "content/objectives" / lines[1].split("=", 1)[1]).resolve() == \
+        (root / "schemas/objective.schema.json").resolve()
