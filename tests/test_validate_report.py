@@ -102,3 +102,17 @@ def test_a_value_written_empty_is_a_missing_field(repo):
     assert "`leader` is empty" in findings[0]["message"]
     repo.write("content/teams/sales.md", text.replace("what: Chasing", "what: '  '\n    why: Chasing"))
     assert [f["rule"] for f in validate_json(repo.root)[1]] == ["missing-field"]
+
+
+def test_build_strict_holds_the_working_tree_to_its_warnings_not_a_tag(git_repo, tmp_path):
+    sales = git_repo.root / "content/teams/sales.md"
+    clean = sales.read_text()
+    sales.write_text(clean.replace("approved_by: Chief Executive\n", ""))  # a warning, in the tag
+    git_repo.commit("draft plan", "2026-09-01T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q3", "2026-09-02T12:00:00+00:00")
+    sales.write_text(clean)
+    assert run("build", str(git_repo.root), "--strict", "--out", str(tmp_path / "a")).exit_code == 0
+    sales.write_text(clean.replace("approved_by: Chief Executive\n", ""))
+    failed = run("build", str(git_repo.root), "--strict", "--out", str(tmp_path / "b"))
+    assert failed.exit_code == 1
+    assert "failing because of the working tree's warnings (--strict)" in failed.output

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 from ..findings import Finding
 from ..model.approval import ApprovalState, approval_state
@@ -180,6 +180,7 @@ class TeamChange(BaseModel):
     def priorities_moved(self) -> bool:
         return bool(self.priorities_added or self.priorities_removed or self.priorities_repointed)
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def only_redated(self) -> bool:
         """Changed in nothing but `reviewed_on` / `approved_on`: a review, not a new plan."""
