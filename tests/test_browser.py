@@ -164,7 +164,7 @@ def test_map_follows_dark_mode_and_team_paths_are_drawn_in_the_accent(browser, s
     context = browser.new_context(color_scheme="dark")
     tab = context.new_page()
     tab.goto(site + PAGES["team"])
-    band = tab.locator("figure.map-team .cluster path").first
+    band = tab.locator("figure.map-team .band rect").first
     assert band.evaluate("e => getComputedStyle(e).fill") == "rgb(30, 41, 59)"  # --band, dark
     lit = tab.locator("figure.map-team .edge.lit path").first
     accent = tab.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--accent')")

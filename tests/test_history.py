@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import re
@@ -166,3 +167,63 @@ def test_a_teams_own_kpi_actuals_have_a_trend_across_the_published_versions(buil
     assert [(date, source) for date, _, source in rows] == [
         ("2026-03-31", "published in 2026-Q1"), ("2026-06-30", "published in 2026-Q2"),
         ("2026-09-30", "this version")]
+
+
+def _visible_text(page: str) -> str:
+    """The words a reader sees: no scripts, no drawings' hidden titles, no tags."""
+    import html
+    import re
+
+    main = page[page.index("<main"):page.index("</main>")]
+    main = re.sub(r"<(svg|script)\b.*?</\1>", " ", main, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", main))
+
+
+def test_every_page_of_an_earlier_version_says_so_and_the_newest_does_not(built_history):
+    for version in ("2026-Q1", "2026-Q2"):
+        pages = list((built_history / version).rglob("*.html"))
+        assert pages
+        for page in pages:
+            text = page.read_text()
+            assert 'class="version-banner old-banner"' in text and "latest/index.html" in text, page
+    for page in (built_history / "2026-Q3").rglob("*.html"):
+        assert "old-banner" not in page.read_text(), page
+    for page in (built_history / "next").rglob("*.html"):
+        assert 'class="version-banner draft-banner"' in page.read_text(), page
+
+
+def test_the_changes_pages_read_as_prose(built_history):
+    import re
+
+    for version in ("2026-Q2", "2026-Q3", "next"):
+        text = _visible_text((built_history / version / "changes/index.html").read_text())
+        for marker in ("**", "##", "]("):
+            assert marker not in text, (version, marker)
+        assert not re.findall(r"\b[a-z]+_[a-z_]+\b", text), version  # approved_on, as_of, …
+
+
+def test_a_team_page_lists_what_changed_for_it_exactly_as_the_diff_does(built_history):
+    import html
+    import re
+
+    from stratmap.diff.compute import diff_models
+    from stratmap.diff.format import team_details
+    from stratmap.source.git import GitTree, git
+    from stratmap.validate import validate
+
+    root = built_history.parent
+
+    def model(tag: str):
+        commit = git(root, "rev-list", "-n", "1", tag).decode().strip()
+        return validate(GitTree(root, commit, ""), dt.date(2026, 9, 30)).model
+
+    diff = diff_models(model("strategy/2026-Q2"), model("strategy/2026-Q3"), "2026-Q2", "2026-Q3")
+    assert diff.teams
+    for change in diff.teams:
+        if change.kind == "removed":
+            continue
+        page = (built_history / f"2026-Q3/teams/{change.slug}/index.html").read_text()
+        block = page[page.index('<details class="team-changes"'):page.index("</details>")]
+        shown = [html.unescape(re.sub(r"<[^>]+>", "", item)).strip()
+                 for item in re.findall(r"<li>(.*?)</li>", block, re.S)]
+        assert shown == team_details(change, diff, with_body=False), change.slug

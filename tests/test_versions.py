@@ -159,7 +159,9 @@ def test_strategy_in_a_subfolder_of_the_repository(tmp_path):
     assert (top / "docs/strategy/output/2026-Q1/objectives/C1/index.html").is_file()
 
 
-def test_adding_a_tag_renders_only_the_new_version(git_repo):
+def test_adding_a_tag_renders_the_new_version_and_the_one_it_supersedes(git_repo):
+    """The newest version before the tag now says it is an earlier one: it is rendered
+    again; the versions before it come from the cache."""
     three_quarters(git_repo)
     from stratmap.build import BuildOptions, build_site
     git_repo.write("stratmap.yaml", "versions: {draft: null}\n")
@@ -168,7 +170,9 @@ def test_adding_a_tag_renders_only_the_new_version(git_repo):
     git_repo.commit("q3", "2026-09-30T12:00:00+00:00")
     git_repo.tag("strategy/2026-Q3", "2026-09-30T12:00:00+00:00")
     second = build_site(BuildOptions(git_repo.root, force=True))
-    assert (second.versions_rendered, second.versions_from_cache) == (1, 2)
+    assert (second.versions_rendered, second.versions_from_cache) == (2, 1)
+    assert "An earlier version" in (git_repo.root / "output/2026-Q2/index.html").read_text()
+    assert "An earlier version" not in (git_repo.root / "output/2026-Q3/index.html").read_text()
     assert "Draft" in (git_repo.root / "output/2026-Q3/objectives/C1/index.html").read_text()
 
 
@@ -196,7 +200,7 @@ def test_a_build_from_warm_caches_equals_a_clean_build(git_repo, tmp_path):
     git_repo.tag("strategy/2026-Q3", "2026-09-30T12:00:00+00:00")
     retitle(git_repo, "Draft again")
     warm = build_site(BuildOptions(git_repo.root))
-    assert warm.versions_from_cache == 2
+    assert warm.versions_from_cache == 1  # Q1; Q2 is no longer the newest: rendered again
     clean = tmp_path / "clean"
     shutil.copytree(git_repo.root, clean, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
     build_site(BuildOptions(clean))

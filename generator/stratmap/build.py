@@ -386,11 +386,11 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
 
 def _version_key(info: VersionInfo, earlier: list, renderer) -> str:
     """Everything a tagged version's pages depend on: its commit, the versions before it,
-    the tool, the theme and the site's title. (Not the list of versions: the switcher
-    reads that from the site's versions.js.)"""
+    the tool, the theme, the site's title, and whether it is the newest (its pages say so).
+    (Not the list of versions: the switcher reads that from the site's versions.js.)"""
     digest = hashlib.sha256()
     for part in (code_digest(), renderer.theme.key, renderer.site.title,
-                 renderer.site.repository_prefix, info.commit or "",
+                 renderer.site.repository_prefix, str(info.latest), info.commit or "",
                  info.name, info.path,
                  *(e.info.commit or "" for e in earlier)):
         digest.update(part.encode() + b"\0")

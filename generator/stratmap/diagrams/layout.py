@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from ..model.content import Perspective
 
 ROOT_PLACEHOLDER = "@STRATMAP_ROOT@"  # replaced by the page's relative path to the version root
-IMPERATIVE_COLOURS = ["#1d4ed8", "#7e22ce", "#b45309", "#0f766e", "#be123c", "#4d7c0f"]
+# Each outline colour means one thing on every map: imperatives take blues, purples and
+# teals; green, red and amber outlines are kept for the change map (added, removed, changed).
+IMPERATIVE_COLOURS = ["#1d4ed8", "#7e22ce", "#0f766e", "#a21caf", "#0e7490", "#334155"]
 STATUS_FILLS = {"on-track": "#c6ecd2", "at-risk": "#ffe4a3", "off-track": "#f8c4c4",
                 "no-data": "#e5e7eb"}
 MARK_STYLES = {  # change map: outline colour, line style
@@ -61,25 +63,30 @@ class MapEdge:
 
 @dataclass
 class MapLayout:
-    """A map's DOT source and the SVG ids it gives each objective and arrow."""
+    """A map's DOT source, the SVG ids it gives each objective and arrow, and its bands
+    (perspective title → the SVG ids of the objectives in it), drawn after layout."""
 
     name: str
     dot: str
     node_ids: dict[str, str] = field(default_factory=dict)
     edge_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    bands: dict[str, list[str]] = field(default_factory=dict)
 
 
 def map_dot(name: str, prefix: str, nodes: list[MapNode], edges: list[MapEdge],
             band_titles: dict[Perspective, str], *, compact: bool = False) -> MapLayout:
-    """Perspectives as bands (financial on top), objectives as nodes, arrows cause → effect."""
+    """Perspectives as rows (financial on top), objectives as nodes, arrows cause → effect.
+    The rows are plain ranks, not Graphviz clusters: arrows then take the direct way
+    instead of detouring around cluster boxes, and `prepare_svg` draws each row as a band
+    of the drawing's full width, its title in a margin no arrow reaches."""
     layout = MapLayout(name, "")
-    width = 16 if compact else 20
+    width = 15
     lines = [f"digraph {dot_string(name)} {{",
              f"  graph [id={dot_string(prefix)}, rankdir=BT, newrank=true, splines=true, "
-             f"nodesep=0.3, ranksep={0.45 if compact else 0.6}, bgcolor=transparent, "
+             f"nodesep=0.18, ranksep={0.45 if compact else 0.6}, bgcolor=transparent, "
              "fontname=\"Helvetica\", fontsize=12, tooltip=\" \"];",
              "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, "
-             "margin=\"0.12,0.06\", penwidth=1.2, color=\"#6b7280\", fontcolor=\"#111827\"];",
+             "margin=\"0.08,0.05\", penwidth=1.2, color=\"#6b7280\", fontcolor=\"#111827\"];",
              "  edge [color=\"#4b5563\", arrowsize=0.7, penwidth=1.1];"]
     present = [p for p in Perspective if any(n.perspective is p for n in nodes)]
     for perspective in present:
@@ -107,18 +114,17 @@ def map_dot(name: str, prefix: str, nodes: list[MapNode], edges: list[MapEdge],
 def _band(perspective: Perspective, title: str, prefix: str, nodes: list[MapNode],
           layout: MapLayout, width: int) -> list[str]:
     anchor = dot_string(f"{prefix} band {perspective}")
-    lines = [f"  subgraph {dot_string(f'cluster_{prefix}_{perspective}')} {{",
-             f"    graph [label={dot_string(title)}, labeljust=l, style=\"rounded,filled\", "
-             f"fillcolor=\"#f1f5f9\", color=\"#cbd5e1\", id={dot_string(f'{prefix}_band_{perspective}')}];",
-             f"    {anchor} [shape=point, style=invis, width=0, label=\"\"];"]
+    # the title rides on the anchor as a comment: part of the DOT, so a new title is a new map
+    lines = [f"  {anchor} [shape=point, style=invis, width=0, label=\"\", comment={dot_string(title)}];"]
     members = [anchor]
+    band = layout.bands.setdefault(title, [])
     for node in nodes:
         node_id = f"{prefix}_n_{len(layout.node_ids)}"
         layout.node_ids[node.id] = node_id
+        band.append(node_id)
         members.append(dot_string(node.id))
-        lines.append(f"    {dot_string(node.id)} [{_node_attributes(node, node_id, width)}];")
-    lines.append(f"    {{rank=same; {'; '.join(members)}}}")
-    lines.append("  }")
+        lines.append(f"  {dot_string(node.id)} [{_node_attributes(node, node_id, width)}];")
+    lines.append(f"  {{rank=same; {'; '.join(members)}}}")
     return lines
 
 
@@ -167,14 +173,79 @@ def highlight(svg: str, layout: MapLayout, own: set[str], on_path: set[str],
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([-\d. ]+)"')
+# the graph's group, to its title: translate(x y) places the drawing within the viewBox
+_GRAPH = re.compile(r'<g id="[^"]*" class="graph" transform="[^"]*translate\((-?[\d.]+) (-?[\d.]+)\)">\s*'
+                    r'<title>[^<]*</title>', re.S)
+_COORDINATES = re.compile(r'(?:\bd|\bpoints)="([^"]+)"')
+GUTTER = 30  # points left of the drawing for the bands' titles
+BAND_PAD = 12  # points of band above and below its objectives
 
 
-def prepare_svg(svg: str) -> str:
-    """An SVG file's text made ready to inline: no XML prologue, no comments, px sizes."""
+def prepare_svg(svg: str, layout: MapLayout | None = None) -> str:
+    """An SVG file's text made ready to inline: no XML prologue, no comments, px sizes,
+    and the perspective bands of `layout` drawn behind the objectives."""
     svg = _COMMENT.sub("", _PROLOGUE.sub("", svg, count=1))
-    return _SIZE.sub(lambda m: f'<svg class="map-svg" width="{round(float(m[1]) * 4 / 3)}" '
-                               f'height="{round(float(m[2]) * 4 / 3)}"', svg, count=1)
+    gutter = margin = 0.0
+    if layout is not None and layout.bands:
+        svg, gutter, margin = _with_bands(svg, layout.bands), GUTTER, BAND_PAD
+
+    def size(m: re.Match) -> str:
+        width, height = float(m[1]) + gutter, float(m[2]) + 2 * margin
+        x, y, w, h = (float(v) for v in m[3].split())
+        return (f'<svg class="map-svg" width="{round(width * 4 / 3)}" height="{round(height * 4 / 3)}" '
+                f'viewBox="{x - gutter:.2f} {y - margin:.2f} {w + gutter:.2f} {h + 2 * margin:.2f}"')
+    return _SIZE.sub(size, svg, count=1)
+
+
+def _with_bands(svg: str, bands: dict[str, list[str]]) -> str:
+    """Full-width bands, one per perspective, from the top of its highest objective to the
+    bottom of its lowest, each titled (rotated) in the gutter left of the drawing."""
+    extents = {title: _vertical_extent(svg, ids) for title, ids in bands.items()}
+    rows = sorted((extent[0], extent[1], title) for title, extent in extents.items() if extent)
+    graph = _GRAPH.search(svg)
+    size = _SIZE.search(svg)
+    if not rows or graph is None or size is None:
+        return svg
+    viewbox_width = float(size[3].split()[2])
+    left = -float(graph[1])  # the drawing's left edge, in the graph's own coordinates
+    right = left + viewbox_width
+    parts = []
+    for index, (top, bottom, title) in enumerate(rows):
+        above = rows[index - 1][1] if index else None
+        below = rows[index + 1][0] if index + 1 < len(rows) else None
+        pad_top = BAND_PAD if above is None else min(BAND_PAD, (top - above) / 2 - 1)
+        pad_bottom = BAND_PAD if below is None else min(BAND_PAD, (below - bottom) / 2 - 1)
+        y, height = top - pad_top, bottom - top + pad_top + pad_bottom
+        middle = y + height / 2
+        lines = textwrap.wrap(title, 14)[:2] or [title]
+        label_x = left - GUTTER / 2  # the label turns about (label_x, middle), reading upwards
+        baseline = middle - (len(lines) - 1) * 6 + 3.5
+        tspans = "".join(f'<tspan x="{label_x:.1f}" dy="{0 if n == 0 else 12}">{_text(line)}</tspan>'
+                         for n, line in enumerate(lines))
+        parts.append(f'<g class="band"><rect x="{left - GUTTER + 2:.1f}" y="{y:.1f}" '
+                     f'width="{right - left + GUTTER - 4:.1f}" height="{height:.1f}" rx="6" '
+                     f'fill="#f1f5f9" stroke="#cbd5e1"/><text class="band-label" text-anchor="middle" '
+                     f'font-family="Helvetica,sans-serif" font-size="10" font-weight="700" fill="#4b5563" '
+                     f'x="{label_x:.1f}" y="{baseline:.1f}" transform="rotate(-90 {label_x:.1f} {middle:.1f})">'
+                     f'{tspans}</text></g>')
+    return svg[:graph.end()] + "".join(parts) + svg[graph.end():]
+
+
+def _vertical_extent(svg: str, node_ids: list[str]) -> tuple[float, float] | None:
+    """The top and bottom (SVG y, which grows downwards) of these objectives' boxes."""
+    ys: list[float] = []
+    for node_id in node_ids:
+        start = svg.find(f'id="{_svg_id(node_id)}" class="node')
+        shape = _COORDINATES.search(svg, start) if start >= 0 else None
+        if shape:
+            numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape[1])]
+            ys += numbers[1::2]
+    return (min(ys), max(ys)) if ys else None
+
+
+def _text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def inline_svg(svg: str, to_version_root: str, label: str) -> str:

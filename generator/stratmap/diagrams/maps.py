@@ -59,7 +59,8 @@ def version_maps(view: VersionView, diagrams: DiagramRenderer) -> VersionMaps:
     if change_layout is not None:
         layouts[CHANGE_MAP] = change_layout
     svgs = diagrams.render([layout.dot for layout in layouts.values()])
-    return VersionMaps(layouts, {name: prepare_svg(svg) for name, svg in zip(layouts, svgs, strict=True)})
+    return VersionMaps(layouts, {name: prepare_svg(svg, layout)
+                                 for (name, layout), svg in zip(layouts.items(), svgs, strict=True)})
 
 
 def _change_layout(view: VersionView) -> MapLayout | None:

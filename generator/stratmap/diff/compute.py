@@ -229,12 +229,14 @@ class StrategyDiff(BaseModel):
     objective_titles: dict[str, str] = Field(default_factory=dict, description="Every objective "
                                              "id the diff names → its title (new, else old).")
     imperative_titles: dict[str, str] = Field(default_factory=dict)
+    team_names: dict[str, str] = Field(default_factory=dict, description="Every team slug → its "
+                                       "name (new, else old).")
     findings: list[DiffFinding] = Field(default_factory=list, description="Validation findings "
                                         "of the new version that the old did not have, errors first.")
 
     @property
     def empty(self) -> bool:
-        ignored = {"old", "new", "objective_titles", "imperative_titles", "findings"}
+        ignored = {"old", "new", "objective_titles", "imperative_titles", "team_names", "findings"}
         return self.model_dump(exclude=ignored) == StrategyDiff(old=None, new="").model_dump(
             exclude=ignored)
 
@@ -339,9 +341,10 @@ def diff_models(old: StrategyModel | None, new: StrategyModel, old_name: str | N
         return result
     _strategy_changes(result, old, new)
     result.objectives = _keyed_changes(old.objectives, new.objectives, _objective_change)
-    result.teams = _keyed_changes(old.teams, new.teams, _team_change)
+    result.teams = _keyed_changes(old.teams, new.teams, team_change)
     result.guidance = _keyed_changes(old.guidance, new.guidance, _guidance_change)
     result.objective_titles = {key: o.title for key, o in {**old.objectives, **new.objectives}.items()}
+    result.team_names = {slug: t.name for slug, t in {**old.teams, **new.teams}.items()}
     result.imperative_titles = {i.id: i.title for i in [*old.strategy.imperatives,
                                                        *new.strategy.imperatives]}
     return result
@@ -507,7 +510,8 @@ def _milestones_text(milestones: list[Milestone]) -> str:
     return "; ".join(f"{m.date}: {m.target:,g}" for m in milestones) or "none"
 
 
-def _team_change(key: str, old: Team | None, new: Team | None) -> TeamChange | None:
+def team_change(key: str, old: Team | None, new: Team | None) -> TeamChange | None:
+    """What changed in one team's plan (None when nothing did)."""
     if new is None:
         return TeamChange(slug=key, name=old.name if old else key, kind="removed")
     state = {"leader": new.leader, "approval": approval_state(new, old),

@@ -59,8 +59,31 @@ def _edges(original: str, shown: str) -> str:
     return lead + shown + trail
 
 
-def _field_lines(fields: Iterable[FieldChange]) -> list[str]:
-    return [f"{f.field}: {_value(f.old)} → {_value(f.new)}" for f in fields]
+# the words a reader knows for the fields whose names are not plain English
+FIELD_LABELS = {
+    "approved_by": "approved by", "approved_on": "approval date", "approved_digest": "approval",
+    "reviewed_on": "last review", "as_of": "date of the actual", "history points": "earlier actuals",
+    "at_risk_below": "at-risk threshold", "revenue_target": "revenue target", "parent": "part of",
+    "due": "due date", "drives": "drives", "stop_doing": "stop doing", "applies_to": "applies to",
+}
+
+
+def field_label(name: str) -> str:
+    """`approved_on` → `approval date`; a prefix naming the item (`“Training” owner`,
+    `grow-core.title`) is kept, the field itself put in words."""
+    prefix, _, field = name.rpartition("” ")
+    if not prefix and "." in name:
+        prefix, _, field = name.rpartition(".")
+        prefix = f"“{prefix}"
+    label = FIELD_LABELS.get(field, field.replace("_", " "))
+    return f"{prefix}” {label}" if prefix else label
+
+
+def _field_lines(fields: Iterable[FieldChange], names: dict[str, str] | None = None) -> list[str]:
+    """`label: old → new`; `names` turns slugs into names (a team's `parent`)."""
+    def shown(value: Any) -> str:
+        return names.get(value, _value(value)) if names and isinstance(value, str) else _value(value)
+    return [f"{field_label(f.field)}: {shown(f.old)} → {shown(f.new)}" for f in fields]
 
 
 def _with_unit(value: object, unit: str) -> str:
@@ -89,7 +112,7 @@ def move_value(move: KpiMove, side: str) -> str:
 
 def _move_text(move: KpiMove) -> str:
     verdict = move_verdict(move)
-    return (f"KPI {move.name} {move.field}: {move_value(move, 'old')} → {move_value(move, 'new')}"
+    return (f"KPI {move.name} {field_label(move.field)}: {move_value(move, 'old')} → {move_value(move, 'new')}"
             + (f" ({verdict})" if verdict else ""))
 
 
@@ -124,7 +147,9 @@ def objective_details(change: ObjectiveChange, diff: StrategyDiff | None = None,
     lines += _list("no longer drives", _labels(diff, change.arrows_removed))
     lines += [_kpi_target_text(k) for k in change.kpi_targets]
     lines += _list("KPIs removed", change.kpis_removed)
-    lines += [_move_text(m) for m in change.kpi_moves]
+    # a comment is Markdown: pages show it rendered (in their KPI table), not as source here
+    lines += [_move_text(m) if with_body or m.field != "comment" else f"KPI {m.name}: new comment"
+              for m in change.kpi_moves]
     lines += _list("initiatives added" if change.kind == "changed" else "initiatives",
                    change.initiatives_added)
     lines += _list("initiatives removed", change.initiatives_removed)
@@ -157,7 +182,8 @@ def team_details(change: TeamChange, diff: StrategyDiff | None = None,
         lines += _list("stops doing", change.stop_doing_added)
         return lines
     lines = [approval_text(change)] if change.approval is ApprovalState.CHANGED else []
-    lines += _field_lines(f for f in change.fields if f.field != "approved_digest")
+    lines += _field_lines((f for f in change.fields if f.field != "approved_digest"),
+                          diff.team_names if diff else None)
     lines += _list("priorities added", _labels(diff, change.priorities_added))
     lines += _list("priorities removed", _labels(diff, change.priorities_removed))
     lines += [f"priority re-pointed: {old} → {new}" for old, new in
@@ -169,7 +195,7 @@ def team_details(change: TeamChange, diff: StrategyDiff | None = None,
             parts.append("plan: " + _words(priority.plan))
         parts += _list("roles added", priority.roles_added) + _list("roles removed", priority.roles_removed)
         parts += _list("roles changed", priority.roles_changed)
-        parts += [f"team KPI {k.field}: {_value(k.old)} → {_value(k.new)}" for k in priority.team_kpis]
+        parts += [_team_kpi_text(k) for k in priority.team_kpis]
         label = _labels(diff, [priority.objective])[0]
         lines += [f"priority {label}: {part}" for part in parts]
     lines += _list("changes added", change.changes_added) + _list("changes removed", change.changes_removed)
@@ -180,6 +206,18 @@ def team_details(change: TeamChange, diff: StrategyDiff | None = None,
     if change.body and with_body:
         lines.append("plan text: " + _words(change.body))
     return lines
+
+
+def _team_kpi_text(change: FieldChange) -> str:
+    """A team's target for a KPI set, dropped, or moved (its target, actual, date)."""
+    old, new = change.old or {}, change.new or {}
+    if not old:
+        return f"team target for KPI {change.field} set: {_value(new.get('target'))}"
+    if not new:
+        return f"team target for KPI {change.field} dropped"
+    moved = [f"{field_label(name)} {_value(old.get(name))} → {_value(new.get(name))}"
+             for name in ("target", "actual", "as_of") if old.get(name) != new.get(name)]
+    return f"team KPI {change.field}: {'; '.join(moved)}"
 
 
 def guidance_details(change, diff: StrategyDiff | None = None, with_body: bool = True) -> list[str]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from typing import Any
 
 import nh3
 from markupsafe import Markup
 
+from .diff import block_changes
 from .links import content_target
 from .parse import new_parser
 from .raw_html import too_deep
@@ -81,6 +83,32 @@ class MarkdownRenderer:
         if too_deep(text):  # validate warns: the whole body is shown as the author wrote it
             return Markup('<pre class="raw-body">{}</pre>').format(text)
         return _sanitise(self._md.render(text, {"resolve": resolve}))
+
+    def render_change(self, old: str, new: str, *, inline: bool = False, **where: Any) -> Markup:
+        """What changed from `old` to `new`, rendered: removed blocks struck through, added
+        ones marked, unchanged ones left out but for a marker. `inline` texts (a plan) are
+        shown whole, old then new; `where` is as for `render`."""
+        def shown(op: str, text: str) -> Markup:
+            html = self.render_inline(text) if inline else self.render(text, **where)
+            tag, said = ("del", "Removed: ") if op == "-" else ("ins", "Added: ")
+            element = "span" if inline else "div"
+            return Markup('<{0} class="diff-{1}"><{2} class="diff-block"><span class="visually-hidden">'
+                          '{3}</span>{4}</{2}></{0}>').format(
+                Markup(tag), "removed" if op == "-" else "added", Markup(element), said, html)
+        changes: list[tuple[str, str]] = [("-", old), ("+", new)] if inline else \
+            list(block_changes(old, new))
+        parts: list[Markup] = []
+        skipped = False
+        for op, text in changes:
+            if op == "=":
+                skipped = True
+                continue
+            if skipped and parts:
+                parts.append(Markup('<p class="muted diff-gap">…</p>'))
+            skipped = False
+            if text.strip():
+                parts.append(shown(op, text))
+        return Markup('<div class="md-diff">{}</div>').format(Markup("").join(parts))
 
     def _render_inline(self, text: str) -> Markup:
         """One line of Markdown (a plan, a do or don't) without a wrapping paragraph."""

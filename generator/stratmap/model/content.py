@@ -399,6 +399,19 @@ class StrategyModel(BaseModel):
     def subteams(self, slug: str) -> list[Team]:
         return [t for t in self.teams.values() if t.parent == slug]
 
+    def team_tree(self) -> list[tuple[Team, int]]:
+        """Every team with its depth, in the order of the hierarchy: each team right
+        before the teams within it, the top teams in file order."""
+        rows: list[tuple[Team, int]] = []
+
+        def visit(team: Team, depth: int) -> None:
+            rows.append((team, depth))
+            for child in self.subteams(team.slug):
+                visit(child, depth + 1)
+        for top in (t for t in self.teams.values() if not t.parent or t.parent not in self.teams):
+            visit(top, 0)
+        return rows
+
     def kpi_values(self) -> KpiValues:
         """Every KPI's and team KPI's actual, target and date: what a later version's trends
         need of this one."""

@@ -96,6 +96,26 @@ class CauseEffectGraph:
         financial = [o for o, p in self.perspective_of.items() if p is Perspective.FINANCIAL]
         return self.reachable_from(financial, self.causes)
 
+    def paths_to_finance(self, objective_id: str, limit: int = 12) -> list[list[str]]:
+        """The causal paths from an objective up to the financial perspective, shortest
+        first (at most `limit`): the line of sight in words. A financial objective is its
+        own path; one with no path up has none."""
+        if objective_id not in self._reaches_finance:
+            return []
+        paths: list[list[str]] = []
+        stack = [[objective_id]]
+        while stack:
+            path = stack.pop()
+            last = path[-1]
+            if self.perspective_of.get(last) is Perspective.FINANCIAL:
+                paths.append(path)
+                if len(paths) >= 4 * limit:  # enough to pick the shortest from
+                    break
+                continue
+            stack += [[*path, nxt] for nxt in reversed(self.effects.get(last, []))
+                      if nxt in self._reaches_finance and nxt not in path]
+        return sorted(paths, key=len)[:limit]
+
     def neighbourhood(self, objective_id: str) -> set[str]:
         return {objective_id, *self.effects.get(objective_id, []),
                 *self.causes.get(objective_id, [])}

@@ -163,6 +163,15 @@ class TrackedModel:
         return _tracked_result(raw, self._log)
 
 
+def whole(item: Any) -> Any:
+    """The item itself, for a computation that takes all of it (a diff of a team's plan):
+    noted as a read of the whole item when it is tracked."""
+    if isinstance(item, TrackedItem):
+        item._log.note("item", item._kind, item._key, "*")
+        return item._item
+    return item
+
+
 def _argument_key(argument: Any) -> str:
     if isinstance(argument, TrackedItem):
         return f"@{argument._kind}:{argument._key}"

@@ -23,6 +23,8 @@ from ..cache.pages import PageRecord, PreviousPages, Read
 from ..diagrams.graphviz import DiagramRenderer, dot_identity
 from ..diagrams.layout import inline_svg
 from ..diagrams.maps import version_maps
+from ..diff.format import field_label
+from ..markdown.diff import texts_of
 from ..markdown.render import MarkdownRenderer
 from ..model.content import Perspective
 from ..model.status import Status
@@ -113,7 +115,7 @@ class VersionRenderer:
         the site, and its own place in the page table."""
         return digest(code_digest(), self.theme.key, dot_identity(), view.info.identity(),
                       self.site.title, self.site.base_url, self.site.built_on,
-                      self.site.repository_prefix,
+                      self.site.repository_prefix, view.info.latest,
                       page.path, page.template, page.title, page.breadcrumbs)
 
     def _render_pages(self, view: VersionView, pages: list[Page]) -> list[tuple[str, list[Read]]]:
@@ -154,16 +156,24 @@ class VersionRenderer:
         def markdown(item) -> Markup:
             return markdown_text(item.body, item)
 
+        def markdown_change(change, item, inline: bool = False) -> Markup:
+            """A word diff's old and new text as rendered Markdown, marked up as a change;
+            links resolve from `item`'s file."""
+            old, new = texts_of(change.segments)
+            return self.markdown.render_change(old, new, inline=inline, source_file=item.file,
+                                               page_for=tracked.page_for, to_version_root=to_root)
+
         def map_figure(svg: str, label: str) -> Markup:
             return Markup(inline_svg(svg, to_root, label))
 
         html = self.theme.render(
             page.template, page=page, view=tracked, model=tracked.model, site=self.site,
             version=view.info, url=url, to_site=to_root + "../", markdown=markdown,
-            markdown_text=markdown_text,
+            markdown_text=markdown_text, markdown_change=markdown_change,
             inline=self.markdown.render_inline, map_figure=map_figure, sections=SECTIONS,
             Status=Status, Perspective=Perspective, trend_svg=trend_svg,
             objective_path=objective_path, team_path=team_path, details=CHANGE_DETAILS,
+            field_label=field_label,
             source_link=functools.partial(source_link, tracked.model.settings,
                                           self.site.repository_prefix, view.info.tag),
             stratmap_version=__version__, **context)

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..diagrams.maps import CHANGE_MAP, STRATEGY_MAP, VersionMaps, neighbourhood_map
-from ..diff.format import guidance_details, move_verdict, objective_details, strategy_details, team_details
+from ..diff.format import (
+    guidance_details,
+    move_verdict,
+    objective_details,
+    strategy_details,
+    team_details,
+)
 
 if TYPE_CHECKING:
     from .reads import TrackedItem, TrackedView

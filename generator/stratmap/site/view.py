@@ -12,7 +12,7 @@ from ..check.teams import review_overdue
 from ..diagrams.layout import (
     IMPERATIVE_COLOURS,
 )
-from ..diff.compute import StrategyDiff, diff_models
+from ..diff.compute import StrategyDiff, diff_models, team_change
 from ..model.approval import ApprovalState, approval_state
 from ..model.content import (
     HistoryPoint,
@@ -29,6 +29,7 @@ from ..model.content import (
 from ..model.graph import CauseEffectGraph
 from ..model.status import Period, Standing, Status, age_if_stale, kpi_standing, progress, team_share, worst
 from ..versions import VersionInfo
+from .reads import whole
 from .routes import objective_path, team_path
 
 
@@ -190,6 +191,43 @@ class VersionView:
         own = {p.objective for p in team.priorities}
         nodes, edges = self.graph.line_of_sight(frozenset(own))
         return own, nodes - own, edges
+
+    def sight_paths(self, team: Team) -> list[tuple[Objective, list[list[Objective]]]]:
+        """For each of the team's objectives, in priority order, its paths up to the
+        financial perspective: the line of sight in words, beside the map."""
+        objectives = self.model.objectives
+        return [(objectives[p.objective],
+                 [[objectives[step] for step in path]
+                  for path in self.graph.paths_to_finance(p.objective)])
+                for p in team.priorities if p.objective in objectives]
+
+    def team_change(self, team: Team) -> StrategyDiff | None:
+        """What changed in this team's plan since the version before: a diff holding the
+        team alone (empty when nothing did); None for the first version. Computed for the
+        team only, so its page depends on this team, not on the whole model."""
+        previous = self.previous
+        if previous is None:
+            return None
+        old_info, old_model = previous
+        change = team_change(team.slug, old_model.teams.get(team.slug), whole(team))
+        diff = StrategyDiff(old=old_info.name, new=self.info.name, teams=[change] if change else [])
+        if change is not None:
+            mentioned = {*change.priorities_added, *change.priorities_removed,
+                         *(r.old for r in change.priorities_repointed),
+                         *(r.new for r in change.priorities_repointed),
+                         *(p.objective for p in change.priorities_changed)}
+            diff.objective_titles = {i: self._objective_title(i, old_model) for i in sorted(mentioned)}
+            parents = {team.parent, old_model.teams[team.slug].parent if team.slug in old_model.teams else None}
+            diff.team_names = {slug: self._team_name(slug, old_model) for slug in parents if slug}
+        return diff
+
+    def _objective_title(self, objective_id: str, old_model: StrategyModel) -> str:
+        found = self.model.objectives.get(objective_id) or old_model.objectives.get(objective_id)
+        return found.title if found else objective_id
+
+    def _team_name(self, slug: str, old_model: StrategyModel) -> str:
+        found = self.model.teams.get(slug) or old_model.teams.get(slug)
+        return found.name if found else slug
 
     def trend(self, objective: Objective, kpi: Kpi) -> list[TrendPoint]:
         """One point per date, in date order (SPEC §5): the KPI's history, its actual in every
