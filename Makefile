@@ -8,7 +8,7 @@ BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 APT_STAMP := $(VENV)/.apt-updated
 
-.PHONY: site test test-fast serve setup graphviz chromium bench lint clean wheel
+.PHONY: site test test-fast serve screenshots setup graphviz chromium bench lint clean wheel
 
 # The demo's quarters are replayed from demo/history/ into a throwaway git repository
 # with real tags, so the site shows every version the way a real repository would.
@@ -22,6 +22,10 @@ site: setup graphviz
 # (opened on the draft, rebuilt and reloaded on every save). `make site` builds a copy.
 serve: setup graphviz
 	$(BIN)/stratmap serve .
+
+# docs/screenshots/: the demo's main pages on a phone and a desktop, for the README
+screenshots: site chromium
+	$(BIN)/python demo/screenshots.py output --out docs/screenshots
 
 # The sdist and wheel a strategy repository's CI can install: dist/stratmap-*.whl
 wheel: setup
