@@ -144,7 +144,8 @@ def test_search_stays_within_the_version_and_says_when_nothing_matches(page, sit
     page.goto(site + PAGES["scorecard"])
     page.get_by_role("searchbox").fill("xylophone")
     page.wait_for_function("document.querySelector('[data-search] [role=status]').textContent !== ''")
-    assert page.locator("[data-search] [role=status]").inner_text() == "No results"
+    assert page.locator("[data-search] [role=status]").inner_text() == "No results for xylophone"
+    assert page.locator(".search-none").inner_text() == "No results for “xylophone”"  # seen, not only heard
 
 
 def test_print_hides_navigation_and_fits_the_map(browser, site):

@@ -21,7 +21,9 @@ PAGE_TYPES = {"home": "latest/index.html", "objective": "latest/objectives/C2/in
               "scorecard": "latest/scorecard/index.html", "alignment": "latest/alignment/index.html",
               "guidance": "latest/guidance/index.html", "roles": "latest/roles/index.html",
               "changes": "latest/changes/index.html", "old team": "2026-Q1/teams/enterprise-east/index.html",
-              "draft team": "next/teams/enterprise-east/index.html", "404": "no/such/page.html"}
+              "draft team": "next/teams/enterprise-east/index.html", "404": "no/such/page.html",
+              "people": "latest/people/index.html", "initiatives": "latest/initiatives/index.html",
+              "role": "latest/roles/account-executive/index.html"}
 NODE_TEXT_UNITS = 11  # the font size Graphviz writes for objectives, in viewBox units
 
 
@@ -221,3 +223,22 @@ def test_the_404_page_has_the_header_and_search_under_a_sub_path(browser, built_
         first = tab.locator(".search-results a").first.get_attribute("href")
         assert first.startswith("/strategy/latest/")
         context.close()
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_search_finds_words_of_a_roles_text_with_a_highlighted_snippet_and_the_keyboard(
+        browser, history_site, built_history, how):
+    start = history_site + PAGE_TYPES["home"] if how == "http" else \
+        (built_history / "2026-Q3/index.html").as_uri()
+    context, tab = _open(browser, start, DESKTOP)
+    box = tab.get_by_role("searchbox")
+    box.fill("architecture review")
+    first = tab.locator(".search-results a").first
+    first.wait_for()
+    assert first.locator(".search-title").inner_text() == "Enterprise East"
+    assert [m.lower() for m in first.locator(".search-snippet mark").all_inner_texts()] == ["architecture", "review"]
+    box.press("ArrowDown")
+    assert tab.evaluate("document.activeElement.classList.length === 0 && document.activeElement.tagName") == "A"
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/teams/enterprise-east/index.html")
+    context.close()

@@ -91,7 +91,8 @@ def test_a_role_edit_renders_only_the_pages_that_show_the_role(warm_demo):
     # that show what roles do (a first version's changes page shows nothing of it)
     assert rendered_pages(warm_demo, EDITS["team role"]) == {
         "teams/sales-development/index.html", "objectives/I1/index.html",
-        "alignment/index.html", "roles/index.html", "scorecard/index.html"}
+        "alignment/index.html", "roles/sales-development-representative/index.html",
+        "scorecard/index.html"}
 
 
 def test_an_up_to_date_build_does_nothing_but_still_reports(tmp_path):
@@ -136,11 +137,12 @@ def inodes(site) -> dict[str, int]:
 
 
 def test_a_target_edit_leaves_the_teams_and_guidance_pages_alone(warm_demo):
-    # the teams list and the guidance show no priority of a team; alignment and roles read
-    # its priorities (a field is the unit of what a page reads), so they are rendered too
+    # the teams list and the guidance show no priority of a team; alignment reads its
+    # priorities (a field is the unit of what a page reads), so it is rendered too; the
+    # role pages read what roles are asked (a query's result), which a target is not
     assert rendered_pages(warm_demo, EDITS["team kpi target"]) == {
         "teams/enterprise-east/index.html", "objectives/C2/index.html",
-        "alignment/index.html", "roles/index.html", "scorecard/index.html"}
+        "alignment/index.html", "scorecard/index.html"}
 
 
 def test_a_plan_text_edit_renders_only_the_team_page(warm_demo):

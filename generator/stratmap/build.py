@@ -186,6 +186,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
                                versions_kept=last.versions, seconds=time.perf_counter() - started)
     from .diagrams.graphviz import DiagramRenderer
     from .site.data import build_date, site_root_files
+    from .site.feed import atom_feed, feed_entries
     from .site.render import VersionRenderer
     from .site.theme import Theme
     from .site.view import EarlierVersion, SiteInfo
@@ -219,6 +220,8 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
                 writer.link_tree(writer.staging / info.path, "latest")
         for relpath, text in site_root_files(site, theme).items():
             writer.write(relpath, text)
+        writer.write("feed.xml", atom_feed(site.title, settings.title, settings.base_url,
+                                           feed_entries(writer.staging, site.versions)))
         for relpath, path in theme.static_files().items():
             writer.write(f"assets/{relpath}", path.read_bytes())
         writer.after_commit(tag_copies.save)

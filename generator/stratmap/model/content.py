@@ -399,6 +399,21 @@ class StrategyModel(BaseModel):
     def subteams(self, slug: str) -> list[Team]:
         return [t for t in self.teams.values() if t.parent == slug]
 
+    def role_index(self) -> list[tuple[str, str, str, list[str], int, int]]:
+        """(slug, name, description, aliases, asks, teams) of every role: a query, so a page
+        listing the roles depends on these, not on every field of every plan."""
+        from .roles import resolve_roles
+        return [(r.slug, r.name, r.description, r.aliases, len(r.asks), len(r.teams))
+                for r in resolve_roles(self).values()]
+
+    def role_asks(self, slug: str) -> tuple[str, str, list[str], list[tuple[Team, Objective, str]]] | None:
+        """(name, description, aliases, [(team, objective, what it asks)]) of one role."""
+        from .roles import resolve_roles
+        role = resolve_roles(self).get(slug)
+        if role is None:
+            return None
+        return role.name, role.description, role.aliases, [(a.team, a.objective, a.does) for a in role.asks]
+
     def team_tree(self) -> list[tuple[Team, int]]:
         """Every team with its depth, in the order of the hierarchy: each team right
         before the teams within it, the top teams in file order."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -50,6 +52,12 @@ class Strict(BaseModel):
                               use_enum_values=False, frozen=False, allow_inf_nan=False,
                               use_attribute_docstrings=True)
 
+
+
+def slug_of(name: str) -> str:
+    """An address-safe name for a role or a person: `Account Executive` → `account-executive`."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "x"
 
 
 RULE_ERROR = "stratmap_rule"

@@ -35,6 +35,13 @@ def strategy_json(view: VersionView) -> str:
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
+def changes_json(view: VersionView) -> str:
+    """What changed since the version before, in one line: the feed's entry for it."""
+    previous = view.previous
+    return json.dumps({"old": previous[0].name if previous else None, "new": view.info.name,
+                       "summary": view.changes.summary()}, ensure_ascii=False) + "\n"
+
+
 SCORECARD_COLUMNS = ["objective", "objective_title", "perspective", "kpi", "kpi_name", "unit",
                      "direction", "baseline", "target", "actual", "status", "progress", "team",
                      "as_of", "target_by_now"]
@@ -124,19 +131,31 @@ class SearchIndex:
         self.words: dict[str, str] = {}
 
     def script(self, view: VersionView) -> str:
+        """Every page's whole text: bodies, plans, what each role is asked, KPI comments."""
         model, strategy = view.model, view.model.strategy
         entries = [{"t": strategy.title, "u": "index.html", "k": "Strategy",
-                    "x": self._text(view, "strategy", "", strategy, strategy.vision,
-                                    *(i.title for i in strategy.imperatives))}]
+                    "x": self._text(view, "strategy", "", strategy, strategy.vision, *strategy.tradeoffs,
+                                    *(f"{i.title} {i.description}" for i in strategy.imperatives),
+                                    *(f"{i.function}: {i.commitment}" for i in strategy.interlocks))}]
         entries += [{"t": f"{o.id} {o.title}", "u": objective_path(o.id), "k": "Objective",
-                     "x": self._text(view, "objective", o.id, o, o.owner, *(k.name for k in o.kpis),
-                                     *(i.title for i in o.initiatives))} for o in model.objectives.values()]
+                     "x": self._text(view, "objective", o.id, o, o.owner,
+                                     *(f"{k.name} {k.comment} {k.source}" for k in o.kpis),
+                                     *(f"{i.title} {i.owner}" for i in o.initiatives))}
+                     for o in model.objectives.values()]
         entries += [{"t": t.name, "u": team_path(slug), "k": "Team",
-                     "x": self._text(view, "team", slug, t, t.leader, *(p.plan for p in t.priorities),
-                                     *t.roles, *(s.what for s in t.stop_doing))}
+                     "x": self._text(view, "team", slug, t, t.leader,
+                                     *(p.plan for p in t.priorities),
+                                     *(f"{role}: {does}" for p in t.priorities for role, does in p.roles.items()),
+                                     *(c.what for c in t.changes),
+                                     *(f"{s.what} {s.why}" for s in t.stop_doing))}
                     for slug, t in model.teams.items()]
         entries += [{"t": g.title, "u": f"guidance/index.html#topic-{g.slug}", "k": "Guidance",
-                     "x": _search_text(*g.do, *g.dont)} for g in model.guidance.values()]
+                     "x": self._text(view, "guidance", g.slug, g, *g.do, *g.dont)}
+                    for g in model.guidance.values()]
+        entries += [{"t": role.name, "u": f"roles/{role.slug}/index.html", "k": "Role",
+                     "x": _search_text(role.description, *role.aliases)} for role in view.roles()]
+        entries += [{"t": person.name, "u": f"people/index.html#person-{person.slug}", "k": "Person",
+                     "x": ""} for person in view.people()]
         entries += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
         return script_assignment("STRATMAP_SEARCH", view.info.path, entries)
 
@@ -152,4 +171,5 @@ class SearchIndex:
 
 
 def _search_text(*parts: str) -> str:
-    return " ".join(p for p in parts if p)[:600]
+    """The words, as one line: what a search looks in and quotes its snippets from."""
+    return " ".join(" ".join(p.split()) for p in parts if p and p.strip())

@@ -29,7 +29,8 @@ from ..markdown.render import MarkdownRenderer
 from ..model.content import Perspective
 from ..model.status import Status
 from .charts import trend_svg
-from .data import SearchIndex, scorecard_csv, script_assignment, strategy_json
+from .data import SearchIndex, changes_json, scorecard_csv, script_assignment, strategy_json
+from .feed import CHANGES_FILE
 from .reads import ReadLog, ReadResolver, TrackedView, value_digest
 from .routes import CHANGE_DETAILS, SECTIONS, Page, objective_path, page_table, team_path
 from .source_links import source_link
@@ -81,7 +82,7 @@ class VersionRenderer:
         search = SearchIndex(self.markdown, previous.words if previous else {},
                              lambda kind, key: value_digest([code_digest(), resolver.digest(("item", kind, key, "*"))]))
         data_files = [DataFile("strategy.json", strategy_json), DataFile("scorecard.csv", scorecard_csv),
-                      DataFile("search.js", search.script)]
+                      DataFile("search.js", search.script), DataFile(CHANGES_FILE, changes_json)]
         bases = {page.path: self._page_base(view, page) for page in pages}
         bases |= {data.path: digest(code_digest(), data.path, view.info.identity()) for data in data_files}
         result = RenderedVersion({}, [p.path for p in pages])

@@ -19,6 +19,7 @@ from ..diff.format import (
     strategy_details,
     team_details,
 )
+from ..model.roles import resolve_roles
 
 if TYPE_CHECKING:
     from .reads import TrackedItem, TrackedView
@@ -56,7 +57,8 @@ CHANGE_DETAILS = {"objective": objective_details, "team": team_details,
 
 SECTIONS = [("Strategy", "index.html"), ("Scorecard", "scorecard/index.html"),
             ("Alignment", "alignment/index.html"), ("Teams", "teams/index.html"),
-            ("Roles", "roles/index.html"),
+            ("Roles", "roles/index.html"), ("People", "people/index.html"),
+            ("Initiatives", "initiatives/index.html"),
             ("Guidance", "guidance/index.html"), ("Changes", "changes/index.html")]
 
 # the pages every version has besides the home page: (path, template, title)
@@ -65,6 +67,8 @@ OVERVIEWS = [("scorecard/index.html", "scorecard.html", "Scorecard"),
              ("guidance/index.html", "guidance.html", "Guidance"),
              ("teams/index.html", "teams.html", "Teams"),
              ("roles/index.html", "roles.html", "Roles"),
+             ("people/index.html", "people.html", "People"),
+             ("initiatives/index.html", "initiatives.html", "Initiatives"),
              ("changes/index.html", "changes.html", "What changed")]
 
 
@@ -84,6 +88,10 @@ def page_table(view: VersionView, maps: VersionMaps) -> list[Page]:
         pages.append(Page(path, "objective.html", f"{objective.id} · {objective.title}",
                           [("Strategy", "index.html"), (objective.id, path)],
                           ("objective", objective), map_of(neighbourhood_map(objective.id))))
+    for role in resolve_roles(model).values():
+        path = f"roles/{role.slug}/index.html"
+        pages.append(Page(path, "role.html", role.name, [("Roles", "roles/index.html"), (role.name, path)],
+                          extras=_role_page(role.slug)))
     for team in model.teams.values():
         trail = [("Teams", "teams/index.html"),
                  *((a.name, team_path(a.slug)) for a in reversed(model.ancestors(team))),
@@ -91,6 +99,10 @@ def page_table(view: VersionView, maps: VersionMaps) -> list[Page]:
         pages.append(Page(team_path(team.slug), "team.html", team.name, trail, ("team", team),
                           lambda tracked, team: _line_of_sight(maps, tracked, team)))
     return pages
+
+
+def _role_page(slug: str) -> Extras:
+    return lambda tracked, _: {"role": tracked.role(slug)}
 
 
 def _line_of_sight(maps: VersionMaps, view: TrackedView, team: TrackedItem | None) -> dict[str, Any]:

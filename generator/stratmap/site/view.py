@@ -17,6 +17,8 @@ from ..model.approval import ApprovalState, approval_state
 from ..model.content import (
     HistoryPoint,
     Imperative,
+    Initiative,
+    InitiativeStatus,
     Kpi,
     KpiValues,
     Objective,
@@ -27,6 +29,8 @@ from ..model.content import (
     kpi_series,
 )
 from ..model.graph import CauseEffectGraph
+from ..model.people import Person, people_of
+from ..model.roles import Role, RoleAsk, RoleSummary, role_slug
 from ..model.status import Period, Standing, Status, age_if_stale, kpi_standing, progress, team_share, worst
 from ..versions import VersionInfo
 from .reads import whole
@@ -171,20 +175,46 @@ class VersionView:
         """Teams with no priority (validation makes every priority name a real objective)."""
         return [t for t in self.model.teams.values() if not t.priorities]
 
-    def role_view(self, team: Team) -> list[tuple[str, list[tuple[Objective, str]]]]:
-        """For each role: what the team's priorities ask of it, objective by objective."""
-        return [(role, [(self.model.objectives[p.objective], p.roles[role])
-                        for p in team.priorities if role in p.roles])
-                for role in team.roles]
+    def roles(self) -> list[RoleSummary]:
+        """Every role, the catalog's first, with how much the plans ask of it."""
+        return [RoleSummary(*entry) for entry in self.model.role_index()]
 
-    def roles_across_teams(self) -> list[tuple[str, list[tuple[Team, Objective, str]]]]:
-        """Each role named in any plan, with every team's ask of it, most-asked first."""
-        asks: dict[str, list[tuple[Team, Objective, str]]] = {}
-        for team in self.model.teams.values():
-            for priority in team.priorities:
-                for role, does in priority.roles.items():
-                    asks.setdefault(role, []).append((team, self.model.objectives[priority.objective], does))
-        return sorted(asks.items(), key=lambda item: (-len(item[1]), item[0].lower()))
+    def role(self, slug: str) -> Role | None:
+        """One role and what every team asks of it."""
+        found = self.model.role_asks(slug)
+        if found is None:
+            return None
+        name, description, aliases, asks = found
+        return Role(name, slug, description, list(aliases),
+                    [RoleAsk(team, objective, does) for team, objective, does in asks])
+
+    def people(self) -> list[Person]:
+        return people_of(self.model)
+
+    def initiatives(self) -> list[tuple[Objective, Initiative]]:
+        """Every initiative with its objective, the ones due soonest first (undated last)."""
+        found = [(o, i) for o in self.model.objectives.values() for i in o.initiatives]
+        return sorted(found, key=lambda pair: (pair[1].due is None, pair[1].due or dt.date.max))
+
+    def overdue(self, initiative: Initiative) -> bool:
+        """Due before the version's date (a tag's, not today) and neither done nor dropped."""
+        return initiative.due is not None and initiative.due < self.version_date and \
+            initiative.status not in (InitiativeStatus.DONE, InitiativeStatus.DROPPED)
+
+    def team_roles(self, team: Team) -> list[tuple[str, str, list[tuple[Objective, str]]]]:
+        """(name, slug, [(objective, what it asks)]) for each role the team's plan names,
+        merged by the catalog's aliases and by case. Reads this team and the settings
+        only, so a team's page does not depend on the other teams."""
+        catalog = self.model.settings
+        found: dict[str, tuple[str, str, list[tuple[Objective, str]]]] = {}
+        for priority in team.priorities:
+            for named, does in priority.roles.items():
+                entry = catalog.role_named(named)
+                name = entry.name if entry else named
+                slug = role_slug(name)
+                found.setdefault(slug, (name, slug, []))[2].append(
+                    (self.model.objectives[priority.objective], does))
+        return list(found.values())
 
     def team_line_of_sight(self, team: Team) -> tuple[set[str], set[str], set[tuple[str, str]]]:
         """(its own objectives, the others on their paths to finance, the arrows between)."""

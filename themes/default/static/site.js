@@ -134,7 +134,8 @@
     }
 
     function show() {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var query = input.value.trim();
+      var words = query.toLowerCase().split(/\s+/).filter(Boolean);
       list.textContent = "";
       if (!words.length) { status.textContent = ""; return; }
       var hits = entries.map(function (entry) {
@@ -146,21 +147,79 @@
       hits.forEach(function (hit) {
         var item = document.createElement("li"), link = document.createElement("a");
         link.href = toSite + version + "/" + hit.entry.u;
-        link.textContent = hit.entry.t;
+        var title = document.createElement("span");
+        title.className = "search-title";
+        highlight(title, hit.entry.t, words);
         var kind = document.createElement("span");
         kind.className = "muted";
         kind.textContent = " · " + hit.entry.k;
+        link.appendChild(title);
         link.appendChild(kind);
+        var around = snippet(hit.entry.x, words);
+        if (around) {
+          var quote = document.createElement("span");
+          quote.className = "search-snippet";
+          highlight(quote, around, words);
+          link.appendChild(quote);
+        }
         item.appendChild(link);
         list.appendChild(item);
       });
-      status.textContent = hits.length ? hits.length + " result" + (hits.length > 1 ? "s" : "") : "No results";
+      if (!hits.length) {
+        var none = document.createElement("li");
+        none.className = "search-none";
+        none.textContent = "No results for “" + query + "”";
+        list.appendChild(none);
+      }
+      status.textContent = hits.length ? hits.length + " result" + (hits.length > 1 ? "s" : "") :
+        "No results for " + query;
     }
+
+    function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
 
     input.addEventListener("input", function () { ensureIndex(show); });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { input.value = ""; show(); }
+      else if (event.key === "ArrowDown" && links().length) { event.preventDefault(); links()[0].focus(); }
+      else if (event.key === "Enter" && links().length) { event.preventDefault(); links()[0].click(); }
     });
+    list.addEventListener("keydown", function (event) {
+      var all = links(), at = all.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" && at < all.length - 1) { event.preventDefault(); all[at + 1].focus(); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? all[at - 1] : input).focus(); }
+      else if (event.key === "Escape") { input.focus(); }
+    });
+  }
+
+  /* Some words around the match in a page's text, so a result says why it matched: the
+     query as a phrase where it occurs, else its longest word. */
+  function snippet(text, words) {
+    var lower = text.toLowerCase(), at = lower.indexOf(words.join(" "));
+    if (at < 0) {
+      var longest = words.slice().sort(function (a, b) { return b.length - a.length; })[0];
+      at = lower.indexOf(longest);
+    }
+    if (at < 0) return "";
+    var start = Math.max(0, at - 50), end = Math.min(text.length, at + 110);
+    return (start > 0 ? "…" : "") + text.slice(start, end).trim() + (end < text.length ? "…" : "");
+  }
+
+  /* The text into `element`, the query's words in <mark>: built as nodes, never as HTML. */
+  function highlight(element, text, words) {
+    var lower = text.toLowerCase(), at = 0;
+    while (at < text.length) {
+      var next = -1, word = "";
+      words.forEach(function (w) {
+        var i = lower.indexOf(w, at);
+        if (i >= 0 && (next < 0 || i < next)) { next = i; word = w; }
+      });
+      if (next < 0) { element.appendChild(document.createTextNode(text.slice(at))); break; }
+      if (next > at) element.appendChild(document.createTextNode(text.slice(at, next)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(next, next + word.length);
+      element.appendChild(mark);
+      at = next + word.length;
+    }
   }
 
   /* Maps. On a phone a map is shown at a size where its text stays legible (12 px at
