@@ -8,7 +8,7 @@ BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 APT_STAMP := $(VENV)/.apt-updated
 
-.PHONY: site test test-fast serve screenshots setup graphviz chromium bench lint clean wheel
+.PHONY: site test test-fast serve screenshots translations setup graphviz chromium bench lint clean wheel
 
 # The demo's quarters are replayed from demo/history/ into a throwaway git repository
 # with real tags, so the site shows every version the way a real repository would.
@@ -26,6 +26,10 @@ serve: setup graphviz
 # docs/screenshots/: the demo's main pages on a phone and a desktop, for the README
 screenshots: site chromium
 	$(BIN)/python demo/screenshots.py output --out docs/screenshots
+
+# After changing a template's words: extract them, update every catalog, compile the .mo
+translations: setup
+	$(BIN)/python themes/default/locale/refresh.py
 
 # The sdist and wheel a strategy repository's CI can install: dist/stratmap-*.whl
 wheel: setup

@@ -89,7 +89,7 @@ def test_the_full_screen_map_opens_zooms_and_closes_by_keyboard(browser, history
     button = tab.locator("figure.map-team").get_by_role("button", name="Full screen")
     button.focus()
     tab.keyboard.press("Enter")
-    viewer = tab.locator("dialog.map-viewer[open]")
+    viewer = tab.locator("dialog.map-viewer[open][data-ready]")
     viewer.wait_for()
     before = float(viewer.get_attribute("data-scale"))
     tab.keyboard.press("+")
@@ -106,7 +106,7 @@ def test_the_full_screen_map_opens_zooms_and_closes_by_keyboard(browser, history
 def test_the_full_screen_map_opens_pinches_and_closes_by_touch(browser, history_site):
     context, tab = _open(browser, history_site + PAGE_TYPES["team"], PHONE, has_touch=True, is_mobile=True)
     tab.locator("figure.map-team").get_by_role("button", name="Full screen").tap()
-    viewer = tab.locator("dialog.map-viewer[open]")
+    viewer = tab.locator("dialog.map-viewer[open][data-ready]")
     viewer.wait_for()
     before = float(viewer.get_attribute("data-scale"))
     tab.evaluate("""() => { const stage = document.querySelector('.map-viewer-stage');

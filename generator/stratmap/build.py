@@ -203,7 +203,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     repository = repository_of(root)
     site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date(),
                     repository[1] if repository else "")
-    theme = Theme(folders, theme_digest, cache.compiled_templates)
+    theme = Theme(folders, theme_digest, cache.compiled_templates, settings.language)
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site, options.jobs)
     tag_copies = PublishedTagCopies(cache.published_tags(output), output, trust_last_output=reuse_output)

@@ -82,6 +82,9 @@ class Settings(Strict):
                                  "`https://github.com/acme/strategy`: pages link to their source.")
     edit_uri: str | None = Field(None, description="Path under `repo_url` to edit a file (default "
                                  "`edit/main/` on GitHub and other hosts, `-/edit/main/` on GitLab).")
+    language: str = Field("en", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$", description="The language "
+                          "of the theme's words, dates and numbers: en, de, fr, es or ja (a theme "
+                          "folder can add others).")
     roles: list[RoleDefinition] = Field(default_factory=list, description="The catalog of seller "
                                         "roles; with one, plans may name only these roles.")
 

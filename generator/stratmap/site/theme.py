@@ -19,24 +19,36 @@ from jinja2 import (
 )
 
 from ..cache.bytecode import signed_bytecode_cache
+from .i18n import SOURCE_LANGUAGE, LocaleFormats, script_strings, translations_for
 
 
 class Theme:
     """The default theme, with a user folder's templates and static files on top."""
 
-    def __init__(self, folders: list[Path], key: str, compiled: Path | None = None):
+    def __init__(self, folders: list[Path], key: str, compiled: Path | None = None,
+                 language: str = SOURCE_LANGUAGE):
         """`compiled`: a folder that keeps compiled templates between builds (Jinja checks
-        each against its source), which spares an incremental build compiling them again."""
+        each against its source), which spares an incremental build compiling them again.
+        `language`: the reader's; its catalogs come from the theme's folders."""
         self.folders = folders
-        self.key = key  # theme_key(folders): every file's digest, computed by the caller
+        # theme_key(folders) digests every file, catalogs included; the language picks one
+        self.key = f"{key}:{language}"
+        self.language = language
         if compiled is not None:
             compiled.mkdir(parents=True, exist_ok=True)
         self.environment = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(f / "templates")) for f in self.folders]),
             autoescape=select_autoescape(default_for_string=True, default=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            bytecode_cache=signed_bytecode_cache(compiled) if compiled else None)
-        self.environment.filters["number"] = format_number
+            bytecode_cache=signed_bytecode_cache(compiled) if compiled else None,
+            extensions=["jinja2.ext.i18n"])
+        translations = translations_for(folders, language)
+        self.environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        formats = LocaleFormats(language)
+        self.environment.filters["number"] = formats.number
+        self.environment.filters["date"] = formats.date
+        self.environment.globals["language"] = language
+        self.environment.globals["script_strings"] = script_strings(translations)
 
     def static_files(self) -> dict[str, Path]:
         """Relative path → file; a user theme's file replaces the default's of the same name."""
@@ -57,11 +69,5 @@ def _files_in(folder: Path) -> dict[str, Path]:
             if path.is_file()}
 
 
-def format_number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
+# English figures, for files read by tools (scorecard.csv) and the charts' own labels
+format_number = LocaleFormats(SOURCE_LANGUAGE).number

@@ -4,6 +4,11 @@
 (function () {
   "use strict";
 
+  /* The page's words for this script, in the reader's language (body data-strings). */
+  var STRINGS = {};
+  try { STRINGS = JSON.parse(document.body.dataset.strings || "{}"); } catch (e) { STRINGS = {}; }
+  function t(text) { return STRINGS[text] || text; }
+
   function sortableTables() {
     document.querySelectorAll("table[data-sortable]").forEach(function (table) {
       var headers = table.querySelectorAll("thead th");
@@ -54,8 +59,8 @@
     versions.slice().reverse().forEach(function (v) {
       var option = document.createElement("option");
       option.value = v.path.replace(/\/$/, "");
-      option.textContent = v.title + (v.date ? " · " + v.date : "") + (v.latest ? " (latest)" : "") +
-        (v.available ? "" : " (unavailable)");
+      option.textContent = v.title + (v.date ? " · " + v.date : "") + (v.latest ? " (" + t("latest") + ")" : "") +
+        (v.available ? "" : " (" + t("unavailable") + ")");
       option.disabled = !v.available;
       option.selected = option.value === current;
       select.appendChild(option);
@@ -91,18 +96,19 @@
       var pages = (window.STRATMAP_PAGES || {})[path] || [];
       if (pages.indexOf(body.dataset.page) >= 0) {
         link.href = body.dataset.toSite + "latest/" + body.dataset.page;
-        link.textContent = "Read this page in " + latest.title + ", the current version";
+        link.textContent = t("Read this page in") + " " + latest.title + ", " + t("the current version");
       } else {
-        link.textContent = "This page is not in " + latest.title + ", the current version: go to its home page";
+        link.textContent = t("This page is not in") + " " + latest.title + ", " + t("the current version") + ": " +
+          t("go to its home page");
       }
     }, function () {});
   }
 
   function showMissing(note, title, home) {
-    note.textContent = "This page does not exist in " + title + ". ";
+    note.textContent = t("This page does not exist in") + " " + title + ". ";
     var link = document.createElement("a");
     link.href = home;
-    link.textContent = "Open the home page of " + title;
+    link.textContent = t("Open the home page of") + " " + title;
     note.appendChild(link);
   }
 
@@ -168,11 +174,11 @@
       if (!hits.length) {
         var none = document.createElement("li");
         none.className = "search-none";
-        none.textContent = "No results for “" + query + "”";
+        none.textContent = t("No results for") + " “" + query + "”";
         list.appendChild(none);
       }
-      status.textContent = hits.length ? hits.length + " result" + (hits.length > 1 ? "s" : "") :
-        "No results for " + query;
+      status.textContent = hits.length ? hits.length + " " + t(hits.length > 1 ? "results" : "result") :
+        t("No results for") + " " + query;
     }
 
     function links() { return Array.prototype.slice.call(list.querySelectorAll("a")); }
@@ -290,7 +296,7 @@
     tools.className = "map-tools";
     button.type = "button";
     button.className = "map-open";
-    button.textContent = "Full screen";
+    button.textContent = t("Full screen");
     button.setAttribute("aria-haspopup", "dialog");
     tools.appendChild(button);
     figure.insertBefore(tools, scroller);
@@ -302,7 +308,7 @@
   function openViewer(svg, label) {
     var dialog = document.createElement("dialog");
     dialog.className = "map-viewer";
-    dialog.setAttribute("aria-label", label + ", full screen");
+    dialog.setAttribute("aria-label", label + ", " + t("Full screen"));
     var bar = document.createElement("div");
     bar.className = "map-viewer-bar";
     var title = document.createElement("p");
@@ -311,7 +317,7 @@
     var stage = document.createElement("div");
     stage.className = "map-viewer-stage";
     stage.tabIndex = 0;
-    stage.setAttribute("aria-label", "Map: drag or use the arrow keys to move, pinch or + and - to zoom, 0 to fit");
+    stage.setAttribute("aria-label", t("Map: drag or use the arrow keys to move, pinch or + and - to zoom, 0 to fit"));
     var picture = svg.cloneNode(true);
     picture.removeAttribute("style");
     [picture].concat(Array.prototype.slice.call(picture.querySelectorAll("[id]"))).forEach(function (element) {
@@ -345,8 +351,8 @@
      ["Fit", "Fit", fit], ["Close", "Close", function () { dialog.close(); }]].forEach(function (spec) {
       var control = document.createElement("button");
       control.type = "button";
-      control.textContent = spec[1];
-      control.setAttribute("aria-label", spec[0]);
+      control.textContent = spec[1] === spec[0] ? t(spec[1]) : spec[1];
+      control.setAttribute("aria-label", t(spec[0]));
       control.addEventListener("click", spec[2]);
       bar.appendChild(control);
     });
@@ -402,6 +408,8 @@
     dialog.showModal();
     fit();
     stage.focus();
+    // fit again once the dialog has its size on screen; then it is ready to use
+    requestAnimationFrame(function () { fit(); dialog.dataset.ready = "true"; });
   }
 
   function start() {
