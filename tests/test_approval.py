@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import yaml
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import AS_OF, run, validate_json
-from stratmap.model.approval import ApprovalState, approval_state, plan_digest
+from stratmap.model.approval import ApprovalState, PlanStamp, approval_state, plan_digest
 from stratmap.model.content import Team
 
 SALES = "content/teams/sales.md"
@@ -186,4 +187,6 @@ def test_approval_state():
     pinned = team.model_copy(update={"approved_digest": plan_digest(team)})
     assert approval_state(pinned, None) is ApprovalState.APPROVED
     assert approval_state(pinned.model_copy(update={"stop_doing": []}), None) is ApprovalState.CHANGED
-    assert approval_state(team.model_copy(update={"stop_doing": []}), team) is ApprovalState.CHANGED
+    assert approval_state(team.model_copy(update={"stop_doing": []}), PlanStamp.of(team)) is ApprovalState.CHANGED
+    moved = team.model_copy(update={"stop_doing": [], "approved_on": dt.date(2026, 10, 9)})
+    assert approval_state(moved, PlanStamp.of(team)) is ApprovalState.APPROVED  # approved again

@@ -139,3 +139,14 @@ def test_a_committed_cache_is_refused_when_the_output_is_elsewhere(git_repo, tmp
     git(git_repo.root, "add", "-f", ".stratmap-cache/pages/planted.json")
     result = run_process("build", str(git_repo.root), "-q", "--out", site, "--force")
     assert result.returncode == 1 and "[tracked-cache]" in result.stderr
+
+
+def test_a_title_handed_to_the_translator_stays_text(repo, tmp_path):
+    """Templates translate page titles (`_(page.title)`), which may come from the content:
+    the translator escapes what it returns, so no title becomes markup."""
+    c1 = repo.root / "content/objectives/C1.md"
+    c1.write_text(c1.read_text().replace("title: Expand within existing customers",
+                                         'title: "<img src=x onerror=alert(1)> Expand"'))
+    assert run("build", str(repo.root), "--out", str(tmp_path / "site"), "-q").exit_code == 0
+    page = (tmp_path / "site/next/objectives/C1/index.html").read_text()
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt; Expand · " in page

@@ -29,6 +29,7 @@ from .cache.tags import PublishedTagCopies
 from .findings import Finding, error, printable, warning
 from .findings.printers import VersionFindings
 from .guard import ProtectedFolders, UntrustedCache, check_cache, check_output, output_folder, tracked_by_git
+from .model.approval import PlanStamp
 from .model.content import KpiValues, StrategyModel
 from .model.convert import load_settings
 from .model.settings import Settings
@@ -36,7 +37,7 @@ from .site.theme_folders import theme_folders
 from .source.git import git_top, repository_of
 from .source.parse_cache import ParseCache
 from .source.trees import WorkingTree
-from .validate import PreviousModel, Validation, validate
+from .validate import PreviousPlans, Validation, validate
 from .versions import SkippedTag, Version, VersionInfo, discover_all
 from .write import SiteWriter, TreeWriter, recover_leftovers, write_atomically
 
@@ -81,6 +82,7 @@ class VersionReport:
     required: bool  # a required version that fails fails the build; others are skipped
     kpis: KpiValues
     load_model: Callable[[], StrategyModel]
+    plans: dict[str, PlanStamp] = field(default_factory=dict)  # for the version after it
 
     @property
     def label(self) -> str:
@@ -215,7 +217,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
             _write_version(writer, report, info, list(earlier), renderer, cache, tag_copies,
                            output / info.path if reuse_output else None, options, result)
             if report.version.tag:
-                earlier.append(EarlierVersion(info, report.kpis, report.load_model))
+                earlier.append(EarlierVersion(info, report.kpis, report.load_model, report.plans))
             if info.latest:
                 writer.link_tree(writer.staging / info.path, "latest")
         for relpath, text in site_root_files(site, theme).items():
@@ -269,7 +271,7 @@ def _validate_all(versions: list[Version], options: BuildOptions) -> list[Versio
     for version in versions:
         options.progress(f"validating {version.name}")
         required = version.tag is None or version is newest_tag
-        previous = _previous_model(reports)
+        previous = _previous_plans(reports)
         # a tag's model, read again when a page needs it, is mostly the working tree's files
         reports.append(_validated_tag(version, required, cache, tags_parsed, parsed or tags_parsed,
                                       previous, reports[-1].version.commit if reports else None)
@@ -280,11 +282,11 @@ def _validate_all(versions: list[Version], options: BuildOptions) -> list[Versio
     return reports
 
 
-def _previous_model(reports: list[VersionReport]) -> PreviousModel:
-    """The version before the next one, for the rules that compare two: the last one
-    validated, when it did."""
+def _previous_plans(reports: list[VersionReport]) -> PreviousPlans:
+    """The plans of the version before the next one, for the rule that compares two: the
+    last one validated, when it did (kept in its report: no model is read again)."""
     before = reports[-1] if reports else None
-    return lambda: before.load_model() if before and before.ok else None
+    return lambda: before.plans if before and before.ok else {}
 
 
 def _report(version: Version, required: bool, validation: Validation) -> VersionReport:
@@ -294,11 +296,12 @@ def _report(version: Version, required: bool, validation: Validation) -> Version
         assert model is not None, "only a version that validated is rendered"
         return model
     return VersionReport(version, validation.findings, validation.ok, required,
-                         model.kpi_values() if model else {}, load_model)
+                         model.kpi_values() if model else {}, load_model,
+                         model.plan_stamps() if model else {})
 
 
 def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed: ParseCache,
-                   parsed_for_model: ParseCache, previous: PreviousModel,
+                   parsed_for_model: ParseCache, previous: PreviousPlans,
                    previous_commit: str | None) -> VersionReport:
     """A tagged version never changes: validate it once and keep a small summary (findings,
     KPI values). Its model is read again from git only when a page needs it: the cache
@@ -318,12 +321,13 @@ def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed:
         return VersionReport(version, [Finding.from_dict(f) for f in summary["findings"]],
                              summary["ok"], required,
                              {series: tuple(values) for series, values in summary["kpis"].items()},
-                             load_model)
+                             load_model, {slug: PlanStamp(*stamp) for slug, stamp in summary["plans"].items()})
     except (OSError, ValueError, KeyError, TypeError):
         pass
     report = _report(version, required, validate(version.tree, version.as_of, parsed, previous))
     write_atomically(summary_path, json.dumps({
-        "ok": report.ok, "findings": [f.to_dict() for f in report.findings], "kpis": report.kpis}))
+        "ok": report.ok, "findings": [f.to_dict() for f in report.findings], "kpis": report.kpis,
+        "plans": {slug: [stamp.digest, stamp.approved_on] for slug, stamp in report.plans.items()}}))
     return report
 
 

@@ -76,11 +76,11 @@ def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.
     from .findings.printers import OUTCOME_FORMATS, Outcome
     from .source.git import repository_of
     from .source.trees import WorkingTree
-    from .validate import newest_published_model
+    from .validate import newest_published_plans
     from .validate import validate as validate_tree
 
     root = project_root(directory)
-    validation = validate_tree(WorkingTree(root), as_of, previous=newest_published_model(root))
+    validation = validate_tree(WorkingTree(root), as_of, previous=newest_published_plans(root))
     repository = repository_of(root)
     outcome = Outcome(validation.findings, strict, validation.checks_skipped,
                       repository[1] if repository else "")
@@ -274,7 +274,8 @@ def diff_command(old: str | None, new: str | None, directory: str | None, output
         click.echo(findings_as_text(old_validation.errors()), err=True)
         sys.exit(EXIT_INVALID)
     old_model = old_validation.model if old_validation else None
-    new_validation = validate_tree(new_version.tree, new_version.as_of, previous=lambda: old_model)
+    new_validation = validate_tree(new_version.tree, new_version.as_of,
+                                   previous=lambda: old_model.plan_stamps() if old_model else {})
     introduced = introduced_findings(old_validation.findings if old_validation else [],
                                      new_validation.findings)
     if new_validation.model is None:  # still say what is wrong, in the format asked for

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+import itertools
 import json
 from typing import Any
 
@@ -59,11 +62,38 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
+def _field_docstrings() -> dict[str, dict[str, str]]:
+    """Class name → field → the docstring under the field, in the model's modules."""
+    from .model import content, settings
+    found: dict[str, dict[str, str]] = {}
+    for module in (content, settings):
+        tree = ast.parse(inspect.getsource(module))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for field, after in itertools.pairwise(node.body):
+                if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name) and \
+                        isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) and \
+                        isinstance(after.value.value, str):
+                    found.setdefault(node.name, {})[field.target.id] = inspect.cleandoc(after.value.value)
+    return found
+
+
+def _describe(schema: dict, root: str, docs: dict[str, dict[str, str]]) -> None:
+    """Give every property without a description its field's docstring."""
+    for name, part in [(root, schema), *schema.get("$defs", {}).items()]:
+        for field, prop in part.get("properties", {}).items():
+            if "description" not in prop and field in docs.get(name, {}):
+                prop["description"] = docs[name][field]
+
+
 def schemas() -> dict[str, dict]:
     """File name → JSON Schema, one per kind of file (stratmap.yaml and each front matter)."""
     result = {}
+    docs = _field_docstrings()
     for kind, model in FILE_KINDS.items():
         schema = model.model_json_schema(mode="validation")
+        _describe(schema, model.__name__, docs)
         schema["$schema"] = SCHEMA_URI
         schema["title"] = f"stratmap {kind}" if kind != "stratmap.yaml" else "stratmap.yaml"
         schema["description"] = _FILE_DESCRIPTIONS[kind]

@@ -11,13 +11,14 @@ from pathlib import Path
 from .check import check
 from .check.problem import CheckContext
 from .findings import Finding, has_errors
+from .model.approval import PlanStamp
 from .model.content import StrategyModel
 from .model.convert import to_model
 from .source.load import load_repository
 from .source.parse_cache import ParseCache
 from .source.trees import SourceTree
 
-PreviousModel = Callable[[], StrategyModel | None]
+PreviousPlans = Callable[[], dict[str, PlanStamp]]  # the plans of the version before
 
 CROSS_FILE_CHECKS = "references, cycles, line of sight, priorities, approvals, KPI dates, links"
 
@@ -49,7 +50,7 @@ class Validation:
 
 
 def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
-             previous: PreviousModel | None = None) -> Validation:
+             previous: PreviousPlans | None = None) -> Validation:
     """Load, type and check a strategy repository; `as_of` is the date reviews are due by,
     `previous` reads the version before (for the rules that compare two)."""
     result = to_model(load_repository(tree, cache))
@@ -62,10 +63,11 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
                       checked=result.model is not None)
 
 
-def newest_published_model(root: Path) -> PreviousModel:
-    """Reads, when called, the model of the newest published version: what the working
-    tree changes. None outside git, with nothing published, or when it does not validate."""
-    def load() -> StrategyModel | None:
+def newest_published_plans(root: Path) -> PreviousPlans:
+    """Reads, when called, the plans of the newest published version: what the working
+    tree changes. None outside git, with nothing published, or when it does not type-check.
+    (Typed, not checked: its own checks would read the version before it, and so on.)"""
+    def load() -> dict[str, PlanStamp]:
         from .model.convert import load_settings
         from .source.git import GitError
         from .source.trees import WorkingTree
@@ -75,6 +77,7 @@ def newest_published_model(root: Path) -> PreviousModel:
         try:
             version = newest_published(root, settings.versions) if settings else None
         except GitError:
-            return None
-        return validate(version.tree, version.as_of).model if version else None
+            return {}
+        model = to_model(load_repository(version.tree)).model if version else None
+        return model.plan_stamps() if model else {}
     return load

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..findings import Position
+from ..model.approval import PlanStamp
 from ..model.content import StrategyModel
 
 
@@ -19,19 +20,19 @@ class Problem(NamedTuple):
     position: Position | None
 
 
-def _no_previous() -> StrategyModel | None:
-    return None
+def _no_previous() -> dict[str, PlanStamp]:
+    return {}
 
 
 @dataclass(frozen=True)
 class CheckContext:
     as_of: dt.date  # the date reviews are due by and actuals are aged against
-    # the version before, for rules that compare two; read only when a rule needs it
-    load_previous: Callable[[], StrategyModel | None] = _no_previous
+    # the plans of the version before, for the rule that compares two; read when needed
+    load_previous_plans: Callable[[], dict[str, PlanStamp]] = _no_previous
 
     @functools.cached_property
-    def previous(self) -> StrategyModel | None:
-        return self.load_previous()
+    def previous_plans(self) -> dict[str, PlanStamp]:
+        return self.load_previous_plans()
 
 
 Check = Callable[[StrategyModel, CheckContext], Iterable[Problem]]

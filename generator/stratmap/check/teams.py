@@ -72,9 +72,9 @@ def stale_reviews(model: StrategyModel, context: CheckContext) -> Iterable[Probl
 def changed_after_approval(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     """Approved plans that changed since: against `approved_digest`, else against the
     version before."""
-    earlier = context.previous.teams if context.previous else {}
     for team in model.teams.values():
-        if approval_state(team, earlier.get(team.slug)) is not ApprovalState.CHANGED:
+        previous = context.previous_plans.get(team.slug) if team.approved and not team.approved_digest else None
+        if approval_state(team, previous) is not ApprovalState.CHANGED:
             continue
         since = "since its `approved_digest`" if team.approved_digest else \
             "since the last version while `approved_on` stayed"

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, computed_field
 
 from ..findings import Finding
-from ..model.approval import ApprovalState, approval_state
+from ..model.approval import ApprovalState, PlanStamp, approval_state
 from ..model.content import (
     Change,
     Direction,
@@ -514,7 +514,7 @@ def team_change(key: str, old: Team | None, new: Team | None) -> TeamChange | No
     """What changed in one team's plan (None when nothing did)."""
     if new is None:
         return TeamChange(slug=key, name=old.name if old else key, kind="removed")
-    state = {"leader": new.leader, "approval": approval_state(new, old),
+    state = {"leader": new.leader, "approval": approval_state(new, PlanStamp.of(old) if old else None),
              "approved_by": new.approved_by, "approved_on": _plain(new.approved_on)}
     if old is None:
         return TeamChange(slug=key, name=new.name, kind="added", **state,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from .content import Team
 
@@ -33,28 +33,40 @@ def plan_digest(team: Team) -> str:
         "changes": [c.model_dump(mode="json", exclude_defaults=True) for c in team.changes],
         "stop_doing": [s.model_dump(mode="json", exclude_defaults=True) for s in team.stop_doing],
     }
-    text = json.dumps(_normalised(plan), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(plan, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # Texts arrive stripped (the model's Text type); a run of white space inside one is one
+    # space. The JSON has no white space of its own, so every run found is inside a text.
+    text = _WHITESPACE.sub(" ", text)
     return hashlib.sha256(text.encode()).hexdigest()[:DIGEST_LENGTH]
 
 
-def _normalised(value: Any) -> Any:
-    if isinstance(value, str):
-        return re.sub(r"\s+", " ", value).strip()
-    if isinstance(value, dict):
-        return {_normalised(k): _normalised(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_normalised(v) for v in value]
-    return value
+_WHITESPACE = re.compile(r"(?:\s|\\[ntr])+")
 
 
-def approval_state(team: Team, previous: Team | None) -> ApprovalState:
-    """`previous`: the same team in the version before, when there is one. With a digest,
-    the digest decides; without, a plan that changed while `approved_on` stayed did."""
+@dataclass(frozen=True)
+class PlanStamp:
+    """What one version says of a team's plan, all that the version after it needs to
+    tell whether the plan changed without a new approval: kept with a tag's cached
+    summary, so no earlier version is read again for it."""
+
+    digest: str
+    approved_on: str | None  # YYYY-MM-DD
+
+    @classmethod
+    def of(cls, team: Team) -> PlanStamp:
+        return cls(plan_digest(team), team.approved_on.isoformat() if team.approved_on else None)
+
+
+def approval_state(team: Team, previous: PlanStamp | None, digest: str | None = None) -> ApprovalState:
+    """`previous`: the same team's stamp in the version before, when there is one;
+    `digest`: the plan's, when already known. With `approved_digest`, the digest decides;
+    without, a plan that changed while `approved_on` stayed did."""
     if not team.approved:
         return ApprovalState.DRAFT
+    now = digest or plan_digest(team)
     if team.approved_digest:
-        changed = team.approved_digest != plan_digest(team)
+        changed = team.approved_digest != now
     else:
-        changed = previous is not None and previous.approved_on == team.approved_on \
-            and plan_digest(previous) != plan_digest(team)
+        approved_on = team.approved_on.isoformat() if team.approved_on else None
+        changed = previous is not None and previous.approved_on == approved_on and previous.digest != now
     return ApprovalState.CHANGED if changed else ApprovalState.APPROVED

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -23,6 +23,9 @@ from ..source.load import (
     Document,
 )
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .approval import PlanStamp
 from .types import Id, Slug, Strict, Text, Title, names_its_rule, rule_error
 
 
@@ -398,6 +401,19 @@ class StrategyModel(BaseModel):
 
     def subteams(self, slug: str) -> list[Team]:
         return [t for t in self.teams.values() if t.parent == slug]
+
+    def plan_stamps(self) -> dict[str, PlanStamp]:
+        """Every team's plan stamp (see approval.py), for the version after this one."""
+        from .approval import PlanStamp
+        return {slug: PlanStamp.of(team) for slug, team in self.teams.items()}
+
+    def approval_of(self, slug: str, previous_digest: str = "", previous_approved_on: str = "") -> str:
+        """A query: a plan's approval state ("draft", "approved", "changed"), given its stamp
+        in the version before ("" when none). Pages showing it depend on the state alone,
+        not on every field of the plan."""
+        from .approval import PlanStamp, approval_state
+        previous = PlanStamp(previous_digest, previous_approved_on or None) if previous_digest else None
+        return approval_state(self.teams[slug], previous).value
 
     def role_index(self) -> list[tuple[str, str, str, list[str], int, int]]:
         """(slug, name, description, aliases, asks, teams) of every role: a query, so a page

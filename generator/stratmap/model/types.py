@@ -47,10 +47,11 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_T
 class Strict(BaseModel):
     # Numbers where text is expected are fine ("period: 2027"); unknown keys are not.
     # NaN and infinity are no figures: JSON, browsers and spreadsheets cannot read them.
-    # A field's docstring is its description in the JSON Schema: editors show it on hover.
+    # A field's docstring is its description in the JSON Schema (schema.py reads them; not
+    # pydantic's use_attribute_docstrings, which reads every class's source at import and
+    # would slow `validate` in a pre-commit hook).
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True,
-                              use_enum_values=False, frozen=False, allow_inf_nan=False,
-                              use_attribute_docstrings=True)
+                              use_enum_values=False, frozen=False, allow_inf_nan=False)
 
 
 

@@ -19,7 +19,7 @@ from jinja2 import (
 )
 
 from ..cache.bytecode import signed_bytecode_cache
-from .i18n import SOURCE_LANGUAGE, LocaleFormats, script_strings, translations_for
+from .i18n import SOURCE_LANGUAGE, LocaleFormats, script_strings, template_gettext, translations_for
 
 
 class Theme:
@@ -40,10 +40,9 @@ class Theme:
             loader=ChoiceLoader([FileSystemLoader(str(f / "templates")) for f in self.folders]),
             autoescape=select_autoescape(default_for_string=True, default=True),
             undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            bytecode_cache=signed_bytecode_cache(compiled) if compiled else None,
-            extensions=["jinja2.ext.i18n"])
+            bytecode_cache=signed_bytecode_cache(compiled) if compiled else None)
         translations = translations_for(folders, language)
-        self.environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        self.environment.globals.update(template_gettext(translations))
         formats = LocaleFormats(language)
         self.environment.filters["number"] = formats.number
         self.environment.filters["date"] = formats.date

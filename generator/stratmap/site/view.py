@@ -13,7 +13,7 @@ from ..diagrams.layout import (
     IMPERATIVE_COLOURS,
 )
 from ..diff.compute import StrategyDiff, diff_models, team_change
-from ..model.approval import ApprovalState, approval_state
+from ..model.approval import ApprovalState, PlanStamp
 from ..model.content import (
     HistoryPoint,
     Imperative,
@@ -64,6 +64,7 @@ class EarlierVersion:
     info: VersionInfo
     kpis: KpiValues
     load_model: Callable[[], StrategyModel]
+    plans: dict[str, PlanStamp] = field(default_factory=dict)  # its teams' plans, for approvals
 
     @functools.cached_property
     def model(self) -> StrategyModel:
@@ -140,8 +141,9 @@ class VersionView:
     def approval(self, team: Team) -> ApprovalState:
         """Draft, approved, or changed since approval (by its digest, else against the
         version before)."""
-        previous = self.previous
-        return approval_state(team, previous[1].teams.get(team.slug) if previous else None)
+        earlier = self.earlier[-1].plans.get(team.slug) if self.earlier else None
+        return ApprovalState(self.model.approval_of(team.slug, earlier.digest if earlier else "",
+                                                    (earlier.approved_on or "") if earlier else ""))
 
     def review_overdue(self, team: Team) -> bool:
         return team.approved and review_overdue(team, self.version_date,
