@@ -217,7 +217,9 @@ def test_the_404_page_has_the_header_and_search_under_a_sub_path(browser, built_
         context, tab = _open(browser, base + "strategy/2026-Q3/no/such/page/", DESKTOP)
         tab.wait_for_function("document.body.dataset.toSite === '/strategy/'")
         assert tab.locator(".brand").get_attribute("href") == "/strategy/latest/index.html"
-        assert tab.evaluate("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle") == "solid"
+        # the stylesheet and site.js load once the root is known: wait for both
+        tab.wait_for_function("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle === 'solid'")
+        tab.wait_for_function("!document.querySelector('[data-search]').hidden")
         tab.get_by_role("searchbox").fill("Enterprise East")
         tab.wait_for_function("document.querySelectorAll('.search-results a').length > 0")
         first = tab.locator(".search-results a").first.get_attribute("href")
