@@ -73,10 +73,3 @@ def _add(roles: dict[str, Role], name: str, description: str = "",
         n += 1
     roles[slug] = Role(name, slug, description, aliases or [])
     return roles[slug]
-
-
-def role_of(roles: dict[str, Role], named: str) -> Role | None:
-    """The role a plan's name for it stands for."""
-    folded = named.casefold()
-    return next((r for r in roles.values()
-                 if folded in (n.casefold() for n in [r.name, *r.aliases])), None)
