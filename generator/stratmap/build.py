@@ -369,11 +369,9 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
         if pages_file.is_file():
             result.count(int(pages_file.read_text()), from_cache=True)
         else:
-            rendered = renderer.render(VersionView(report.load_model(), info, earlier))
             shutil.rmtree(folder, ignore_errors=True)
             cached = TreeWriter(folder)
-            for relpath, text in rendered.files.items():
-                cached.write(relpath, text)
+            rendered = renderer.render(VersionView(report.load_model(), info, earlier), cached.write)
             write_atomically(pages_file, str(len(rendered.pages)))
             result.count(len(rendered.pages), from_cache=False)
         writer.copy_tree(folder, info.path, tag_copies.untouched(info.path, key))
@@ -381,9 +379,8 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
         return
     manifest = Manifest(cache.page_records(writer.output / info.path), writer.output / info.path)
     previous = manifest.load() if previous_output else None
-    rendered = renderer.render(VersionView(report.load_model(), info, earlier), previous)
-    for relpath, text in rendered.files.items():
-        writer.write(f"{info.path}/{relpath}", text)
+    rendered = renderer.render(VersionView(report.load_model(), info, earlier),
+                               lambda relpath, text: writer.write(f"{info.path}/{relpath}", text), previous)
     for relpath, existing in rendered.reused.items():
         writer.link_file(existing, f"{info.path}/{relpath}")
     result.count(len(rendered.pages), from_cache=False)

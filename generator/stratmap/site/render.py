@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -40,7 +40,7 @@ from .view import SiteInfo, VersionView
 
 @dataclass
 class RenderedVersion:
-    files: dict[str, str]  # rendered now
+    written: list[str]  # rendered now, and handed to the caller's `emit` as they were
     pages: list[str]  # HTML pages, relative to the version root (for the switcher)
     reused: dict[str, Path] = field(default_factory=dict)  # unchanged files of the last build
     records: dict[str, PageRecord] = field(default_factory=dict)  # what each file read
@@ -74,8 +74,11 @@ class VersionRenderer:
         self.jobs = jobs
         self.markdown = MarkdownRenderer()
 
-    def render(self, view: VersionView, previous: PreviousPages | None = None) -> RenderedVersion:
-        """Every file of the version; with `previous`, unchanged files are reused, not rendered."""
+    def render(self, view: VersionView, emit: Callable[[str, str], None],
+               previous: PreviousPages | None = None) -> RenderedVersion:
+        """Every file of the version, each handed to `emit(relpath, text)` as soon as it is
+        rendered (nothing holds every page's HTML at once); with `previous`, unchanged files
+        are reused, not rendered."""
         maps = version_maps(view, self.diagrams)
         pages = page_table(view, maps)
         resolver = ReadResolver(view, maps.sources)
@@ -85,7 +88,7 @@ class VersionRenderer:
                       DataFile("search.js", search.script), DataFile(CHANGES_FILE, changes_json)]
         bases = {page.path: self._page_base(view, page) for page in pages}
         bases |= {data.path: digest(code_digest(), data.path, view.info.identity()) for data in data_files}
-        result = RenderedVersion({}, [p.path for p in pages])
+        result = RenderedVersion([], [p.path for p in pages])
 
         def reused(path: str) -> bool:
             existing = previous.reusable(path, lambda reads: resolver.fingerprint(bases[path], reads)) \
@@ -96,7 +99,8 @@ class VersionRenderer:
             return existing is not None
 
         def rendered(path: str, text: str, reads: list[Read]) -> None:
-            result.files[path] = text
+            emit(path, text)
+            result.written.append(path)
             result.records[path] = PageRecord(resolver.fingerprint(bases[path], reads), reads)
 
         changed = [page for page in pages if not reused(page.path)]
@@ -107,8 +111,9 @@ class VersionRenderer:
                 log = ReadLog()
                 # a TrackedView reads like the view it tracks
                 rendered(data.path, data.make(cast(VersionView, TrackedView(view, log))), sorted(log.reads))
-        result.words = search.words if "search.js" in result.files else (previous.words if previous else {})
-        result.files["pages.js"] = script_assignment("STRATMAP_PAGES", view.info.path, result.pages)
+        result.words = search.words if "search.js" in result.written else (previous.words if previous else {})
+        emit("pages.js", script_assignment("STRATMAP_PAGES", view.info.path, result.pages))
+        result.written.append("pages.js")
         return result
 
     def _page_base(self, view: VersionView, page: Page) -> str:
@@ -119,20 +124,24 @@ class VersionRenderer:
                       self.site.repository_prefix, view.info.latest,
                       page.path, page.template, page.title, page.breadcrumbs)
 
-    def _render_pages(self, view: VersionView, pages: list[Page]) -> list[tuple[str, list[Read]]]:
-        """Render pages, in forked worker processes when there are many: they inherit the
-        view and the compiled templates, and send back only the HTML and what it read."""
+    def _render_pages(self, view: VersionView, pages: list[Page]) -> Iterator[tuple[str, list[Read]]]:
+        """Render pages, in page order, one at a time as the caller takes them: in forked
+        worker processes when there are many (they inherit the view and the compiled
+        templates, and send back only the HTML and what it read), so that only a few
+        pages' HTML is held at any moment."""
         if self.jobs <= 1 or len(pages) < PARALLEL_FROM or \
                 "fork" not in multiprocessing.get_all_start_methods():
-            return [self.render_page(view, page) for page in pages]
+            for page in pages:
+                yield self.render_page(view, page)
+            return
         global _inherited_by_workers
         for template in {page.template for page in pages}:
             self.theme.environment.get_template(template)  # compile once, before forking
         _inherited_by_workers = (self, view, pages)
         try:
             with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
-                return pool.map(_render_in_worker, range(len(pages)),
-                                chunksize=max(1, len(pages) // (self.jobs * 8)))
+                yield from pool.imap(_render_in_worker, range(len(pages)),
+                                     chunksize=max(1, min(16, len(pages) // (self.jobs * 8))))
         finally:
             _inherited_by_workers = None
 
