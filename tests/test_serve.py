@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -122,3 +123,32 @@ def test_a_failed_rebuild_lays_its_findings_over_the_page_until_fixed(tmp_path, 
                               timeout=60_000)
         assert overlay.count() == 0
         tab.close()
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_serve_rebuild_writes_only_what_an_edit_changes_and_equals_a_clean_build(tmp_path):
+    """serve keeps its parse cache in memory and builds again after each edit: the pages
+    whose recorded dependencies did not change are kept as they were (same files), and
+    the result is byte for byte a clean build's."""
+    from conftest import snapshot
+    from stratmap.build import BuildOptions, build_site, parse_cache_for
+
+    root = copy_demo(tmp_path / "demo")
+    options = BuildOptions(root, parse_cache=parse_cache_for(root))  # as `stratmap serve` holds it
+    build_site(options)
+    before = _inodes(root / "output/next")
+    team = root / "content/teams/enterprise-east.md"
+    team.write_text(team.read_text().replace("The East covers", "The East now covers"))
+    build_site(options)
+    after = _inodes(root / "output/next")
+    written = {page for page, inode in after.items() if before.get(page) != inode}
+    # the team's page, the files that hold the whole model (strategy.json, the search
+    # index) and the page table; a first version's changes stay as they were
+    assert written == {"teams/enterprise-east/index.html", "strategy.json", "search.js", "pages.js"}
+    clean = copy_demo(tmp_path / "clean")
+    shutil.copy(team, clean / "content/teams/enterprise-east.md")
+    build_site(BuildOptions(clean))
+    assert snapshot(root / "output") == snapshot(clean / "output")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import __version__
+from ..diff.compute import StrategyDiff
 from ..markdown.render import MarkdownRenderer
 from ..model.content import Kpi, Objective
 from ..model.status import Standing, progress
@@ -38,8 +39,11 @@ def strategy_json(view: VersionView) -> str:
 def changes_json(view: VersionView) -> str:
     """What changed since the version before, in one line: the feed's entry for it."""
     previous = view.previous
+    # a first version has nothing to compare: reading the changes would make this file
+    # depend on the whole model for a summary that cannot change
+    summary = view.changes.summary() if previous else StrategyDiff(old=None, new="").summary()
     return json.dumps({"old": previous[0].name if previous else None, "new": view.info.name,
-                       "summary": view.changes.summary()}, ensure_ascii=False) + "\n"
+                       "summary": summary}, ensure_ascii=False) + "\n"
 
 
 SCORECARD_COLUMNS = ["objective", "objective_title", "perspective", "kpi", "kpi_name", "unit",
