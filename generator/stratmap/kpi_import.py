@@ -27,8 +27,8 @@ from .model.content import StrategyModel
 from .source.frontmatter import LoadError
 from .source.parse_cache import ParseCache
 from .source.roundtrip import EditableFile, NotRoundTrippable, block_sequence, flow_mapping, set_after
-from .source.trees import EditedTree, WorkingTree
-from .validate import validate
+from .source.trees import WorkingTree
+from .validate import errors_after_edits, validate
 from .write import write_atomically
 
 COLUMNS = ("objective", "kpi", "value", "date", "team", "comment")
@@ -360,10 +360,9 @@ def import_kpis(root: Path, csv_path: Path, columns: dict[str, str], default_dat
         raise ImportFailed(["the strategy does not validate; fix it first (`stratmap validate`)"])
     readings = read_csv(csv_path, columns, default_date, delimiter)
     plan = plan_import(root, readings, before.model)
-    after = validate(EditedTree(WorkingTree(root), {p: t.encode() for p, (_, t) in plan.texts.items()}),
-                     default_date, parsed)
-    if not after.ok:
-        raise ImportFailed([f"{f.file}:{f.line or 1}: {f.message} [{f.rule}]" for f in after.errors()])
+    errors = errors_after_edits(root, {p: t for p, (_, t) in plan.texts.items()}, default_date, parsed)
+    if errors:
+        raise ImportFailed(errors)
     if not dry_run:
         for path, (_, text) in plan.texts.items():
             write_atomically(root / path, text)

@@ -63,6 +63,17 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
                       checked=result.model is not None)
 
 
+def errors_after_edits(root: Path, texts: dict[str, str], as_of: dt.date,
+                       cache: ParseCache | None = None) -> list[str]:
+    """The errors the repository would have with these files rewritten (`file:line:
+    message [rule]`), checked before a command writes them: an edit that breaks the
+    strategy is never written."""
+    from .source.trees import EditedTree, WorkingTree
+
+    after = validate(EditedTree(WorkingTree(root), {p: t.encode() for p, t in texts.items()}), as_of, cache)
+    return [f"{f.file}:{f.line or 1}: {f.message} [{f.rule}]" for f in after.errors()] if not after.ok else []
+
+
 def newest_published_plans(root: Path) -> PreviousPlans:
     """Reads, when called, the plans of the newest published version: what the working
     tree changes. None outside git, with nothing published, or when it does not type-check.
