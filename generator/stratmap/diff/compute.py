@@ -281,31 +281,31 @@ class StrategyDiff(BaseModel):
         kinds = [(kind, n) for kind, n in kinds if n]
         if kinds:
             (first_kind, first_n), rest = kinds[0], kinds[1:]
-            parts.append(", ".join([f"{_count(first_n, 'objective')} {first_kind}",
+            parts.append(", ".join([f"{count(first_n, 'objective')} {first_kind}",
                                     *(f"{n} {kind}" for kind, n in rest)]))
         for field in ("target", "actual"):
             moved = sum(1 for m in self.kpi_moves if m.field == field)
             if moved:
-                parts.append(f"{_count(moved, 'KPI ' + field)} moved")
+                parts.append(f"{count(moved, 'KPI ' + field)} moved")
         repointed = sum(1 for t in self.teams if t.kind == "changed" and t.priorities_moved)
         if repointed:
-            parts.append(f"{_count(repointed, 'team')} changed "
+            parts.append(f"{count(repointed, 'team')} changed "
                          f"{'their' if repointed != 1 else 'its'} priorities")
         for kind in ("added", "removed"):
             teams = sum(1 for t in self.teams if t.kind == kind)
             if teams:
-                parts.append(f"{_count(teams, 'team')} {kind}")
+                parts.append(f"{count(teams, 'team')} {kind}")
         other_teams = sum(1 for t in self.teams if t.kind == "changed" and not t.priorities_moved
                           and not t.only_redated)
         if other_teams:
-            parts.append(f"{_count(other_teams, 'team plan')} updated")
+            parts.append(f"{count(other_teams, 'team plan')} updated")
         if self.changed_without_approval:
-            parts.append(f"{_count(len(self.changed_without_approval), 'plan')} changed without "
+            parts.append(f"{count(len(self.changed_without_approval), 'plan')} changed without "
                          "new approval")
         if self.redated_teams:
-            parts.append(f"{_count(len(self.redated_teams), 'plan')} reviewed with no change")
+            parts.append(f"{count(len(self.redated_teams), 'plan')} reviewed with no change")
         if self.guidance:
-            parts.append(f"{_count(len(self.guidance), 'guidance topic')} changed")
+            parts.append(f"{count(len(self.guidance), 'guidance topic')} changed")
         if self.strategy_changed:
             parts.append("the strategy itself changed")
         return "; ".join(parts)
@@ -330,7 +330,8 @@ COMPARED_APART: dict[type[BaseModel], set[str]] = {
 NOT_DIFFED: set[type[BaseModel]] = {Settings}
 
 
-def _count(n: int, noun: str) -> str:
+def count(n: int, noun: str) -> str:
+    """`1 team`, `3 teams`."""
     return f"{n} {noun}{'s' if n != 1 else ''}"
 
 

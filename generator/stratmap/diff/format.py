@@ -11,7 +11,16 @@ from typing import Any
 
 from ..findings import printable
 from ..model.approval import ApprovalState
-from .compute import FieldChange, KpiMove, KpiTarget, ObjectiveChange, StrategyDiff, TeamChange, WordDiff
+from .compute import (
+    FieldChange,
+    KpiMove,
+    KpiTarget,
+    ObjectiveChange,
+    StrategyDiff,
+    TeamChange,
+    WordDiff,
+    count,
+)
 
 SIGNS = {"added": "+", "removed": "-", "changed": "~"}
 
@@ -273,7 +282,7 @@ def _sections(diff: StrategyDiff) -> list[Section]:
     if diff.objectives:
         sections.append(Section("Objectives", [
             (f"{SIGNS[c.kind]} {c.title} ({c.id})", objective_details(c, diff)) for c in diff.objectives],
-            _count(len(diff.objectives), "objective")))
+            count(len(diff.objectives), "objective")))
     teams = [t for t in diff.teams if not t.only_redated]
     redated = diff.redated_teams
     if teams or redated:
@@ -281,16 +290,12 @@ def _sections(diff: StrategyDiff) -> list[Section]:
         if redated:
             entries.append((f"reviewed with no change to the plan: "
                             f"{', '.join(t.name for t in redated)}", []))
-        sections.append(Section("Teams", entries, _count(len(diff.teams), "team")))
+        sections.append(Section("Teams", entries, count(len(diff.teams), "team")))
     if diff.guidance:
         sections.append(Section("Guidance", [
             (f"{SIGNS[c.kind]} {c.title} ({c.slug})", guidance_details(c, diff)) for c in diff.guidance],
-            _count(len(diff.guidance), "guidance topic")))
+            count(len(diff.guidance), "guidance topic")))
     return sections
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _one_line(text: str) -> str:
@@ -303,7 +308,7 @@ def _kpi_section(diff: StrategyDiff) -> Section | None:
     if not diff.kpi_moves:
         return None
     return Section("KPI moves", [(_move_text(m) + f" — {diff.objective_label(m.objective)}", [])
-                                 for m in diff.kpi_moves], _count(len(diff.kpi_moves), "KPI move"))
+                                 for m in diff.kpi_moves], count(len(diff.kpi_moves), "KPI move"))
 
 
 def _in_order(diff: StrategyDiff) -> list[Section]:
