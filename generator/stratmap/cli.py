@@ -81,7 +81,8 @@ def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.
 
     root = project_root(directory)
     validation = validate_tree(WorkingTree(root), as_of, previous=newest_published_plans(root))
-    repository = repository_of(root)
+    # only annotations need the strategy's folder inside git: the other formats run no git
+    repository = repository_of(root) if output_format == "github" else None
     outcome = Outcome(validation.findings, strict, validation.checks_skipped,
                       repository[1] if repository else "")
     click.echo(OUTCOME_FORMATS[output_format](outcome))
