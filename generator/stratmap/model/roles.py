@@ -2,8 +2,9 @@
 
 With a `roles` catalog in stratmap.yaml, a role a plan names is the catalog's role whose
 name or alias it matches, ignoring case ("AE" → Account Executive). Without one, names
-that differ only by case are one role, spelt as first written. Each role has a slug made
-from its name, so its page keeps its address when other roles come and go.
+with the same slug (they differ only by case or punctuation) are one role, spelt as
+first written. The slug, made from the name, is the role's page address: it stays when
+other roles come and go, and team pages find it without reading other teams.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .content import Objective, StrategyModel, Team
+from .settings import Settings
 from .types import slug_of as role_slug
 
 
@@ -44,32 +46,29 @@ class RoleSummary:
     teams: int
 
 
+def role_named(settings: Settings, named: str) -> tuple[str, str]:
+    """(name, slug) of the role a plan's name stands for: the catalog's role it names or
+    aliases, else the name as written. The slug ignores case and punctuation, so names
+    written differently (`account executive`) are one role with one address."""
+    entry = settings.role_named(named)
+    name = entry.name if entry else named
+    return name, role_slug(name)
+
+
 def resolve_roles(model: StrategyModel) -> dict[str, Role]:
     """Every role: the catalog's, in its order, then those plans name outside it, in order
-    of first mention; keyed by slug. Asks are in team order, then priority order."""
+    of first mention (spelt as first written); keyed by slug. Asks are in team order,
+    then priority order."""
     roles: dict[str, Role] = {}
-    by_folded: dict[str, Role] = {}
     for entry in model.settings.roles:
-        role = _add(roles, entry.name, entry.description, list(entry.aliases))
-        for name in entry.names():
-            by_folded.setdefault(name.casefold(), role)
+        slug = role_slug(entry.name)
+        roles.setdefault(slug, Role(entry.name, slug, entry.description, list(entry.aliases)))
     for team in model.teams.values():
         for priority in team.priorities:
             objective = model.objectives.get(priority.objective)
             for named, does in priority.roles.items():
-                known = by_folded.get(named.casefold())
-                if known is None:
-                    known = by_folded[named.casefold()] = _add(roles, named)
+                name, slug = role_named(model.settings, named)
+                role = roles.setdefault(slug, Role(name, slug))
                 if objective is not None:
-                    known.asks.append(RoleAsk(team, objective, does))
+                    role.asks.append(RoleAsk(team, objective, does))
     return roles
-
-
-def _add(roles: dict[str, Role], name: str, description: str = "",
-         aliases: list[str] | None = None) -> Role:
-    slug, n = role_slug(name), 2
-    while slug in roles:  # two names with one slug ("R&D", "R/D"): the later gets a number
-        slug = f"{role_slug(name)}-{n}"
-        n += 1
-    roles[slug] = Role(name, slug, description, aliases or [])
-    return roles[slug]

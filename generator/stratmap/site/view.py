@@ -30,7 +30,7 @@ from ..model.content import (
 )
 from ..model.graph import CauseEffectGraph
 from ..model.people import Person, people_of
-from ..model.roles import Role, RoleAsk, RoleSummary, role_slug
+from ..model.roles import Role, RoleAsk, RoleSummary, role_named
 from ..model.status import Period, Standing, Status, age_if_stale, kpi_standing, progress, team_share, worst
 from ..versions import VersionInfo
 from .reads import whole
@@ -207,13 +207,10 @@ class VersionView:
         """(name, slug, [(objective, what it asks)]) for each role the team's plan names,
         merged by the catalog's aliases and by case. Reads this team and the settings
         only, so a team's page does not depend on the other teams."""
-        catalog = self.model.settings
         found: dict[str, tuple[str, str, list[tuple[Objective, str]]]] = {}
         for priority in team.priorities:
             for named, does in priority.roles.items():
-                entry = catalog.role_named(named)
-                name = entry.name if entry else named
-                slug = role_slug(name)
+                name, slug = role_named(self.model.settings, named)
                 found.setdefault(slug, (name, slug, []))[2].append(
                     (self.model.objectives[priority.objective], does))
         return list(found.values())
