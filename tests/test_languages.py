@@ -110,3 +110,23 @@ def test_a_user_theme_adds_a_language_and_an_unknown_one_is_refused(tmp_path):
     refused = run("build", str(root), "-q")
     assert refused.exit_code == 2 and "no translation of the theme into `it`" in refused.output
     shutil.rmtree(root / "mytheme")
+
+
+def test_every_label_the_code_hands_the_templates_is_declared_for_translation():
+    """Statuses, perspectives, kinds, sections and field names reach the pages through
+    `_()` as values, where extraction cannot see them: site/i18n.py declares them, and
+    a label added to the code without being declared would stay English."""
+    from stratmap.diff.format import field_label
+    from stratmap.model.content import DEFAULT_PERSPECTIVE_TITLES, ChangeKind, InitiativeStatus, Kpi
+    from stratmap.model.status import Status
+    from stratmap.site.i18n import MODEL_LABELS
+    from stratmap.site.routes import OVERVIEWS, SECTIONS
+
+    shown = {s.label for s in Status} | set(DEFAULT_PERSPECTIVE_TITLES.values())
+    shown |= {k.value for k in ChangeKind} | {s.value.replace("-", " ") for s in InitiativeStatus}
+    shown |= {"added", "removed", "changed", "Edit this page", "View source"}
+    shown |= {label for label, _ in SECTIONS} | {title for _, _, title in OVERVIEWS}
+    # a KPI move names the field it moved; `history` moves are told as "history points"
+    moved = [name for name in Kpi.model_fields if name not in ("id", "history")] + ["history points"]
+    shown |= {field_label(name) for name in moved}
+    assert shown - set(MODEL_LABELS) == set()
