@@ -73,6 +73,8 @@ def changed_after_approval(model: StrategyModel, context: CheckContext) -> Itera
     """Approved plans that changed since: against `approved_digest`, else against the
     version before."""
     for team in model.teams.values():
+        # only an approved plan without a digest is judged against the version before:
+        # asking for it otherwise would read that version for nothing
         previous = context.previous_plans.get(team.slug) if team.approved and not team.approved_digest else None
         if approval_state(team, previous) is not ApprovalState.CHANGED:
             continue
