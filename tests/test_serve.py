@@ -54,7 +54,7 @@ def serving(root: Path):
     printed: list[str] = []
     try:
         base = f"http://127.0.0.1:{port}/"
-        _wait_for(lambda: _state(base)["build"] == 0)
+        _wait_for(lambda: _state(base)["watching"])  # built, served, and watching for edits
         yield base, printed
     finally:
         server.terminate()

@@ -229,7 +229,7 @@ def serve(directory: str | None, port: int, host: str) -> None:
 
     stop = threading.Event()
     try:
-        watch_and_rebuild(watched, git_folder(root), rebuild, stop, lambda m: click.echo(m, err=True))
+        watch_and_rebuild(watched, git_folder(root), rebuild, counter, stop, lambda m: click.echo(m, err=True))
     except KeyboardInterrupt:
         pass
     finally:

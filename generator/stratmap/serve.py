@@ -53,6 +53,7 @@ class BuildCounter:
 
     number: int = 0
     failure: str | None = None
+    watching: bool = False  # the watcher runs: an edit from now on is seen
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def bump(self) -> None:
@@ -66,7 +67,8 @@ class BuildCounter:
 
     def state(self) -> bytes:
         with self.lock:
-            return json.dumps({"build": self.number, "failure": self.failure}).encode()
+            return json.dumps({"build": self.number, "failure": self.failure,
+                               "watching": self.watching}).encode()
 
 
 def draft_path(output: Path) -> str | None:
@@ -162,9 +164,11 @@ def make_server(output: Path, host: str, port: int, counter: BuildCounter) -> ht
 
 
 def watch_and_rebuild(paths: list[Path], git_folder: Path | None, rebuild: Callable[[], bool],
-                      stop: threading.Event, say: Callable[[str], None]) -> None:
+                      counter: BuildCounter, stop: threading.Event, say: Callable[[str], None]) -> None:
     """Rebuild after every batch of changes to `paths`, or to the tags of the git
-    repository in `git_folder` (a tag made or deleted while serving), until `stop` is set."""
+    repository in `git_folder` (a tag made or deleted while serving), until `stop` is set.
+    The counter says when the watcher runs (its first quiet half second): from then on no
+    edit is missed."""
     from watchfiles import DefaultFilter, watch
 
     content_filter = DefaultFilter()
@@ -178,7 +182,10 @@ def watch_and_rebuild(paths: list[Path], git_folder: Path | None, rebuild: Calla
 
     watched = [*paths, *([git_folder] if git_folder else [])]
     for changes in watch(*watched, watch_filter=relevant, stop_event=stop, debounce=300,
-                         raise_interrupt=False):
+                         raise_interrupt=False, yield_on_timeout=True, rust_timeout=500):
+        counter.watching = True
+        if not changes:
+            continue
         names = sorted({Path(p).name for _, p in changes})
         say(f"changed: {', '.join(names[:5])}{' …' if len(names) > 5 else ''}")
         rebuild()
