@@ -7,6 +7,7 @@ schema` writes are generated from them, and a field added here is a field users 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,6 +27,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .approval import PlanStamp
+    from .roles import Role
 from .types import Id, Slug, Strict, Text, Title, names_its_rule, rule_error
 
 
@@ -400,7 +402,23 @@ class StrategyModel(BaseModel):
         return chain
 
     def subteams(self, slug: str) -> list[Team]:
-        return [t for t in self.teams.values() if t.parent == slug]
+        return list(self.teams_by_parent.get(slug, ()))
+
+    # The model is never changed once made, so what is derived from all of it is worked
+    # out once: every team page asks for its subteams, and role pages for every role.
+    @functools.cached_property
+    def teams_by_parent(self) -> dict[str, list[Team]]:
+        children: dict[str, list[Team]] = {}
+        for team in self.teams.values():
+            if team.parent:
+                children.setdefault(team.parent, []).append(team)
+        return children
+
+    @functools.cached_property
+    def resolved_roles(self) -> dict[str, Role]:
+        """Every role, keyed by slug (see roles.resolve_roles)."""
+        from .roles import resolve_roles
+        return resolve_roles(self)
 
     def plan_stamps(self) -> dict[str, PlanStamp]:
         """Every team's plan stamp (see approval.py), for the version after this one."""
@@ -418,14 +436,12 @@ class StrategyModel(BaseModel):
     def role_index(self) -> list[tuple[str, str, str, list[str], int, int]]:
         """(slug, name, description, aliases, asks, teams) of every role: a query, so a page
         listing the roles depends on these, not on every field of every plan."""
-        from .roles import resolve_roles
         return [(r.slug, r.name, r.description, r.aliases, len(r.asks), len(r.teams))
-                for r in resolve_roles(self).values()]
+                for r in self.resolved_roles.values()]
 
     def role_asks(self, slug: str) -> tuple[str, str, list[str], list[tuple[Team, Objective, str]]] | None:
         """(name, description, aliases, [(team, objective, what it asks)]) of one role."""
-        from .roles import resolve_roles
-        role = resolve_roles(self).get(slug)
+        role = self.resolved_roles.get(slug)
         if role is None:
             return None
         return role.name, role.description, role.aliases, [(a.team, a.objective, a.does) for a in role.asks]

@@ -19,7 +19,6 @@ from ..diff.format import (
     strategy_details,
     team_details,
 )
-from ..model.roles import resolve_roles
 
 if TYPE_CHECKING:
     from .reads import TrackedItem, TrackedView
@@ -88,7 +87,7 @@ def page_table(view: VersionView, maps: VersionMaps) -> list[Page]:
         pages.append(Page(path, "objective.html", f"{objective.id} · {objective.title}",
                           [("Strategy", "index.html"), (objective.id, path)],
                           ("objective", objective), map_of(neighbourhood_map(objective.id))))
-    for role in resolve_roles(model).values():
+    for role in model.resolved_roles.values():
         path = f"roles/{role.slug}/index.html"
         pages.append(Page(path, "role.html", role.name, [("Roles", "roles/index.html"), (role.name, path)],
                           extras=_role_page(role.slug)))
