@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -86,8 +87,14 @@ def test_a_committed_link_as_the_output_is_never_followed(git_repo):
     assert _user_files(git_repo.root.parent) == before
 
 
-def _no_leftovers(parent: Path) -> list[str]:
-    return [p.name for p in parent.iterdir() if ".building-" in p.name or ".old-" in p.name]
+def _no_leftovers(root: Path) -> list[str]:
+    """Trees a build left behind: staging or retired folders beside the output, and trees
+    in the cache's standby folder other than the one recorded for the next build."""
+    beside = [p.name for p in root.iterdir() if ".building-" in p.name or ".old-" in p.name]
+    standby = root / ".stratmap-cache" / "standby"
+    recorded = {json.loads(r.read_text()).get("folder") for r in standby.glob("*.json")}
+    return beside + [tree.name for home in standby.glob("*") if home.is_dir()
+                     for tree in home.iterdir() if tree.name not in recorded]
 
 
 @pytest.mark.parametrize("moment", ["before-swap", "after-exchange"])
@@ -241,11 +248,19 @@ def test_a_draft_cannot_write_through_into_a_tags_cached_pages(git_repo):
     assert "Draft Sales" not in (output / "latest/teams/sales/index.html").read_text()
     assert "Draft Sales" not in (output / "next/teams/sales/index.html").read_text()
     assert "Draft Sales" in (output / "next-draft/teams/sales/index.html").read_text()
-    cached = {p.stat().st_ino for p in (git_repo.root / ".stratmap-cache").rglob("*") if p.is_file()}
+    cached = _cached_inodes(git_repo.root)
     published = {p.stat().st_ino for p in output.rglob("*") if p.is_file()}
     assert not cached & published  # the output shares no storage with the cache
     assert run_process("build", str(git_repo.root), "-q", "--force").returncode == 0
     assert "Draft Sales" not in (output / "latest/teams/sales/index.html").read_text()
+
+
+def _cached_inodes(root: Path) -> set[int]:
+    """The cache's files, but for the standby: the output's own previous tree (it shares
+    the files that did not change with the output, by design)."""
+    cache = root / ".stratmap-cache"
+    return {p.stat().st_ino for p in cache.rglob("*")
+            if p.is_file() and not p.is_relative_to(cache / "standby")}
 
 
 def test_a_tagged_versions_pages_are_linked_only_while_untouched(git_repo):
@@ -265,5 +280,5 @@ def test_a_tagged_versions_pages_are_linked_only_while_untouched(git_repo):
     assert run_process("build", str(git_repo.root), "-q", "--force").returncode == 0
     assert snapshot(output) == clean
     assert kept.stat().st_ino == kept_inode  # untouched: linked, not copied again
-    cached = {p.stat().st_ino for p in (git_repo.root / ".stratmap-cache").rglob("*") if p.is_file()}
+    cached = _cached_inodes(git_repo.root)
     assert not cached & {p.stat().st_ino for p in output.rglob("*") if p.is_file()}

@@ -25,6 +25,7 @@ from .cache.digests import code_digest, theme_key
 from .cache.layout import CacheLayout
 from .cache.pages import Manifest
 from .cache.stamp import Stamp, inputs_digest
+from .cache.standby import KnownTrees, StandbyStore
 from .cache.tags import PublishedTagCopies
 from .findings import Finding, error, printable, warning
 from .findings.printers import VersionFindings
@@ -168,6 +169,7 @@ def build_site(options: BuildOptions) -> BuildResult:
                  built_here_before=cache.stamp(output).is_file(), clean_out=options.clean_out)
     with build_lock(cache, options.progress):
         recover_leftovers(output)  # first: even a build that fails puts the last good site back
+        StandbyStore(cache.standby(output), cache.standby_record(output), output).remove_leftovers()
         # a committed output is content like any other: its pages are never reused
         return _build_locked(options, settings, output, cache, folders, output not in tracked, started)
 
@@ -209,7 +211,10 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site, options.jobs)
     tag_copies = PublishedTagCopies(cache.published_tags(output), output, trust_last_output=reuse_output)
-    with SiteWriter(output) as writer:
+    store = StandbyStore(cache.standby(output), cache.standby_record(output), output)
+    keep_previous = reuse_output and store.usable()
+    known = store.take() if keep_previous else KnownTrees(None, None)
+    with SiteWriter(output, known.standby, store.home if keep_previous else None) as writer:
         earlier: list[EarlierVersion] = []
         for report in available:
             info = infos[report.version]
@@ -219,14 +224,18 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
             if report.version.tag:
                 earlier.append(EarlierVersion(info, report.kpis, report.load_model, report.plans))
             if info.latest:
-                writer.link_tree(writer.staging / info.path, "latest")
+                writer.mirror(info.path, "latest")
         for relpath, text in site_root_files(site, theme).items():
             writer.write(relpath, text)
         writer.write("feed.xml", atom_feed(site.title, settings.title, settings.base_url,
-                                           feed_entries(writer.staging, site.versions)))
+                                           feed_entries(writer.staging, site.versions)))  # the new tree
         for relpath, path in theme.static_files().items():
             writer.write(f"assets/{relpath}", path.read_bytes())
         writer.after_commit(tag_copies.save)
+        if keep_previous:
+            writer.after_commit(lambda: store.keep(
+                writer.previous, known.output_files, sorted(writer.files),
+                sorted(path for path, differs in writer.files.items() if differs), writer.mirrors))
         writer.after_commit(lambda: Stamp(inputs, result.pages, len(available), result.reports)
                             .save(cache.stamp(output)))
     result.not_recorded = writer.not_recorded
@@ -375,7 +384,10 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
             write_atomically(pages_file, str(len(rendered.pages)))
             result.count(len(rendered.pages), from_cache=False)
         writer.copy_tree(folder, info.path, tag_copies.untouched(info.path, key))
-        tag_copies.wrote(info.path, key)
+        if writer.changed_under(info.path):
+            tag_copies.wrote(info.path, key)
+        else:
+            tag_copies.kept(info.path)  # every file as the last build left it: its record holds
         return
     manifest = Manifest(cache.page_records(writer.output / info.path), writer.output / info.path)
     previous = manifest.load() if previous_output else None

@@ -14,6 +14,7 @@ output through a shared inode. Pages come from the cache as copies, never as lin
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import functools
@@ -23,6 +24,10 @@ import signal
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .cache.standby import Standby
 
 OUTPUT_MARKER = ".stratmap-output"
 MARKER_TEXT = "This folder is a site built by stratmap; each build replaces all of it.\n"
@@ -72,42 +77,15 @@ class TreeWriter:
         return destination
 
     def write(self, relpath: str, data: str | bytes) -> None:
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        destination = self._destination(relpath)
-        try:
-            descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:  # a link put there earlier: replace it, never write through it
-            os.unlink(destination)
-            descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
+        _replace(self._destination(relpath), lambda destination: _create(destination, data))
 
     def link_file(self, source: Path | str, relpath: str) -> None:
-        """Put a page of the previous output at relpath: a hard link where the file system
-        allows (an unchanged page costs almost nothing), else a copy."""
-        destination = self._destination(relpath)
-        try:
-            os.link(source, destination)
-        except OSError:
-            shutil.copyfile(source, destination)
+        """Put a page of the previous output at relpath."""
+        _replace(self._destination(relpath), lambda destination: _link_or_copy(source, destination))
 
     def link_tree(self, source: Path, relpath: str) -> None:
         """Another folder of this output (e.g. `latest/`), or of the previous output."""
         self._put_tree(source, relpath, lambda file, inside, to: self.link_file(file, to))
-
-    def copy_tree(self, source: Path, relpath: str,
-                  unchanged: Callable[[str], Path | None] = lambda inside: None) -> None:
-        """A folder of the cache: copied, so the output never shares storage with it; a
-        file for which `unchanged` names an untouched copy in the last output is linked
-        from there instead (`unchanged` takes the file's path inside `source`)."""
-        def put(file: str, inside: str, to: str) -> None:
-            existing = unchanged(inside)
-            if existing is not None:
-                self.link_file(existing, to)
-            else:
-                shutil.copyfile(file, self._destination(to))
-        self._put_tree(source, relpath, put)
 
     def _put_tree(self, source: Path, relpath: str, put: Callable[[str, str, str], None]) -> None:
         """put(source file, its path inside source, its path in this tree) for every file."""
@@ -120,20 +98,38 @@ class TreeWriter:
 
 
 class SiteWriter(TreeWriter):
-    """The whole site into a staging folder beside the output, swapped in on success.
-    `output` must have passed `guard.check_output`: this class replaces it whole."""
+    """The whole site into a tree beside the output, exchanged with it on success.
+    `output` must have passed `guard.check_output`: this class replaces it whole.
 
-    def __init__(self, output: Path):
+    The tree is made from nothing, or is a standby (cache/standby.py): the output's tree
+    before the last build, of which only what differs from the new site is rewritten. The
+    new site is the set of files put this build, each either the output's own file at
+    that place (kept: linked, or left in the standby when it is up to date there) or a new
+    one. With `keep_previous_in`, the previous output becomes the next build's standby."""
+
+    def __init__(self, output: Path, standby: Standby | None = None, keep_previous_in: Path | None = None):
         self.output = output
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}{STAGING_INFIX}",
-                                             dir=self.output.parent))
-        # mkdtemp keeps a folder to its owner; a web server reads the site as another user
-        os.chmod(self.staging, user_folder_mode())
+        self.standby = standby
+        if standby is not None:
+            self.staging = standby.folder
+        else:
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}{STAGING_INFIX}",
+                                                 dir=keep_previous_in or self.output.parent))
+            # mkdtemp keeps a folder to its owner; a web server reads the site as another user
+            os.chmod(self.staging, user_folder_mode())
         super().__init__(self.staging)
-        self.write(OUTPUT_MARKER, MARKER_TEXT)  # first: a leftover staging folder is known as ours
+        self._real_staging = os.path.realpath(self.staging)
+        self._checked_folders: set[str] = set()
+        self.files: dict[str, bool] = {}  # the new site: path → differs from the output's file there
+        self.mirrors: dict[str, str] = {}  # folder → the folder it links every file of
+        if standby is None:
+            self.write(OUTPUT_MARKER, MARKER_TEXT)  # first: a leftover staging folder is known as ours
+        else:
+            self._keep(OUTPUT_MARKER)
         self._after_commit: list[Callable[[], None]] = []
         self.committed = False
+        self.previous: Path | None = None  # after commit: where the previous output now is, if kept
         self.not_recorded: list[str] = []  # after-commit records that failed, and why
 
     def __enter__(self) -> "SiteWriter":
@@ -145,17 +141,87 @@ class SiteWriter(TreeWriter):
         elif not self.committed:
             self.discard()
 
+    # -- what the new site holds
+
+    def write(self, relpath: str, data: str | bytes) -> None:
+        self._put(relpath, False, lambda destination: _create(destination, data))
+
+    def link_file(self, source: Path | str, relpath: str) -> None:
+        """A file that is already made: the output's own file at relpath is kept."""
+        self._put(relpath, os.fspath(source) == os.path.join(self.output, relpath),
+                  lambda destination: _link_or_copy(source, destination))
+
+    def copy_tree(self, source: Path, relpath: str,
+                  unchanged: Callable[[str], Path | None] = lambda inside: None) -> None:
+        """A folder of the cache: copied, so the output never shares storage with it; a
+        file for which `unchanged` names an untouched copy in the last output is kept
+        instead (`unchanged` takes the file's path inside `source`)."""
+        def put(file: str, inside: str, to: str) -> None:
+            existing = unchanged(inside)
+            if existing is not None:
+                self.link_file(existing, to)
+            else:
+                self._put(to, False, functools.partial(_copy, file))
+        self._put_tree(source, relpath, put)
+
+    def mirror(self, source: str, target: str) -> None:
+        """Make folder `target` hold every file put under `source` so far (e.g. `latest/`)."""
+        prefix = source + "/"
+        same_as_before = self.standby is not None and self.standby.mirrors.get(target) == source
+        for relpath, differs in list(self.files.items()):
+            if relpath.startswith(prefix):
+                self._put(f"{target}/{relpath[len(prefix):]}", same_as_before and not differs,
+                          functools.partial(_link_or_copy, os.path.join(self.staging, relpath)))
+        self.mirrors[target] = source
+
+    def new_file(self, relpath: str) -> Path:
+        """A file of the new site, as put so far."""
+        return self.staging / relpath
+
+    def changed_under(self, folder: str) -> bool:
+        prefix = folder + "/"
+        return any(differs for relpath, differs in self.files.items() if relpath.startswith(prefix))
+
+    def _keep(self, relpath: str) -> None:
+        self.files[relpath] = False
+
+    def _put(self, relpath: str, same_as_output: bool, make: Callable[[str], None]) -> None:
+        standby = self.standby
+        if same_as_output and standby is not None and relpath in standby.files \
+                and relpath not in standby.outdated and relpath not in self.files:
+            self.files[relpath] = False  # the standby's copy is the output's file: nothing to do
+            return
+        _replace(self._destination(relpath), make)  # the standby's older copy, if any
+        self.files[relpath] = not same_as_output
+
+    def _destination(self, relpath: str) -> str:
+        destination = super()._destination(relpath)
+        if self.standby is not None:
+            self._check_inside(os.path.dirname(destination))
+        return destination
+
+    def _check_inside(self, folder: str) -> None:
+        """A standby comes from the cache: never follow a link in it out of the tree."""
+        if folder not in self._checked_folders:
+            real = os.path.realpath(folder)
+            if real != self._real_staging and not real.startswith(self._real_staging + os.sep):
+                raise OSError(errno.EXDEV, "a folder of the standby tree leads out of it", folder)
+            self._checked_folders.add(folder)
+
+    # -- putting it in place
+
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once the new output is in place (e.g. record what it holds)."""
         self._after_commit.append(action)
 
     def commit(self) -> None:
+        self._remove_stale()
         test_hook("before-swap")
         if not self.output.exists():
             os.replace(self.staging, self.output)
         elif _exchange(self.staging, self.output):
             test_hook("after-exchange")
-            shutil.rmtree(self.staging, ignore_errors=True)  # the previous output, now
+            self.previous = self.staging  # the previous output, now
         else:
             self._swap_in_two_steps()
         self.committed = True
@@ -164,6 +230,25 @@ class SiteWriter(TreeWriter):
                 action()
             except OSError as problem:  # the site is in place: say so, don't report a failure
                 self.not_recorded.append(f"{problem.strerror or problem}: {problem.filename or ''}")
+
+    def _remove_stale(self) -> None:
+        """The standby's files that the new site does not have, and the folders they leave empty."""
+        if self.standby is None:
+            return
+        emptied: set[str] = set()
+        for relpath in self.standby.files - self.files.keys():
+            path = os.path.join(self.staging, relpath)
+            self._check_inside(os.path.dirname(path))
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            emptied.add(os.path.dirname(relpath))
+        for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
+            while folder:
+                try:
+                    os.rmdir(os.path.join(self.staging, folder))
+                except OSError:  # not empty: a page still lives there
+                    break
+                folder = os.path.dirname(folder)
 
     def _swap_in_two_steps(self) -> None:
         """Where no atomic exchange exists: a kill between the renames leaves the last
@@ -176,7 +261,43 @@ class SiteWriter(TreeWriter):
         shutil.rmtree(retired, ignore_errors=True)
 
     def discard(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """A failed build: a standby is left as it is (its record is gone: the next build
+        removes it); a tree made from nothing is removed now."""
+        if self.standby is None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _replace(destination: str, make: Callable[[str], None]) -> None:
+    try:
+        make(destination)
+    except FileExistsError:  # a link put there earlier: replace it, never write through it
+        os.unlink(destination)
+        make(destination)
+
+
+def _create(destination: str, data: str | bytes) -> None:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+
+
+def _link_or_copy(source: Path | str, destination: str) -> None:
+    """A hard link where the file system allows (an unchanged page costs almost nothing),
+    else a copy. An existing file at `destination` raises FileExistsError either way."""
+    try:
+        os.link(source, destination)
+    except FileExistsError:
+        raise
+    except OSError:
+        _copy(source, destination)
+
+
+def _copy(source: Path | str, destination: str) -> None:
+    """A copy that never writes into an existing file (it may be a link to another)."""
+    with open(source, "rb") as original, open(destination, "xb") as copy:
+        shutil.copyfileobj(original, copy)
 
 
 def _is_ours(folder: Path) -> bool:

@@ -66,3 +66,10 @@ class CacheLayout:
     def stamp(self, output: Path) -> Path:
         """The inputs of the last build into an output folder: an up-to-date build stops here."""
         return self.root / "stamps" / f"{folder_key(output)}.json"
+
+    def standby(self, output: Path) -> Path:
+        """The output's previous tree, kept for the next build to update (see standby.py)."""
+        return self.root / "standby" / folder_key(output)
+
+    def standby_record(self, output: Path) -> Path:
+        return self.root / "standby" / f"{folder_key(output)}.json"
