@@ -234,6 +234,11 @@ VIEW_READS: dict[str, Callable[[Any, "ReadResolver"], Any]] = {
 }
 
 
+# Queries whose result is all of the model, item by item: their digest is the model's
+# (each item's digest is worked out once a build), not that of their large result.
+WHOLE_MODEL_QUERIES = frozenset({"to_data"})
+
+
 class TrackedView:
     """A VersionView as one page sees it: its model tracked, its methods run through it."""
 
@@ -316,6 +321,8 @@ class ReadResolver:
             return list(getattr(self.view.model, _collection_of(rest[0])))
         if kind == "view":
             return VIEW_READS[rest[0]](self.view, self)
+        if kind == "query" and rest[0] in WHOLE_MODEL_QUERIES:
+            return self.whole_model()
         if kind == "query":
             arguments = [_argument_value(self.view.model, key) for key in rest[1:]]
             if any(a is None for a in arguments):
