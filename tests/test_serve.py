@@ -86,6 +86,31 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path):
     assert "content/teams/enterprise-east.md:3:1: error" in printed[0]  # the terminal said where
 
 
+def _events(base: str):
+    """The states `stratmap serve` pushes on its event stream, one at a time as they come."""
+    with urllib.request.urlopen(base + "__stratmap__/events", timeout=60) as stream:
+        assert stream.headers["Content-Type"] == "text/event-stream"
+        for line in stream:
+            if line.startswith(b"data: "):
+                yield json.loads(line[len(b"data: "):])
+
+
+def test_a_rebuild_is_pushed_to_the_browser_the_moment_it_is_done(tmp_path):
+    """The page listens on an event stream: a rebuild's new number reaches it as soon as
+    the new site is in place, not at the next poll."""
+    root = copy_demo(tmp_path / "demo")
+    with serving(root) as (base, _):
+        events = _events(base)
+        assert next(events)["build"] == 0  # the state now, on connecting
+        team = root / "content/teams/enterprise-east.md"
+        team.write_text(team.read_text().replace("name: Enterprise East", "name: Enterprise East Coast"))
+        pushed = next(events)
+        assert pushed == {"build": 1, "failure": None, "watching": True}
+        # already on disk when the event is sent
+        assert "Enterprise East Coast" in _get(base + "next/teams/enterprise-east/index.html")
+        assert "new EventSource" in _get(base + "next/index.html")  # what the page listens with
+
+
 def test_the_address_opens_the_draft_being_edited(tmp_path):
     root = copy_demo(tmp_path / "demo")
     with serving(root) as (base, _):

@@ -234,6 +234,7 @@ def serve(directory: str | None, port: int, host: str) -> None:
         pass
     finally:
         stop.set()
+        counter.close()  # ends the browsers' event streams
         server.shutdown()
     click.echo("stopped", err=True)
 

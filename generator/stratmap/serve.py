@@ -1,9 +1,11 @@
 """Serve: build, serve the output on localhost, rebuild on change and reload the browser.
 
-The server injects a small script into every HTML page it sends; the script asks
-/__stratmap__/build once a second for the build number and the last rebuild's failure.
-It reloads when the number changes, and while a rebuild has failed it lays the findings
-over the page (the last good site stays underneath), until the next good build.
+The server injects a small script into every HTML page it sends; the script listens on
+/__stratmap__/events, where the server pushes the build number and the last rebuild's
+failure the moment either changes (browsers without EventSource ask /__stratmap__/build
+once a second instead). It reloads when the number changes, and while a rebuild has
+failed it lays the findings over the page (the last good site stays underneath), until
+the next good build.
 `/` opens the draft, when the working tree is published as one: that is what is edited.
 """
 
@@ -19,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 RELOAD_ENDPOINT = "/__stratmap__/build"
+EVENTS_ENDPOINT = "/__stratmap__/events"
+HEARTBEAT_SECONDS = 15  # a comment line now and then: a dead connection is noticed and closed
 OVERLAY_ID = "stratmap-build-failed"
 # Findings are set as text (textContent), never as HTML: they quote the content.
 RELOAD_SCRIPT = b"""<script>(function () {
@@ -37,14 +41,20 @@ RELOAD_SCRIPT = b"""<script>(function () {
     }
     box.textContent = "The last rebuild failed; this page is the last good build.\\n\\n" + failure;
   }
+  function update(state) {
+    if (seen !== null && state.build !== seen) { location.reload(); return; }
+    seen = state.build;
+    show(state.failure);
+  }
+  if (window.EventSource) {
+    new EventSource("%(events)s").onmessage = function (event) { update(JSON.parse(event.data)); };
+    return;
+  }
   setInterval(function () {
-    fetch("%(endpoint)s").then(function (r) { return r.json(); }).then(function (state) {
-      if (seen !== null && state.build !== seen) { location.reload(); return; }
-      seen = state.build;
-      show(state.failure);
-    }).catch(function () {});
+    fetch("%(endpoint)s").then(function (r) { return r.json(); }).then(update).catch(function () {});
   }, 1000);
-})();</script>""" % {b"overlay": OVERLAY_ID.encode(), b"endpoint": RELOAD_ENDPOINT.encode()}
+})();</script>""" % {b"overlay": OVERLAY_ID.encode(), b"endpoint": RELOAD_ENDPOINT.encode(),
+                     b"events": EVENTS_ENDPOINT.encode()}
 
 
 @dataclass
@@ -54,21 +64,42 @@ class BuildCounter:
     number: int = 0
     failure: str | None = None
     watching: bool = False  # the watcher runs: an edit from now on is seen
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    closed: bool = False  # the server stops: event streams end
+    changed: threading.Condition = field(default_factory=threading.Condition)
 
     def bump(self) -> None:
-        with self.lock:
+        with self.changed:
             self.number += 1
             self.failure = None
+            self.changed.notify_all()
 
     def failed(self, findings: str) -> None:
-        with self.lock:
+        with self.changed:
             self.failure = findings
+            self.changed.notify_all()
+
+    def watch_started(self) -> None:
+        with self.changed:
+            if not self.watching:
+                self.watching = True
+                self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
 
     def state(self) -> bytes:
-        with self.lock:
+        with self.changed:
             return json.dumps({"build": self.number, "failure": self.failure,
                                "watching": self.watching}).encode()
+
+    def next_state(self, last: bytes, timeout: float) -> bytes | None:
+        """The state once it differs from `last`; None after `timeout` or once closed."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.closed or self.state() != last, timeout)
+            current = self.state()
+            return None if self.closed or current == last else current
 
 
 def draft_path(output: Path) -> str | None:
@@ -110,6 +141,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if self.path == RELOAD_ENDPOINT:
             self._send(200, "application/json", self.counter.state())
             return
+        if self.path == EVENTS_ENDPOINT:
+            self._stream_events()
+            return
         if self.path == "/" and self._redirect_to_draft():
             return
         path = Path(self.translate_path(self.path))
@@ -128,6 +162,26 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self._send(200, "text/html; charset=utf-8", body)
             return
         super().do_GET()
+
+    def _stream_events(self) -> None:
+        """Server-sent events: the state now, then every change, pushed as it happens."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state = self.counter.state()
+        try:
+            self.wfile.write(b"data: " + state + b"\n\n")
+            self.wfile.flush()
+            while not self.counter.closed:
+                changed = self.counter.next_state(state, HEARTBEAT_SECONDS)
+                if changed is not None:
+                    state = changed
+                self.wfile.write(b"data: " + state + b"\n\n" if changed is not None else b":\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed or reloaded
+        self.close_connection = True
 
     def _redirect_to_draft(self) -> bool:
         """`/` opens the draft (the working tree being edited) when there is one; the
@@ -183,7 +237,7 @@ def watch_and_rebuild(paths: list[Path], git_folder: Path | None, rebuild: Calla
     watched = [*paths, *([git_folder] if git_folder else [])]
     for changes in watch(*watched, watch_filter=relevant, stop_event=stop, debounce=300,
                          raise_interrupt=False, yield_on_timeout=True, rust_timeout=500):
-        counter.watching = True
+        counter.watch_started()
         if not changes:
             continue
         names = sorted({Path(p).name for _, p in changes})
