@@ -155,25 +155,36 @@ def _inodes(folder: Path) -> dict[str, int]:
 
 
 def test_a_serve_rebuild_writes_only_what_an_edit_changes_and_equals_a_clean_build(tmp_path):
-    """serve keeps its parse cache in memory and builds again after each edit: the pages
-    whose recorded dependencies did not change are kept as they were (same files), and
-    the result is byte for byte a clean build's."""
+    """serve keeps its parse cache in memory and builds again after each edit: only the
+    pages whose recorded dependencies changed are rendered, only they are written (the
+    rest keep their files), and the result is byte for byte a clean build's. Three edits
+    in a row: the second and third update the standby tree the one before left."""
     from conftest import snapshot
     from stratmap.build import BuildOptions, build_site, parse_cache_for
 
     root = copy_demo(tmp_path / "demo")
     options = BuildOptions(root, parse_cache=parse_cache_for(root))  # as `stratmap serve` holds it
     build_site(options)
-    before = _inodes(root / "output/next")
-    team = root / "content/teams/enterprise-east.md"
-    team.write_text(team.read_text().replace("The East covers", "The East now covers"))
-    build_site(options)
-    after = _inodes(root / "output/next")
-    written = {page for page, inode in after.items() if before.get(page) != inode}
-    # the team's page, the files that hold the whole model (strategy.json, the search
-    # index) and the page table; a first version's changes stay as they were
-    assert written == {"teams/enterprise-east/index.html", "strategy.json", "search.js", "pages.js"}
-    clean = copy_demo(tmp_path / "clean")
-    shutil.copy(team, clean / "content/teams/enterprise-east.md")
-    build_site(BuildOptions(clean))
-    assert snapshot(root / "output") == snapshot(clean / "output")
+    edits = [("enterprise-east", "The East covers", "The East now covers"),
+             ("enterprise-west", "name: Enterprise West", "name: Enterprise West Coast"),
+             ("enterprise-east", "The East now covers", "The East covers")]
+    for slug, old, new in edits:
+        before = _inodes(root / "output/next")
+        team = root / f"content/teams/{slug}.md"
+        team.write_text(team.read_text().replace(old, new))
+        rendered = {path.removeprefix("next/") for path in build_site(options).rendered}
+        after = _inodes(root / "output/next")
+        written = {page for page, inode in after.items() if before.get(page) != inode}
+        # the team's page, the files that hold the whole model (strategy.json, the search
+        # index) and the page table; a first version's changes stay as they were
+        own = {f"teams/{slug}/index.html", "strategy.json", "search.js", "pages.js"}
+        if "name:" in old:  # a name shows wherever the team is listed
+            assert own < rendered and "teams/index.html" in rendered
+        else:
+            assert rendered == own
+        assert written == rendered
+        clean = copy_demo(tmp_path / f"clean-{len(list(tmp_path.iterdir()))}")
+        for name in ("enterprise-east", "enterprise-west"):
+            shutil.copy(root / f"content/teams/{name}.md", clean / f"content/teams/{name}.md")
+        build_site(BuildOptions(clean))
+        assert snapshot(root / "output") == snapshot(clean / "output")

@@ -111,6 +111,7 @@ class BuildResult:
     versions_from_cache: int = 0
     versions_kept: int = 0  # --only: linked unchanged from the previous output
     pages_reused: int = 0  # unchanged pages of the working tree, linked from the last build
+    rendered: list[str] = field(default_factory=list)  # the working tree's files rendered this build
     diagrams_rendered: int = 0
     diagrams_from_cache: int = 0
     seconds: float = 0.0
@@ -396,6 +397,7 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
     for relpath, existing in rendered.reused.items():
         writer.link_file(existing, f"{info.path}/{relpath}")
     result.count(len(rendered.pages), from_cache=False)
+    result.rendered += [f"{info.path}/{relpath}" for relpath in rendered.written]
     result.pages_reused += len(rendered.reused.keys() & set(rendered.pages))
     writer.after_commit(lambda: manifest.save(rendered.records, rendered.words))
 

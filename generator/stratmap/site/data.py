@@ -166,8 +166,11 @@ class SearchIndex:
     def _text(self, view: VersionView, kind: str, key: str, item: Any, *parts: str) -> str:
         digest = self.item_digest(kind, key)
         words = self.known.get(digest)
+        # read the body (and file) even when its words are known: search.js records what it
+        # read, and a later edit of this body must render it again
+        text, source_file = item.body, item.file
         if words is None:
-            body = self.markdown.render(item.body, source_file=item.file,
+            body = self.markdown.render(text, source_file=source_file,
                                         page_for=view.page_for, to_version_root="")
             words = _search_text(*parts, body.striptags())
         self.words[digest] = words
