@@ -282,3 +282,35 @@ def test_a_tagged_versions_pages_are_linked_only_while_untouched(git_repo):
     assert kept.stat().st_ino == kept_inode  # untouched: linked, not copied again
     cached = _cached_inodes(git_repo.root)
     assert not cached & {p.stat().st_ino for p in output.rglob("*") if p.is_file()}
+
+
+def _standby_record(root: Path) -> Path:
+    records = list((root / ".stratmap-cache" / "standby").glob("*.json"))
+    assert len(records) == 1
+    return records[0]
+
+
+def test_a_tampered_standby_record_is_not_followed_out_of_the_tree(repo, tmp_path):
+    """The standby's record comes from the cache, which is untrusted: a path in it that
+    leads out of the tree makes the build ignore the record, never delete that path."""
+    team = repo.root / "content/teams/sales.md"
+    original = team.read_text()
+    for name in ("Sales A", "Sales B"):  # the second build leaves a standby with a record
+        team.write_text(original.replace("name: Sales", f"name: {name}"))
+        assert run_process("build", str(repo.root), "-q").returncode == 0
+    record = _standby_record(repo.root)
+    data = json.loads(record.read_text())
+    assert data["folder"] and data["files"]
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    depth = len(Path(repo.root / ".stratmap-cache/standby" / data["folder"]).relative_to(tmp_path).parts)
+    data["files"].append("/".join([".."] * depth + ["victim.txt"]))
+    record.write_text(json.dumps(data))
+    team.write_text(original.replace("name: Sales", "name: Sales C"))
+    assert run_process("build", str(repo.root), "-q").returncode == 0
+    assert victim.read_text() == "keep me"
+    assert "Sales C" in (repo.root / "output/latest/teams/sales/index.html").read_text()
+    clean = tmp_path / "clean"
+    shutil.copytree(repo.root, clean, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
+    assert run_process("build", str(clean), "-q").returncode == 0
+    assert snapshot(repo.root / "output") == snapshot(clean / "output")
