@@ -8,7 +8,7 @@ BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 APT_STAMP := $(VENV)/.apt-updated
 
-.PHONY: site test test-fast serve screenshots translations setup graphviz chromium bench lint clean wheel
+.PHONY: site test test-fast serve screenshots translations setup graphviz chromium bench bench-setup bench-scale lint clean wheel
 
 # The demo's quarters are replayed from demo/history/ into a throwaway git repository
 # with real tags, so the site shows every version the way a real repository would.
@@ -76,9 +76,18 @@ apt-install:
 		exit 2; \
 	fi
 
-bench: setup graphviz
-	$(BIN)/pip install --quiet -e '.[bench]'
+bench: bench-setup
 	$(BIN)/python bench/run.py
+
+# what the benchmarks compare us with, installed here only (never by `make test`):
+# MkDocs from PyPI into the venv, Hugo from Debian
+bench-setup: setup graphviz
+	$(BIN)/pip install --quiet -e '.[bench]'
+	@command -v hugo >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		apt-get install -y -q hugo >/dev/null; } || { echo "install Hugo (apt-get install hugo)"; exit 1; }
+
+bench-scale: bench-setup
+	$(BIN)/python bench/scale.py
 
 lint: setup
 	$(BIN)/pip install --quiet -e '.[lint]'

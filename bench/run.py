@@ -340,7 +340,19 @@ def write_results(sections: dict[str, list[Measurement]], runs: int, extra: list
             lines.append(f"| {m.label} | `{m.command}` | {m.median:.3f} | {peak} | {m.note} |")
         lines.append("")
     lines += extra
-    (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n")
+    (BENCH / "RESULTS.md").write_text("\n".join(lines) + "\n" + _scale_section())
+
+
+def _scale_section() -> str:
+    """bench/scale.py's section of RESULTS.md, kept as it is when this script rewrites the rest."""
+    start, end = "<!-- scale:start -->", "<!-- scale:end -->"
+    try:
+        text = (BENCH / "RESULTS.md").read_text()
+    except OSError:
+        return ""
+    if start not in text or end not in text:
+        return ""
+    return "\n" + text[text.index(start):text.index(end) + len(end)] + "\n"
 
 
 def main() -> None:
