@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,12 +48,16 @@ class Measurement:
 
 def run_once(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
     """(seconds, peak MB) of one process; fails loudly if the command fails."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) not in (0,):
-        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    # stderr into a file, not a pipe: a pipe nobody reads until the end fills up (a large
+    # organisation's warnings are more than its 64 KB) and the process then waits forever
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) not in (0,):
+            errors.seek(0)
+            raise SystemExit(f"failed: {' '.join(command)}\n{errors.read().decode()}")
     return elapsed, usage.ru_maxrss / 1024
 
 

@@ -98,6 +98,8 @@ def test_the_full_screen_map_opens_zooms_and_closes_by_keyboard(browser, history
     tab.keyboard.press("0")
     assert float(viewer.get_attribute("data-scale")) == pytest.approx(before, rel=0.01)
     tab.keyboard.press("Escape")
+    # the dialog's close event comes a moment after Escape: wait for it to go, then look
+    tab.locator("dialog.map-viewer").wait_for(state="detached", timeout=5_000)
     assert tab.locator("dialog.map-viewer").count() == 0
     assert tab.evaluate("document.activeElement.textContent") == "Full screen"  # focus comes back
     context.close()
@@ -117,6 +119,7 @@ def test_the_full_screen_map_opens_pinches_and_closes_by_touch(browser, history_
         touch('pointerup', 1, 100, 400); touch('pointerup', 2, 300, 400); }""")
     assert float(viewer.get_attribute("data-scale")) > before * 1.5  # fingers twice as far apart
     viewer.get_by_role("button", name="Close").tap()
+    tab.locator("dialog.map-viewer").wait_for(state="detached", timeout=5_000)
     assert tab.locator("dialog.map-viewer").count() == 0
     context.close()
 
