@@ -70,6 +70,9 @@ class BuildOptions:
     # a process that builds again and again (serve) passes one, kept in memory between builds
     parse_cache: ParseCache | None = None
     progress: Callable[[str], None] = lambda message: None
+    # called the moment the new site is in place, before what the next build needs of it
+    # is recorded (serve reloads the browser then)
+    site_in_place: Callable[[], None] = lambda: None
 
 
 @dataclass
@@ -216,6 +219,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     keep_previous = reuse_output and store.usable()
     known = store.take() if keep_previous else KnownTrees(None, None)
     with SiteWriter(output, known.standby, store.home if keep_previous else None) as writer:
+        writer.after_commit(options.site_in_place)
         earlier: list[EarlierVersion] = []
         for report in available:
             info = infos[report.version]

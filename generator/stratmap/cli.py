@@ -216,14 +216,22 @@ def serve(directory: str | None, port: int, host: str) -> None:
     watched = [root / "stratmap.yaml", root / settings.content_dir,
                *[f for f in theme_folders(settings.theme, root) if root in f.parents]]
 
+    reloaded = threading.Event()  # this rebuild's site is in place and the browser told
+
+    def site_in_place() -> None:
+        counter.bump()
+        reloaded.set()
+    options.site_in_place = site_in_place
+
     def rebuild() -> bool:
+        reloaded.clear()
         try:
             ok = _run_build(options, on_failure=counter.failed)
         except click.ClickException as problem:  # keep serving the last good site
             click.echo(f"error: {problem.format_message()}", err=True)
             counter.failed(problem.format_message())
             return False
-        if ok:
+        if ok and not reloaded.is_set():  # up to date: nothing new, but a failure is over
             counter.bump()
         return ok
 

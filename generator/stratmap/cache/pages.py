@@ -52,13 +52,18 @@ class PreviousPages:
 
 
 class Manifest:
-    """The records of one output folder's pages, kept in the cache folder."""
+    """The records of one output folder's pages, kept in the cache folder. A process that
+    builds again and again (serve) keeps the last records it saved in memory too, and reads
+    the file again only when another process has replaced it."""
 
     def __init__(self, path: Path, version_folder: Path):
         self.path = path  # CacheLayout.page_records(version_folder)
         self.version_folder = version_folder
 
     def load(self) -> PreviousPages | None:
+        kept = _SAVED_HERE.get(self.path)
+        if kept is not None and kept[0] == _signature(self.path):
+            return kept[1]
         try:
             data = json.loads(self.path.read_text())
             reads = [tuple(read) for read in data["reads"]]
@@ -70,15 +75,34 @@ class Manifest:
 
     def save(self, records: dict[str, PageRecord], words: dict[str, str]) -> None:
         """After the swap: each file as it now is in the output, with what it read. The
-        reads are stored once each (pages share most of theirs)."""
+        reads are stored once each (pages share most of theirs). A reused page's file is
+        the one its record describes: only the pages rendered now are looked at."""
         index: dict[Read, int] = {}
         pages = {}
+        saved = {}
         for path, record in records.items():
-            try:
-                info = os.stat(self.version_folder / path)
-            except OSError:
-                continue
+            file = record.file
+            if file is None:
+                try:
+                    info = os.stat(self.version_folder / path)
+                except OSError:
+                    continue
+                file = [info.st_size, info.st_mtime_ns, info.st_ino]
             indices = [index.setdefault(read, len(index)) for read in record.reads]
-            pages[path] = [record.fingerprint, indices, [info.st_size, info.st_mtime_ns, info.st_ino]]
+            pages[path] = [record.fingerprint, indices, file]
+            saved[path] = PageRecord(record.fingerprint, record.reads, file)
         write_atomically(self.path, json.dumps({"reads": list(index), "pages": pages, "words": words},
                                                separators=(",", ":")))
+        _SAVED_HERE[self.path] = (_signature(self.path), PreviousPages(self.version_folder, saved, words))
+
+
+# what this process saved last, by records file, with the file's signature then
+_SAVED_HERE: dict[Path, tuple[tuple[int, int, int] | None, PreviousPages]] = {}
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ino

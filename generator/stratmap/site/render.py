@@ -86,7 +86,10 @@ class VersionRenderer:
                              lambda kind, key: value_digest([code_digest(), resolver.digest(("item", kind, key, "*"))]))
         data_files = [DataFile("strategy.json", strategy_json), DataFile("scorecard.csv", scorecard_csv),
                       DataFile("search.js", search.script), DataFile(CHANGES_FILE, changes_json)]
-        bases = {page.path: self._page_base(view, page) for page in pages}
+        # a page's base: its version's, and its own place in the page table
+        version_base = self._version_base(view)
+        bases = {page.path: digest(version_base, page.path, page.template, page.title, page.breadcrumbs)
+                 for page in pages}
         bases |= {data.path: digest(code_digest(), data.path, view.info.identity()) for data in data_files}
         result = RenderedVersion([], [p.path for p in pages])
 
@@ -116,13 +119,12 @@ class VersionRenderer:
         result.written.append("pages.js")
         return result
 
-    def _page_base(self, view: VersionView, page: Page) -> str:
-        """What a page depends on besides what it reads: the tool, the theme, the version,
-        the site, and its own place in the page table."""
+    def _version_base(self, view: VersionView) -> str:
+        """What every page of a version depends on besides what it reads: the tool, the
+        theme, Graphviz, the version and the site."""
         return digest(code_digest(), self.theme.key, dot_identity(), view.info.identity(),
                       self.site.title, self.site.base_url, self.site.built_on,
-                      self.site.repository_prefix, view.info.latest,
-                      page.path, page.template, page.title, page.breadcrumbs)
+                      self.site.repository_prefix, view.info.latest)
 
     def _render_pages(self, view: VersionView, pages: list[Page]) -> Iterator[tuple[str, list[Read]]]:
         """Render pages, in page order, one at a time as the caller takes them: in forked

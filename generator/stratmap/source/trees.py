@@ -42,16 +42,36 @@ class WorkingTree:
     def _resolved_root(self) -> Path:  # resolved once: every file read asks for it
         return self.root.resolve()
 
+    @functools.cached_property
+    def _real_folders(self) -> dict[str, str]:
+        """Folder → where it really is, for this tree's lifetime (one build): thousands of
+        files share a few folders, and resolving each file's whole path cost more than
+        reading it."""
+        return {}
+
+    def _real_folder(self, folder: str) -> str:
+        real = self._real_folders.get(folder)
+        if real is None:
+            real = self._real_folders[folder] = os.path.realpath(folder)
+        return real
+
     def _inside(self, relpath: str) -> Path:
-        path = self.root / relpath
+        path = os.path.join(self.root, relpath)
+        folder, name = os.path.split(path)
+        if not os.path.islink(path) and name not in ("", ".", ".."):
+            resolved = os.path.join(self._real_folder(folder), name)  # a plain entry of a known folder
+            if os.path.lexists(resolved):
+                return self._inside_root(Path(resolved))
         try:
-            resolved = path.resolve(strict=True)
+            return self._inside_root(Path(path).resolve(strict=True))
         except FileNotFoundError:
-            if path.is_symlink():
+            if os.path.islink(path):
                 raise NotARegularFile("is a symbolic link to nothing (its target is missing)") from None
             raise
         except (OSError, RuntimeError):
             raise NotARegularFile("is a symbolic link that loops") from None
+
+    def _inside_root(self, resolved: Path) -> Path:
         if not resolved.is_relative_to(self._resolved_root):
             raise NotARegularFile("leads outside the strategy folder (a symbolic link?); "
                                   "content must be a file inside it")
