@@ -106,10 +106,14 @@ class Content(Strict):
 
     _source: Document | None = PrivateAttr(None)
 
+    # Private attributes are read from pydantic's own dict: `self._source` goes through
+    # pydantic's __getattr__, which raised and caught an exception on every read — a
+    # tenth of a one-edit build, since every page and digest asks for bodies and slugs.
     @property
     def source(self) -> Document:
-        assert self._source is not None, "content objects are made by to_model()"
-        return self._source
+        source = self.__pydantic_private__["_source"]  # type: ignore[index]
+        assert source is not None, "content objects are made by to_model()"
+        return source
 
     @property
     def body(self) -> str:
@@ -127,7 +131,7 @@ class SlugNamed(Content):
 
     @property
     def slug(self) -> str:
-        return self._slug
+        return self.__pydantic_private__["_slug"]  # type: ignore[index]
 
 
 class Strategy(Content):
