@@ -382,8 +382,7 @@ class StrategyModel(BaseModel):
         return {p.objective for team in self.teams.values() for p in team.priorities}
 
     def teams_on(self, objective_id: str) -> list[tuple[Team, Priority]]:
-        return [(team, priority) for team in self.teams.values()
-                for priority in team.priorities if priority.objective == objective_id]
+        return list(self.priorities_by_objective.get(objective_id, ()))
 
     def guidance_for_objective(self, objective_id: str) -> list[Guidance]:
         return [g for g in self.guidance.values()
@@ -417,6 +416,15 @@ class StrategyModel(BaseModel):
             if team.parent:
                 children.setdefault(team.parent, []).append(team)
         return children
+
+    @functools.cached_property
+    def priorities_by_objective(self) -> dict[str, list[tuple[Team, Priority]]]:
+        """Every team's priorities by objective, in team order."""
+        serving: dict[str, list[tuple[Team, Priority]]] = {}
+        for team in self.teams.values():
+            for priority in team.priorities:
+                serving.setdefault(priority.objective, []).append((team, priority))
+        return serving
 
     @functools.cached_property
     def resolved_roles(self) -> dict[str, Role]:
