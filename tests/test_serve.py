@@ -188,3 +188,22 @@ def test_a_serve_rebuild_writes_only_what_an_edit_changes_and_equals_a_clean_bui
             shutil.copy(root / f"content/teams/{name}.md", clean / f"content/teams/{name}.md")
         build_site(BuildOptions(clean))
         assert snapshot(root / "output") == snapshot(clean / "output")
+
+
+def test_a_serve_rebuild_reads_the_previous_quarter_once(git_repo):
+    """A team page shows what changed since the last published quarter, which needs that
+    quarter's model; a tag never changes, so serve reads it from git once, not per edit."""
+    from stratmap import build
+    from stratmap.build import BuildOptions, build_site, parse_cache_for
+
+    git_repo.tag("strategy/2026-Q1", "2026-02-01T12:00:00+00:00")
+    team = git_repo.root / "content/teams/sales.md"
+    options = BuildOptions(git_repo.root, parse_cache=parse_cache_for(git_repo.root))
+    build_site(options)
+    models = dict(build._TAG_MODELS)
+    assert models, "the draft's team pages read the tag's model"
+    team.write_text(team.read_text().replace("name: Sales", "name: Sales Team"))
+    result = build_site(options)
+    assert "next/teams/sales/index.html" in result.rendered
+    assert all(build._TAG_MODELS[key] is model for key, model in models.items())  # the same, not read again
+    assert "Sales Team" in (git_repo.root / "output/next/teams/sales/index.html").read_text()

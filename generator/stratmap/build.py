@@ -9,7 +9,6 @@ a later build links it into place instead of rendering it again.
 from __future__ import annotations
 
 import fcntl
-import functools
 import hashlib
 import json
 import os
@@ -314,6 +313,13 @@ def _report(version: Version, required: bool, validation: Validation) -> Version
                          model.plan_stamps() if model else {})
 
 
+# Tagged versions' models, read again from git when a page needs one (the change since the
+# version before), kept for the rest of the process: a tag never changes, and `serve`
+# would otherwise read the previous quarter's every file again on every edit.
+_TAG_MODELS: dict[str, StrategyModel] = {}
+TAG_MODELS_KEPT = 4
+
+
 def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed: ParseCache,
                    parsed_for_model: ParseCache, previous: PreviousPlans,
                    previous_commit: str | None) -> VersionReport:
@@ -324,10 +330,12 @@ def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed:
                          f"{getattr(version.tree, 'prefix', '')}\0{previous_commit}".encode()).hexdigest()[:32]
     summary_path = cache.validated_tag(key)
 
-    @functools.cache
     def load_model() -> StrategyModel:
-        model = validate(version.tree, version.as_of, parsed_for_model, previous).model
-        assert model is not None, "a tag that validated once validates again"
+        model = _TAG_MODELS.get(key)
+        if model is None:
+            model = validate(version.tree, version.as_of, parsed_for_model, previous).model
+            assert model is not None, "a tag that validated once validates again"
+            _keep_tag_model(key, model)
         return model
 
     try:
@@ -338,11 +346,20 @@ def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed:
                              load_model, {slug: PlanStamp(*stamp) for slug, stamp in summary["plans"].items()})
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    report = _report(version, required, validate(version.tree, version.as_of, parsed, previous))
+    validation = validate(version.tree, version.as_of, parsed, previous)
+    if validation.model is not None:
+        _keep_tag_model(key, validation.model)
+    report = _report(version, required, validation)
     write_atomically(summary_path, json.dumps({
         "ok": report.ok, "findings": [f.to_dict() for f in report.findings], "kpis": report.kpis,
         "plans": {slug: [stamp.digest, stamp.approved_on] for slug, stamp in report.plans.items()}}))
     return report
+
+
+def _keep_tag_model(key: str, model: StrategyModel) -> None:
+    _TAG_MODELS[key] = model
+    while len(_TAG_MODELS) > TAG_MODELS_KEPT:
+        del _TAG_MODELS[next(iter(_TAG_MODELS))]  # the one kept longest
 
 
 def _skipped_tag_findings(skipped: list[SkippedTag]) -> list[VersionFindings]:

@@ -139,6 +139,8 @@ class VersionRenderer:
         global _inherited_by_workers
         for template in {page.template for page in pages}:
             self.theme.environment.get_template(template)  # compile once, before forking
+        if view.earlier:  # read once here, not in every worker that shows a change since it
+            view.earlier[-1].model  # noqa: B018
         _inherited_by_workers = (self, view, pages)
         try:
             with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
