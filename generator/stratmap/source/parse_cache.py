@@ -18,24 +18,29 @@ class ParseCache:
     """Parsed YAML by a digest of its text (and where it sits), kept between builds in the
     cache folder: a build then parses only the files that changed. Parsing is most of the
     time validation takes. Only what this run parsed is saved, so the cache never grows.
-    The file is JSON: a cache is never trusted to hold code (no pickle)."""
+    The file is JSON: a cache is never trusted to hold code (no pickle).
+
+    Each entry is kept as its own JSON text, decoded when a file asks for it and written
+    back as it was read: saving after one edit encodes one entry, not all of them."""
 
     def __init__(self, path: Path | None = None):
         self.path = path
-        self._saved: dict[str, Parsed] = {}
-        self._used: dict[str, Parsed] = {}
+        self._saved: dict[str, _Entry] = {}
+        self._used: dict[str, _Entry] = {}
         if path is not None:
             try:
-                self._saved = _decode_cache(path.read_bytes())
+                self._saved = _entries_of(path.read_bytes())
             except (OSError, ValueError, TypeError, KeyError, IndexError):
                 self._saved = {}  # missing, or not what this version writes: parse again
 
     def parse(self, text: str, relpath: str, *, first_line: int, allow_empty: bool) -> Parsed:
         key = hashlib.sha256(f"{relpath}\0{first_line}\0{allow_empty}\0{text}".encode()).hexdigest()
-        parsed = self._used.get(key) or self._saved.get(key)
-        if parsed is None:  # a file that fails to parse raises here, and is never kept
+        entry = self._used.get(key) or self._saved.get(key)
+        parsed = _decoded(entry) if entry is not None else None
+        if entry is None or parsed is None:  # a file that fails to parse raises here, never kept
             parsed = parse_yaml(text, relpath, first_line=first_line, allow_empty=allow_empty)
-        self._used[key] = parsed
+            entry = _Entry(parsed)
+        self._used[key] = entry
         return parsed
 
     def save(self) -> None:
@@ -43,6 +48,34 @@ class ParseCache:
         if self.path is not None and self._used.keys() != self._saved.keys():
             write_atomically(self.path, _encode_cache(self._used))
         self._saved, self._used = self._used, {}
+
+
+class _Entry:
+    """One file's parse: its JSON text as stored, its values once decoded, or both."""
+
+    __slots__ = ("parsed", "text")
+
+    def __init__(self, parsed: Parsed | None = None, text: str | None = None):
+        self.parsed, self.text = parsed, text
+
+    def encoded(self) -> str:
+        if self.text is None:
+            assert self.parsed is not None
+            data, positions = self.parsed
+            self.text = json.dumps([_encode_value(data), [[list(path), *where] for path, where in positions.items()]],
+                                   allow_nan=False, separators=(",", ":"))
+        return self.text
+
+
+def _decoded(entry: _Entry) -> Parsed | None:
+    """The entry's values; None when its stored text is not what this version writes."""
+    if entry.parsed is None:
+        try:
+            data, positions = json.loads(entry.text or "", object_hook=_decode_object)
+            entry.parsed = (data, {tuple(path): Position(line, column) for path, line, column in positions})
+        except (ValueError, TypeError):
+            return None
+    return entry.parsed
 
 
 # JSON has no dates: a date is {"\0d": iso}, a datetime {"\0t": iso}, and a key of the
@@ -73,14 +106,12 @@ def _decode_object(pairs: dict[str, Any]) -> Any:
     return pairs
 
 
-def _encode_cache(entries: dict[str, Parsed]) -> bytes:
-    return json.dumps({key: [_encode_value(data), [[list(path), *where] for path, where in positions.items()]]
-                       for key, (data, positions) in entries.items()},
-                      allow_nan=False, separators=(",", ":")).encode()
+def _encode_cache(entries: dict[str, _Entry]) -> bytes:
+    return json.dumps({key: entry.encoded() for key, entry in entries.items()}, separators=(",", ":")).encode()
 
 
-def _decode_cache(raw: bytes) -> dict[str, Parsed]:
-    entries = json.loads(raw, object_hook=_decode_object)
-    return {key: (data, {tuple(path): Position(line, column) for path, line, column in positions})
-            for key, (data, positions) in entries.items()}
-
+def _entries_of(raw: bytes) -> dict[str, _Entry]:
+    entries = json.loads(raw)
+    if not isinstance(entries, dict) or not all(isinstance(text, str) for text in entries.values()):
+        raise ValueError("not a parse cache of this version")
+    return {key: _Entry(text=text) for key, text in entries.items()}
