@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -90,8 +91,17 @@ class Settings(Strict):
 
     def role_named(self, name: str) -> RoleDefinition | None:
         """The catalog's role that `name` (or an alias of it) names, ignoring case."""
-        folded = name.casefold()
-        return next((r for r in self.roles if folded in (n.casefold() for n in r.names())), None)
+        return self._roles_by_name.get(name.casefold())
+
+    @functools.cached_property
+    def _roles_by_name(self) -> dict[str, RoleDefinition]:
+        """Every name and alias of the catalog, folded: asked for every role of every plan.
+        (Settings are never changed once read.) The first role to claim a name keeps it."""
+        by_name: dict[str, RoleDefinition] = {}
+        for role in self.roles:
+            for name in role.names():
+                by_name.setdefault(name.casefold(), role)
+        return by_name
 
     @field_validator("base_url")
     @classmethod
