@@ -420,7 +420,7 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
     result.count(len(rendered.pages), from_cache=False)
     result.rendered += [f"{info.path}/{relpath}" for relpath in rendered.written]
     result.pages_reused += len(rendered.reused.keys() & set(rendered.pages))
-    writer.after_commit(lambda: manifest.save(rendered.records, rendered.words))
+    writer.after_commit(lambda: manifest.save(rendered.records, rendered.words, rendered.remembered))
 
 
 def _version_key(info: VersionInfo, earlier: list, renderer) -> str:

@@ -35,6 +35,8 @@ class PreviousPages:
     folder: Path
     records: dict[str, PageRecord]
     words: dict[str, str] = field(default_factory=dict)  # search.js: an item's words, by digest
+    # a read of one item → (its file's digest, the read's digest) (see reads.ReadResolver)
+    remembered: dict[Read, tuple[str, str]] = field(default_factory=dict)
 
     def reusable(self, path: str, fingerprint_of: Callable[[list[Read]], str]) -> Path | None:
         """The last output's file when nothing it read has changed and it is untouched."""
@@ -69,11 +71,13 @@ class Manifest:
             reads = [tuple(read) for read in data["reads"]]
             records = {path: PageRecord(fingerprint, [reads[i] for i in indices], file)
                        for path, (fingerprint, indices, file) in data["pages"].items()}
-            return PreviousPages(self.version_folder, records, data["words"])
+            remembered = {reads[i]: (str(source), str(digest)) for i, source, digest in data["remembered"]}
+            return PreviousPages(self.version_folder, records, data["words"], remembered)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None  # none, or not what this version writes: render everything
 
-    def save(self, records: dict[str, PageRecord], words: dict[str, str]) -> None:
+    def save(self, records: dict[str, PageRecord], words: dict[str, str],
+             remembered: dict[Read, tuple[str, str]]) -> None:
         """After the swap: each file as it now is in the output, with what it read. The
         reads are stored once each (pages share most of theirs). A reused page's file is
         the one its record describes: only the pages rendered now are looked at."""
@@ -91,9 +95,11 @@ class Manifest:
             indices = [index.setdefault(read, len(index)) for read in record.reads]
             pages[path] = [record.fingerprint, indices, file]
             saved[path] = PageRecord(record.fingerprint, record.reads, file)
-        write_atomically(self.path, json.dumps({"reads": list(index), "pages": pages, "words": words},
-                                               separators=(",", ":")))
-        _SAVED_HERE[self.path] = (_signature(self.path), PreviousPages(self.version_folder, saved, words))
+        kept = [[index.setdefault(read, len(index)), *known] for read, known in remembered.items()]
+        write_atomically(self.path, json.dumps({"reads": list(index), "pages": pages, "words": words,
+                                                "remembered": kept}, separators=(",", ":")))
+        _SAVED_HERE[self.path] = (_signature(self.path),
+                                  PreviousPages(self.version_folder, saved, words, remembered))
 
 
 # what this process saved last, by records file, with the file's signature then

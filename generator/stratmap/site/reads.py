@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..cache.digests import code_digest
 from ..model.content import Guidance, Objective, Perspective, Strategy, StrategyModel, Team
 from ..model.settings import Settings
 from ..source.load import Document
@@ -277,20 +278,51 @@ class TrackedView:
         raise AttributeError(f"`{name}` of the view is not recorded: add it to VIEW_READS")
 
 
-class ReadResolver:
-    """The current digest of any read, against one version's view (memoised per build)."""
+# Queries whose value depends on one team alone (named by their first argument) and on
+# their arguments: remembered between builds like a read of that team's fields.
+TEAM_QUERIES = frozenset({"approval_of"})
 
-    def __init__(self, view: Any, map_sources: dict[str, str]):
+Remembered = dict[Read, tuple[str, str]]  # read → (the source it was digested from, its digest)
+
+
+class ReadResolver:
+    """The current digest of any read, against one version's view (memoised per build).
+
+    A read of one content item depends on nothing but the file the item comes from (and
+    our code): its digest is remembered from the last build with the digest of that
+    file's text, and reused while the file is the same. Every other read (lists, queries
+    across items, derived values) is digested anew each build."""
+
+    def __init__(self, view: Any, map_sources: dict[str, str], remembered: Remembered | None = None):
         self.view = view
         self.map_sources = map_sources
+        self.remembered = remembered or {}
+        self.to_remember: Remembered = {}
         self._digests: dict[Read, str] = {}
         self._entries: dict[Read, bytes] = {}  # a read and its digest, as a fingerprint takes them
+        self._code = code_digest()[:16]
 
     def digest(self, read: Read) -> str:
         found = self._digests.get(read)
         if found is None:
-            found = self._digests[read] = value_digest(self._value(read))
+            source = self._source_of(read)
+            known = self.remembered.get(read) if source else None
+            found = known[1] if known is not None and known[0] == source else value_digest(self._value(read))
+            if source:
+                self.to_remember[read] = (source, found)
+            self._digests[read] = found
         return found
+
+    def _source_of(self, read: Read) -> str | None:
+        """The digest of the one file a read depends on, with our code's; None for others."""
+        if read[0] == "item" and read[1] not in SINGLES.values():
+            item = _lookup(self.view.model, read[1], read[2])
+        elif read[0] == "query" and read[1] in TEAM_QUERIES and len(read) > 2 and read[2].startswith("="):
+            item = self.view.model.teams.get(read[2][1:])
+        else:
+            return None
+        source = item.source.digest if item is not None else ""
+        return f"{self._code}:{source}" if source else None
 
     def fingerprint(self, base: str, reads: list[Read]) -> str:
         """The digest of everything a page read, in the order given: a page's reads are

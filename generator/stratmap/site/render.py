@@ -31,7 +31,7 @@ from ..model.status import Status
 from .charts import trend_svg
 from .data import SearchIndex, changes_json, scorecard_csv, script_assignment, strategy_json
 from .feed import CHANGES_FILE
-from .reads import ReadLog, ReadResolver, TrackedView, value_digest
+from .reads import ReadLog, ReadResolver, Remembered, TrackedView, value_digest
 from .routes import CHANGE_DETAILS, SECTIONS, Page, objective_path, page_table, team_path
 from .source_links import source_link
 from .theme import Theme
@@ -45,6 +45,7 @@ class RenderedVersion:
     reused: dict[str, Path] = field(default_factory=dict)  # unchanged files of the last build
     records: dict[str, PageRecord] = field(default_factory=dict)  # what each file read
     words: dict[str, str] = field(default_factory=dict)  # each item's words in search.js
+    remembered: Remembered = field(default_factory=dict)  # digests of reads of one item, by its file
 
 
 @dataclass
@@ -81,7 +82,7 @@ class VersionRenderer:
         are reused, not rendered."""
         maps = version_maps(view, self.diagrams)
         pages = page_table(view, maps)
-        resolver = ReadResolver(view, maps.sources)
+        resolver = ReadResolver(view, maps.sources, previous.remembered if previous else None)
         search = SearchIndex(self.markdown, previous.words if previous else {},
                              lambda kind, key: value_digest([code_digest(), resolver.digest(("item", kind, key, "*"))]))
         data_files = [DataFile("strategy.json", strategy_json), DataFile("scorecard.csv", scorecard_csv),
@@ -115,6 +116,7 @@ class VersionRenderer:
                 # a TrackedView reads like the view it tracks
                 rendered(data.path, data.make(cast(VersionView, TrackedView(view, log))), sorted(log.reads))
         result.words = search.words if "search.js" in result.written else (previous.words if previous else {})
+        result.remembered = resolver.to_remember
         emit("pages.js", script_assignment("STRATMAP_PAGES", view.info.path, result.pages))
         result.written.append("pages.js")
         return result

@@ -6,6 +6,7 @@ for published versions, a git commit.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ class Document:
     positions: dict[PathKey, Position] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
+    # of the file's path and whole text: what a content item made from it depends on
+    # (reads.py remembers a page's reads of an item by it); "" when not known
+    digest: str = ""
 
     @property
     def stem(self) -> str:
@@ -175,7 +179,8 @@ def _load_front_matter_file(tree: SourceTree, relpath: str, cache: ParseCache) -
     text = _read_text(tree, relpath)
     front_matter, first_line, body, body_line = split_front_matter(text, relpath)
     data, positions = cache.parse(front_matter, relpath, first_line=first_line, allow_empty=False)
-    return Document(relpath, data, positions, body, body_line)
+    return Document(relpath, data, positions, body, body_line,
+                    hashlib.sha256(f"{relpath}\0{text}".encode()).hexdigest()[:32])
 
 
 def _read_text(tree: SourceTree, relpath: str) -> str:
