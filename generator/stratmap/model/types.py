@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -55,10 +56,14 @@ class Strict(BaseModel):
 
 
 
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every role of every plan: a few names, many times
 def slug_of(name: str) -> str:
     """An address-safe name for a role or a person: `Account Executive` → `account-executive`."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "x"
+    return _NOT_IN_SLUG.sub("-", ascii_name.lower()).strip("-") or "x"
 
 
 RULE_ERROR = "stratmap_rule"

@@ -55,15 +55,15 @@ class WorkingTree:
             real = self._real_folders[folder] = os.path.realpath(folder)
         return real
 
-    def _inside(self, relpath: str) -> Path:
+    def _inside(self, relpath: str) -> str:
         path = os.path.join(self.root, relpath)
         folder, name = os.path.split(path)
         if not os.path.islink(path) and name not in ("", ".", ".."):
             resolved = os.path.join(self._real_folder(folder), name)  # a plain entry of a known folder
             if os.path.lexists(resolved):
-                return self._inside_root(Path(resolved))
+                return self._inside_root(resolved)
         try:
-            return self._inside_root(Path(path).resolve(strict=True))
+            return self._inside_root(str(Path(path).resolve(strict=True)))
         except FileNotFoundError:
             if os.path.islink(path):
                 raise NotARegularFile("is a symbolic link to nothing (its target is missing)") from None
@@ -71,13 +71,14 @@ class WorkingTree:
         except (OSError, RuntimeError):
             raise NotARegularFile("is a symbolic link that loops") from None
 
-    def _inside_root(self, resolved: Path) -> Path:
-        if not resolved.is_relative_to(self._resolved_root):
+    def _inside_root(self, resolved: str) -> str:
+        root = str(self._resolved_root)
+        if resolved != root and not resolved.startswith(root.rstrip(os.sep) + os.sep):
             raise NotARegularFile("leads outside the strategy folder (a symbolic link?); "
                                   "content must be a file inside it")
         return resolved
 
-    def _regular_file(self, relpath: str) -> tuple[Path, os.stat_result] | None:
+    def _regular_file(self, relpath: str) -> tuple[str, os.stat_result] | None:
         """The file and its status; None when missing, NotARegularFile when no file."""
         try:
             path = self._inside(relpath)
@@ -98,7 +99,8 @@ class WorkingTree:
         found = self._regular_file(relpath)  # never open a pipe or a path that leads outside
         if found is None:
             raise FileNotFoundError(relpath)
-        return found[0].read_bytes()
+        with open(found[0], "rb") as file:
+            return file.read()
 
     def list_markdown(self, folder: str) -> list[str]:
         """Every `*.md` entry, whatever it is: the loader reports those that are no file."""
@@ -108,7 +110,7 @@ class WorkingTree:
 
     def is_dir(self, relpath: str) -> bool:
         try:
-            return self._inside(relpath).is_dir()
+            return os.path.isdir(self._inside(relpath))
         except (OSError, NotARegularFile):
             return False
 
