@@ -214,13 +214,22 @@ def _tracked_result(value: Any, log: ReadLog) -> Any:
 
 
 def _referenced(value: Any) -> Any:
-    """A query's result with each content item as its (kind, key)."""
+    """A query's result as JSON-able data, each content item in it as its (kind, key)."""
     ref = _item_ref(value)
     if ref is not None:
         return ["\0item", *ref]
     if isinstance(value, (list, tuple)):
         return [_referenced(v) for v in value]
-    return value
+    return _plain(value)
+
+
+class _Plain:
+    """Data that is JSON-able already: its digest needs no second walk through it."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Any):
+        self.data = data
 
 
 # Derived values of a version that pages may read, each with the digest of what it
@@ -359,7 +368,7 @@ class ReadResolver:
             arguments = [_argument_value(self.view.model, key) for key in rest[1:]]
             if any(a is None for a in arguments):
                 return MISSING
-            return _referenced(getattr(self.view.model, rest[0])(*arguments))
+            return _Plain(_referenced(getattr(self.view.model, rest[0])(*arguments)))
         if kind == "map":
             return self.map_sources.get(rest[0], MISSING)
         raise ValueError(f"unknown read {read}")
@@ -390,7 +399,8 @@ def whole_item(item: Any) -> Any:
 def value_digest(value: Any) -> str:
     if type(value) is str:  # most reads are one text field: no need to build JSON for it
         return hashlib.sha256(b"s" + value.encode("utf-8", "surrogatepass")).hexdigest()
-    return hashlib.sha256(json.dumps(_plain(value), ensure_ascii=False, default=_scalar).encode()).hexdigest()
+    data = value.data if type(value) is _Plain else _plain(value)
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, default=_scalar).encode()).hexdigest()
 
 
 def _plain(value: Any) -> Any:

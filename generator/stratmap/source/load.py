@@ -162,29 +162,30 @@ def _size(tree: SourceTree, relpath: str) -> int | None:
 
 
 def _load_settings_file(tree: SourceTree, relpath: str, cache: ParseCache | None = None) -> Document:
-    if _size(tree, relpath) is None:
+    size = _size(tree, relpath)
+    if size is None:
         raise LoadError(error("missing-file", f"{SETTINGS_FILE} not found; create one (every key "
                               "is optional, an empty file will do) or run `stratmap init`",
                               relpath))
-    text = _read_text(tree, relpath)
+    text = _read_text(tree, relpath, size)
     parse = cache.parse if cache else parse_yaml
     data, positions = parse(text, relpath, first_line=1, allow_empty=True)
     return Document(relpath, data, positions)
 
 
 def _load_front_matter_file(tree: SourceTree, relpath: str, cache: ParseCache) -> Document:
-    if _size(tree, relpath) is None:
+    size = _size(tree, relpath)
+    if size is None:
         raise LoadError(error("missing-file", f"{relpath} not found; every strategy needs one "
                               "with at least a `title` in its front matter", relpath))
-    text = _read_text(tree, relpath)
+    text = _read_text(tree, relpath, size)
     front_matter, first_line, body, body_line = split_front_matter(text, relpath)
     data, positions = cache.parse(front_matter, relpath, first_line=first_line, allow_empty=False)
     return Document(relpath, data, positions, body, body_line,
                     hashlib.sha256(f"{relpath}\0{text}".encode()).hexdigest()[:32])
 
 
-def _read_text(tree: SourceTree, relpath: str) -> str:
-    size = _size(tree, relpath) or 0
+def _read_text(tree: SourceTree, relpath: str, size: int) -> str:
     if size > MAX_FILE_BYTES:
         raise LoadError(error("file-too-large", f"file is {size:,} bytes; the limit is "
                               f"{MAX_FILE_BYTES:,} (2 MiB): split it or remove embedded data",
