@@ -172,7 +172,7 @@ def build_site(options: BuildOptions) -> BuildResult:
                  built_here_before=cache.stamp(output).is_file(), clean_out=options.clean_out)
     with build_lock(cache, options.progress):
         recover_leftovers(output)  # first: even a build that fails puts the last good site back
-        StandbyStore(cache.standby(output), cache.standby_record(output), output).remove_leftovers()
+        StandbyStore(cache, output).remove_leftovers()
         # a committed output is content like any other: its pages are never reused
         return _build_locked(options, settings, output, cache, folders, output not in tracked, started)
 
@@ -214,7 +214,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site, options.jobs)
     tag_copies = PublishedTagCopies(cache.published_tags(output), output, trust_last_output=reuse_output)
-    store = StandbyStore(cache.standby(output), cache.standby_record(output), output)
+    store = StandbyStore(cache, output)
     keep_previous = reuse_output and store.usable()
     known = store.take() if keep_previous else KnownTrees(None, None)
     with SiteWriter(output, known.standby, store.home if keep_previous else None) as writer:

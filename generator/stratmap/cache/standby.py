@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..write import OUTPUT_MARKER, write_atomically
+from .layout import CacheLayout
 
 _FOLDER_NAME = re.compile(r"[A-Za-z0-9._-]+")
 
@@ -48,9 +49,9 @@ class KnownTrees:
 class StandbyStore:
     """Where one output's standby lives (`.stratmap-cache/standby/`), and its record."""
 
-    def __init__(self, home: Path, record: Path, output: Path):
-        self.home = home
-        self.record = record
+    def __init__(self, cache: CacheLayout, output: Path):
+        self.home = cache.standby(output)
+        self.record = cache.standby_record(output)
         self.output = output
 
     def usable(self) -> bool:
