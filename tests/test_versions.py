@@ -159,21 +159,60 @@ def test_strategy_in_a_subfolder_of_the_repository(tmp_path):
     assert (top / "docs/strategy/output/2026-Q1/objectives/C1/index.html").is_file()
 
 
-def test_adding_a_tag_renders_the_new_version_and_the_one_it_supersedes(git_repo):
-    """The newest version before the tag now says it is an earlier one: it is rendered
-    again; the versions before it come from the cache."""
+def add_third_quarter(repo) -> None:
+    repo.commit("q3", "2026-09-30T12:00:00+00:00")
+    repo.tag("strategy/2026-Q3", "2026-09-30T12:00:00+00:00")
+
+
+def clean_build_of(repo, folder):
+    """The same repository built with no output or cache of its own."""
+    import shutil
+
+    from stratmap.build import BuildOptions, build_site
+    shutil.copytree(repo.root, folder, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
+    build_site(BuildOptions(folder))
+    return snapshot(folder / "output")
+
+
+def test_adding_a_tag_re_marks_the_one_it_supersedes(git_repo, tmp_path):
+    """The newest version before the tag now says it is an earlier one. Only each page's
+    version note changes, so its pages are made from those of when it was the newest, not
+    rendered again; the versions before it come from the cache. Same bytes as a clean build."""
     three_quarters(git_repo)
     from stratmap.build import BuildOptions, build_site
     git_repo.write("stratmap.yaml", "versions: {draft: null}\n")
     first = build_site(BuildOptions(git_repo.root, force=True))
-    assert (first.versions_rendered, first.versions_from_cache) == (2, 0)
-    git_repo.commit("q3", "2026-09-30T12:00:00+00:00")
-    git_repo.tag("strategy/2026-Q3", "2026-09-30T12:00:00+00:00")
+    assert (first.versions_rendered, first.versions_from_cache, first.versions_re_marked) == (2, 0, 0)
+    assert "An earlier version" not in (git_repo.root / "output/2026-Q2/index.html").read_text()
+    add_third_quarter(git_repo)
     second = build_site(BuildOptions(git_repo.root, force=True))
-    assert (second.versions_rendered, second.versions_from_cache) == (2, 1)
-    assert "An earlier version" in (git_repo.root / "output/2026-Q2/index.html").read_text()
+    assert (second.versions_rendered, second.versions_from_cache, second.versions_re_marked) == (2, 1, 1)
+    assert "1 re-marked as earlier" in second.summary()
+    page = (git_repo.root / "output/2026-Q2/objectives/C1/index.html").read_text()
+    assert "An earlier version" in page and "(not the current version)" in page
+    assert 'href="../../../latest/index.html" data-latest-link' in page  # from the page's own depth
     assert "An earlier version" not in (git_repo.root / "output/2026-Q3/index.html").read_text()
     assert "Draft" in (git_repo.root / "output/2026-Q3/objectives/C1/index.html").read_text()
+    assert snapshot(git_repo.root / "output") == clean_build_of(git_repo, tmp_path / "clean")
+
+
+def test_a_theme_that_shows_newness_elsewhere_gets_the_superseded_version_rendered(git_repo, tmp_path):
+    """Swapping the note is right only while the note is all that says whether a version
+    is the newest: a theme template asking `version.latest` itself gets a full render."""
+    three_quarters(git_repo)
+    from stratmap.build import BuildOptions, build_site
+    (git_repo.root / "brand/templates").mkdir(parents=True)
+    (git_repo.root / "brand/templates/objective.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>{{ objective.title }}</h1>'
+        '{% if version.latest %}<p>Newest of all</p>{% endif %}{% endblock %}')
+    git_repo.write("stratmap.yaml", "theme: brand\nversions: {draft: null}\n")
+    build_site(BuildOptions(git_repo.root))
+    assert "Newest of all" in (git_repo.root / "output/2026-Q2/objectives/C1/index.html").read_text()
+    add_third_quarter(git_repo)
+    second = build_site(BuildOptions(git_repo.root))
+    assert (second.versions_rendered, second.versions_re_marked) == (2, 0)
+    assert "Newest of all" not in (git_repo.root / "output/2026-Q2/objectives/C1/index.html").read_text()
+    assert snapshot(git_repo.root / "output") == clean_build_of(git_repo, tmp_path / "clean")
 
 
 def test_only_rebuilds_one_version(git_repo):

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, replace
 from pathlib import Path
 
 from .cache.digests import code_digest, theme_key
@@ -111,6 +111,8 @@ class BuildResult:
     pages: int = 0
     versions_rendered: int = 0
     versions_from_cache: int = 0
+    # of the rendered: a version no longer the newest whose pages only had their note swapped
+    versions_re_marked: int = 0
     versions_kept: int = 0  # --only: linked unchanged from the previous output
     pages_reused: int = 0  # unchanged pages of the working tree, linked from the last build
     rendered: list[str] = field(default_factory=list)  # the working tree's files rendered this build
@@ -136,6 +138,7 @@ class BuildResult:
         versions = f"{total} version" + ("s" if total != 1 else "")
         cached = f", {self.versions_from_cache} from cache" if self.versions_from_cache else ""
         cached += f", {self.versions_kept} kept as built" if self.versions_kept else ""
+        cached += (f", {self.versions_re_marked} re-marked as earlier" if self.versions_re_marked else "")
         cached += f"; {self.pages_reused} pages unchanged" if self.pages_reused else ""
         line = (f"built {self.pages} pages in {versions}{cached}; diagrams: "
                 f"{self.diagrams_rendered} rendered, {self.diagrams_from_cache} from cache; "
@@ -400,11 +403,11 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
         if pages_file.is_file():
             result.count(int(pages_file.read_text()), from_cache=True)
         else:
-            shutil.rmtree(folder, ignore_errors=True)
-            cached = TreeWriter(folder)
-            rendered = renderer.render(VersionView(report.load_model(), info, earlier), cached.write)
-            write_atomically(pages_file, str(len(rendered.pages)))
-            result.count(len(rendered.pages), from_cache=False)
+            pages, re_marked = _render_tag(folder, VersionView(report.load_model(), info, earlier), renderer,
+                                           _as_newest(cache, info, earlier, renderer))
+            write_atomically(pages_file, str(pages))
+            result.count(pages, from_cache=False)
+            result.versions_re_marked += re_marked
         writer.copy_tree(folder, info.path, tag_copies.untouched(info.path, key))
         if writer.changed_under(info.path):
             tag_copies.wrote(info.path, key)
@@ -421,6 +424,31 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
     result.rendered += [f"{info.path}/{relpath}" for relpath in rendered.written]
     result.pages_reused += len(rendered.reused.keys() & set(rendered.pages))
     writer.after_commit(lambda: manifest.save(rendered.records, rendered.words, rendered.remembered))
+
+
+def _render_tag(folder: Path, view, renderer, as_newest: Path | None) -> tuple[int, bool]:
+    """A tagged version's files into `folder`: the number of pages, and whether they were
+    made from its files of when it was the newest version (`as_newest`), not rendered."""
+    if as_newest is not None:
+        cached = _empty_tree(folder)
+        pages = renderer.demoted(view, as_newest, cached.write, cached.link_file)
+        if pages is not None:
+            return pages, True
+    return len(renderer.render(view, _empty_tree(folder).write).pages), False
+
+
+def _empty_tree(folder: Path) -> TreeWriter:
+    shutil.rmtree(folder, ignore_errors=True)
+    return TreeWriter(folder)
+
+
+def _as_newest(cache: CacheLayout, info: VersionInfo, earlier: list, renderer) -> Path | None:
+    """The cached files of a tagged version of when it was the newest, if it was and they
+    are complete."""
+    if info.latest:
+        return None
+    folder = cache.rendered_tag(_version_key(replace(info, latest=True), earlier, renderer))
+    return folder if folder.with_suffix(".pages").is_file() else None
 
 
 def _version_key(info: VersionInfo, earlier: list, renderer) -> str:

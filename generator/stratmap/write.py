@@ -22,7 +22,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +59,14 @@ def test_hook(moment: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def files_in(folder: Path | str) -> Iterator[tuple[str, str]]:
+    """(file, its path relative to `folder`) for every file below `folder`."""
+    for directory, _, names in os.walk(folder):
+        inside = os.path.relpath(directory, folder)
+        for name in names:
+            yield os.path.join(directory, name), name if inside == "." else f"{inside}/{name}"
+
+
 class TreeWriter:
     """Files into a folder nobody reads until it is complete. Plain strings and os calls,
     not pathlib: a build writes and links thousands of files, and pathlib's parsing cost
@@ -89,12 +97,8 @@ class TreeWriter:
 
     def _put_tree(self, source: Path, relpath: str, put: Callable[[str, str, str], None]) -> None:
         """put(source file, its path inside source, its path in this tree) for every file."""
-        for folder, _, files in os.walk(source):
-            inside = os.path.relpath(folder, source)
-            prefix = relpath if inside == "." else f"{relpath}/{inside}"
-            for name in files:
-                put(os.path.join(folder, name), name if inside == "." else f"{inside}/{name}",
-                    f"{prefix}/{name}")
+        for file, inside in files_in(source):
+            put(file, inside, f"{relpath}/{inside}")
 
 
 class SiteWriter(TreeWriter):

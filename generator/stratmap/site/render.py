@@ -8,6 +8,7 @@ files; only 404.html, which is served from any depth, uses base_url.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import multiprocessing
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from ..markdown.diff import texts_of
 from ..markdown.render import MarkdownRenderer
 from ..model.content import Perspective
 from ..model.status import Status
+from ..write import files_in
 from .charts import trend_svg
 from .data import SearchIndex, changes_json, scorecard_csv, script_assignment, strategy_json
 from .feed import CHANGES_FILE
@@ -120,6 +122,34 @@ class VersionRenderer:
         emit("pages.js", script_assignment("STRATMAP_PAGES", view.info.path, result.pages))
         result.written.append("pages.js")
         return result
+
+    def demoted(self, view: VersionView, as_newest: Path, write: Callable[[str, str], None],
+                link: Callable[[str, str], None]) -> int | None:
+        """The files of a version that is no longer the newest, made from its files of when
+        it was (`as_newest`, a complete tree of the same version): only each page's version
+        note differs, so the note is swapped instead of every page rendered again. Returns
+        the number of pages, or None when the theme shows the version's newness elsewhere
+        or a page's note is not found once: then render it (the files put so far are the
+        caller's to throw away)."""
+        note = self.theme.version_note()
+        if note is None:
+            return None
+        pages = {page.path: page for page in page_table(view, version_maps(view, self.diagrams))}
+        newest = dataclasses.replace(view.info, latest=True)
+        for file, relpath in files_in(as_newest):
+            page = pages.get(relpath)
+            if page is None:
+                if relpath.endswith(".html"):
+                    return None
+                link(file, relpath)  # the data files do not say which version is the newest
+                continue
+            to_site = page.to_root + "../"
+            before = str(note(self.site, newest, page, to_site))
+            html = Path(file).read_text()
+            if not before or html.count(before) != 1:
+                return None
+            write(relpath, html.replace(before, str(note(self.site, view.info, page, to_site))))
+        return len(pages)
 
     def _version_base(self, view: VersionView) -> str:
         """What every page of a version depends on besides what it reads: the tool, the

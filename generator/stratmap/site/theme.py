@@ -7,8 +7,10 @@ files it overrides; the rest comes from the default theme.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import (
     ChoiceLoader,
@@ -58,6 +60,26 @@ class Theme:
 
     def render(self, template: str, **context: Any) -> str:
         return self.environment.get_template(template).render(**context)
+
+    def version_note(self) -> Callable[..., str] | None:
+        """The macro that writes what a page says of its version (version_note.html), when
+        it is the only template that asks whether a version is the newest: then a page of a
+        version that stops being the newest differs from before only in that note."""
+        for name in self.environment.list_templates(extensions=["html"]):
+            if name != VERSION_NOTE and _ASKS_LATEST.search(self._source(name)):
+                return None
+        module: Any = self.environment.get_template(VERSION_NOTE).module
+        return cast(Callable[..., str], module.version_note)
+
+    def _source(self, name: str) -> str:
+        loader = self.environment.loader
+        assert loader is not None
+        return loader.get_source(self.environment, name)[0]
+
+
+VERSION_NOTE = "version_note.html"
+# `version.latest`, `info["latest"]`: not `latest/index.html`, a link to the newest version
+_ASKS_LATEST = re.compile(r"""[.\[]\s*["']?latest\b""")
 
 
 def _files_in(folder: Path) -> dict[str, Path]:
