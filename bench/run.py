@@ -238,6 +238,13 @@ def bench_mkdocs(large: Path, pages: int, runs: int, cold: Measurement) -> Measu
     return mkdocs
 
 
+def _linked_copy(source: Path, target: Path) -> None:
+    """A folder as a build left it: hard links keep each file's inode and mtime, which the
+    build's records of its output and cache go by (a copy would make every file look
+    changed). Safe to share: a build replaces files, it never writes into one."""
+    subprocess.run(["cp", "-al", str(source), str(target)], check=True)
+
+
 def bench_versions(runs: int) -> list[Measurement]:
     root = WORK / "large-v8"
     if not root.exists():
@@ -252,13 +259,13 @@ def bench_versions(runs: int) -> list[Measurement]:
     shutil.rmtree(snapshot, ignore_errors=True)
     snapshot.mkdir()
     for name in ("output", ".stratmap-cache"):
-        shutil.copytree(root / name, snapshot / name, symlinks=True)
+        _linked_copy(root / name, snapshot / name)
     synth.add_version(root, synth.Synth(300, 40, 40), 8)
 
     def back_to_eight_built() -> None:
         for name in ("output", ".stratmap-cache"):
             shutil.rmtree(root / name, ignore_errors=True)
-            shutil.copytree(snapshot / name, root / name, symlinks=True)
+            _linked_copy(snapshot / name, root / name)
     ninth = measure("adding a 9th tag to the built 8", build, runs, before=back_to_eight_built)
     ninth.note = f"{ninth.median / one_cold.median:.2f}× one version's cold build"
     diff = measure("stratmap diff between the first and the last tag",
@@ -308,8 +315,8 @@ def target_table(measurements: list[Measurement]) -> list[str]:
         row("8 tagged versions cold < 8× one version", f"{eight.median / one.median:.1f}×",
             eight.median / one.median < 8)
     if one and ninth:
-        row("adding a 9th tag ≤ 1.5× one version's cold build", f"{ninth.median / one.median:.2f}×",
-            ninth.median / one.median <= 1.5)
+        row("adding a 9th tag ≤ 1.2× one version's cold build", f"{ninth.median / one.median:.2f}×",
+            ninth.median / one.median <= 1.2)
     if diff:
         row("diff between two tags < 2 s", f"{diff.median:.3f} s", diff.median < 2)
     return ["## Targets", "", "| target | measured | |", "|---|---:|---|", *rows, ""]

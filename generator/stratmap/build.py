@@ -37,7 +37,7 @@ from .site.theme_folders import theme_folders
 from .source.git import git_top, repository_of
 from .source.parse_cache import ParseCache
 from .source.trees import WorkingTree
-from .validate import PreviousPlans, Validation, validate
+from .validate import PreviousPlans, Validation, typed_model, validate
 from .versions import SkippedTag, Version, VersionInfo, discover_all
 from .write import SiteWriter, TreeWriter, recover_leftovers, write_atomically
 
@@ -336,8 +336,8 @@ def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed:
     def load_model() -> StrategyModel:
         model = _TAG_MODELS.get(key)
         if model is None:
-            model = validate(version.tree, version.as_of, parsed_for_model, previous).model
-            assert model is not None, "a tag that validated once validates again"
+            model = typed_model(version.tree, parsed_for_model)
+            assert model is not None, "a tag that validated once types again"
             _keep_tag_model(key, model)
         return model
 
@@ -399,15 +399,13 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
     if info.tag:  # immutable: rendered once into the cache, copied from there ever after
         key = _version_key(info, earlier, renderer)
         folder = cache.rendered_tag(key)
-        pages_file = folder.with_suffix(".pages")  # written last: without it, the render was interrupted
-        if pages_file.is_file():
-            result.count(int(pages_file.read_text()), from_cache=True)
+        titles = _rendered_titles(folder)
+        if titles is not None:
+            result.count(len(titles), from_cache=True)
         else:
-            pages, re_marked = _render_tag(folder, VersionView(report.load_model(), info, earlier), renderer,
-                                           _as_newest(cache, info, earlier, renderer))
-            write_atomically(pages_file, str(pages))
-            result.count(pages, from_cache=False)
-            result.versions_re_marked += re_marked
+            titles = _render_tag(folder, report, info, earlier, renderer, cache, result)
+            write_atomically(_titles_file(folder), json.dumps(titles))  # last: the files are complete
+            result.count(len(titles), from_cache=False)
         writer.copy_tree(folder, info.path, tag_copies.untouched(info.path, key))
         if writer.changed_under(info.path):
             tag_copies.wrote(info.path, key)
@@ -420,21 +418,25 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
                                lambda relpath, text: writer.write(f"{info.path}/{relpath}", text), previous)
     for relpath, existing in rendered.reused.items():
         writer.link_file(existing, f"{info.path}/{relpath}")
-    result.count(len(rendered.pages), from_cache=False)
+    result.count(len(rendered.titles), from_cache=False)
     result.rendered += [f"{info.path}/{relpath}" for relpath in rendered.written]
-    result.pages_reused += len(rendered.reused.keys() & set(rendered.pages))
+    result.pages_reused += len(rendered.reused.keys() & rendered.titles.keys())
     writer.after_commit(lambda: manifest.save(rendered.records, rendered.words, rendered.remembered))
 
 
-def _render_tag(folder: Path, view, renderer, as_newest: Path | None) -> tuple[int, bool]:
-    """A tagged version's files into `folder`: the number of pages, and whether they were
-    made from its files of when it was the newest version (`as_newest`), not rendered."""
-    if as_newest is not None:
-        cached = _empty_tree(folder)
-        pages = renderer.demoted(view, as_newest, cached.write, cached.link_file)
-        if pages is not None:
-            return pages, True
-    return len(renderer.render(view, _empty_tree(folder).write).pages), False
+def _render_tag(folder: Path, report: VersionReport, info: VersionInfo, earlier: list, renderer,
+                cache: CacheLayout, result: BuildResult) -> dict[str, str]:
+    """A tagged version's files into `folder` in the cache, and its pages' titles: made
+    from its files of when it was the newest version where it can, else rendered."""
+    from .site.view import VersionView
+
+    as_newest = _as_newest(cache, info, earlier, renderer)
+    titles = renderer.re_marked(info, *as_newest, _empty_tree(folder)) if as_newest else None
+    if titles is not None:
+        result.versions_re_marked += 1
+        return titles
+    view = VersionView(report.load_model(), info, earlier)
+    return renderer.render(view, _empty_tree(folder).write).titles
 
 
 def _empty_tree(folder: Path) -> TreeWriter:
@@ -442,13 +444,31 @@ def _empty_tree(folder: Path) -> TreeWriter:
     return TreeWriter(folder)
 
 
-def _as_newest(cache: CacheLayout, info: VersionInfo, earlier: list, renderer) -> Path | None:
-    """The cached files of a tagged version of when it was the newest, if it was and they
-    are complete."""
+def _titles_file(folder: Path) -> Path:
+    """Beside a tag's rendered files, written once they are complete: each page's title."""
+    return folder.with_suffix(".pages")
+
+
+def _rendered_titles(folder: Path) -> dict[str, str] | None:
+    """The titles of a tag's rendered pages by path, if its files in the cache are complete."""
+    try:
+        titles = json.loads(_titles_file(folder).read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(titles, dict) or not all(isinstance(t, str) for t in titles.values()):
+        return None
+    return titles
+
+
+def _as_newest(cache: CacheLayout, info: VersionInfo, earlier: list,
+               renderer) -> tuple[Path, dict[str, str]] | None:
+    """A tagged version's complete files in the cache of when it was the newest, and their
+    page titles, if it was."""
     if info.latest:
         return None
     folder = cache.rendered_tag(_version_key(replace(info, latest=True), earlier, renderer))
-    return folder if folder.with_suffix(".pages").is_file() else None
+    titles = _rendered_titles(folder)
+    return (folder, titles) if titles is not None else None
 
 
 def _version_key(info: VersionInfo, earlier: list, renderer) -> str:

@@ -63,6 +63,12 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
                       checked=result.model is not None)
 
 
+def typed_model(tree: SourceTree, cache: ParseCache | None = None) -> StrategyModel | None:
+    """The model of a version that validated before, loaded and typed again: the checks
+    only add findings, and its were kept, so they are not run again."""
+    return to_model(load_repository(tree, cache)).model
+
+
 def errors_after_edits(root: Path, texts: dict[str, str], as_of: dt.date,
                        cache: ParseCache | None = None) -> list[str]:
     """The errors the repository would have with these files rewritten (`file:line:
@@ -89,6 +95,6 @@ def newest_published_plans(root: Path) -> PreviousPlans:
             version = newest_published(root, settings.versions) if settings else None
         except GitError:
             return {}
-        model = to_model(load_repository(version.tree)).model if version else None
+        model = typed_model(version.tree) if version else None
         return model.plan_stamps() if model else {}
     return load

@@ -29,7 +29,8 @@ from ..markdown.diff import texts_of
 from ..markdown.render import MarkdownRenderer
 from ..model.content import Perspective
 from ..model.status import Status
-from ..write import files_in
+from ..versions import VersionInfo
+from ..write import TreeWriter, files_in
 from .charts import trend_svg
 from .data import SearchIndex, changes_json, scorecard_csv, script_assignment, strategy_json
 from .feed import CHANGES_FILE
@@ -43,7 +44,7 @@ from .view import SiteInfo, VersionView
 @dataclass
 class RenderedVersion:
     written: list[str]  # rendered now, and handed to the caller's `emit` as they were
-    pages: list[str]  # HTML pages, relative to the version root (for the switcher)
+    titles: dict[str, str]  # HTML pages, relative to the version root (for the switcher): their titles
     reused: dict[str, Path] = field(default_factory=dict)  # unchanged files of the last build
     records: dict[str, PageRecord] = field(default_factory=dict)  # what each file read
     words: dict[str, str] = field(default_factory=dict)  # each item's words in search.js
@@ -94,7 +95,7 @@ class VersionRenderer:
         bases = {page.path: digest(version_base, page.path, page.template, page.title, page.breadcrumbs)
                  for page in pages}
         bases |= {data.path: digest(code_digest(), data.path, view.info.identity()) for data in data_files}
-        result = RenderedVersion([], [p.path for p in pages])
+        result = RenderedVersion([], {page.path: page.title for page in pages})
 
         def reused(path: str) -> bool:
             existing = previous.reusable(path, lambda reads: resolver.fingerprint(bases[path], reads)) \
@@ -119,37 +120,35 @@ class VersionRenderer:
                 rendered(data.path, data.make(cast(VersionView, TrackedView(view, log))), sorted(log.reads))
         result.words = search.words if "search.js" in result.written else (previous.words if previous else {})
         result.remembered = resolver.to_remember
-        emit("pages.js", script_assignment("STRATMAP_PAGES", view.info.path, result.pages))
+        emit("pages.js", script_assignment("STRATMAP_PAGES", view.info.path, list(result.titles)))
         result.written.append("pages.js")
         return result
 
-    def demoted(self, view: VersionView, as_newest: Path, write: Callable[[str, str], None],
-                link: Callable[[str, str], None]) -> int | None:
+    def re_marked(self, info: VersionInfo, as_newest: Path, titles: dict[str, str],
+                  tree: TreeWriter) -> dict[str, str] | None:
         """The files of a version that is no longer the newest, made from its files of when
-        it was (`as_newest`, a complete tree of the same version): only each page's version
-        note differs, so the note is swapped instead of every page rendered again. Returns
-        the number of pages, or None when the theme shows the version's newness elsewhere
-        or a page's note is not found once: then render it (the files put so far are the
-        caller's to throw away)."""
+        it was (`as_newest`, with its pages' `titles`): only each page's version note
+        differs, so the note is swapped instead of every page rendered again. Returns the
+        titles, or None when the theme shows a version's newness elsewhere or a page's note
+        is not found once: then render (what was put in `tree` is the caller's to throw away)."""
         note = self.theme.version_note()
         if note is None:
             return None
-        pages = {page.path: page for page in page_table(view, version_maps(view, self.diagrams))}
-        newest = dataclasses.replace(view.info, latest=True)
+        newest = dataclasses.replace(info, latest=True)
         for file, relpath in files_in(as_newest):
-            page = pages.get(relpath)
-            if page is None:
+            title = titles.get(relpath)
+            if title is None:
                 if relpath.endswith(".html"):
                     return None
-                link(file, relpath)  # the data files do not say which version is the newest
+                tree.link_file(file, relpath)  # the data files do not say which version is the newest
                 continue
-            to_site = page.to_root + "../"
-            before = str(note(self.site, newest, page, to_site))
+            page = Page(relpath, "", title)  # its place and title: all the note reads of it
+            before = str(note(self.site, newest, page, page.to_site))
             html = Path(file).read_text()
             if not before or html.count(before) != 1:
                 return None
-            write(relpath, html.replace(before, str(note(self.site, view.info, page, to_site))))
-        return len(pages)
+            tree.write(relpath, html.replace(before, str(note(self.site, info, page, page.to_site))))
+        return titles
 
     def _version_base(self, view: VersionView) -> str:
         """What every page of a version depends on besides what it reads: the tool, the
@@ -214,7 +213,7 @@ class VersionRenderer:
 
         html = self.theme.render(
             page.template, page=page, view=tracked, model=tracked.model, site=self.site,
-            version=view.info, url=url, to_site=to_root + "../", markdown=markdown,
+            version=view.info, url=url, to_site=page.to_site, markdown=markdown,
             markdown_text=markdown_text, markdown_change=markdown_change,
             inline=self.markdown.render_inline, map_figure=map_figure, sections=SECTIONS,
             Status=Status, Perspective=Perspective, trend_svg=trend_svg,

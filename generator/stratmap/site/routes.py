@@ -41,6 +41,11 @@ class Page:
         """From this page to the version root."""
         return "../" * self.path.count("/")
 
+    @property
+    def to_site(self) -> str:
+        """From this page to the top of the site, where every version's folder is."""
+        return self.to_root + "../"
+
 
 def objective_path(objective_id: str) -> str:
     return f"objectives/{objective_id}/index.html"
