@@ -1,18 +1,18 @@
 """Pages: what the last build of a version wrote, and what each page read to write it.
 
-For every file of the working tree's version the cache keeps its fingerprint and the
-reads it was computed from (see site/reads.py), and, once the site is in place, the
-file's (size, mtime, inode). The next build recomputes each fingerprint from the same
-reads against its own model; a page whose fingerprint is unchanged, and whose file in the
-output is still exactly as the last build left it, is linked instead of rendered. A file
-edited or deleted in the output is therefore rendered again.
+For every file of the working tree's version the cache keeps its base (what it depends on
+besides its reads: the tool, the theme, its place in the site), the reads it made (see
+site/reads.py), and, once the site is in place, the file's (size, mtime, inode); and for
+every read, its digest then. Pages share most of their reads, so the next build digests
+each read once against its own model; a page with the same base, none of whose reads
+changed, and whose file in the output is still exactly as the last build left it, is
+linked instead of rendered. A file edited or deleted in the output is rendered again.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ Read = tuple[str, ...]
 
 @dataclass
 class PageRecord:
-    fingerprint: str
+    base: str
     reads: list[Read]
     file: list[int] | None = None  # [size, mtime_ns, inode] of the file in the output
 
@@ -34,23 +34,23 @@ class PreviousPages:
 
     folder: Path
     records: dict[str, PageRecord]
+    digests: dict[Read, str] = field(default_factory=dict)  # every read's digest then
     words: dict[str, str] = field(default_factory=dict)  # search.js: an item's words, by digest
     # a read of one item → (its file's digest, the read's digest) (see reads.ReadResolver)
     remembered: dict[Read, tuple[str, str]] = field(default_factory=dict)
 
-    def reusable(self, path: str, fingerprint_of: Callable[[list[Read]], str]) -> Path | None:
-        """The last output's file when nothing it read has changed and it is untouched."""
+    def reusable(self, path: str, base: str, changed: set[Read]) -> Path | None:
+        """The last output's file when its base is the same, none of its reads is among
+        those that `changed`, and the file is as the last build left it."""
         record = self.records.get(path)
-        if record is None or record.file is None:
+        if record is None or record.file is None or record.base != base or not changed.isdisjoint(record.reads):
             return None
         existing = self.folder / path
         try:
             info = os.stat(existing)
         except OSError:
             return None
-        if [info.st_size, info.st_mtime_ns, info.st_ino] != record.file:
-            return None
-        return existing if fingerprint_of(record.reads) == record.fingerprint else None
+        return existing if [info.st_size, info.st_mtime_ns, info.st_ino] == record.file else None
 
 
 class Manifest:
@@ -69,18 +69,19 @@ class Manifest:
         try:
             data = json.loads(self.path.read_text())
             reads = [tuple(read) for read in data["reads"]]
-            records = {path: PageRecord(fingerprint, [reads[i] for i in indices], file)
-                       for path, (fingerprint, indices, file) in data["pages"].items()}
+            records = {path: PageRecord(str(base), [reads[i] for i in indices], file)
+                       for path, (base, indices, file) in data["pages"].items()}
+            digests = {read: str(digest) for read, digest in zip(reads, data["digests"], strict=True)}
             remembered = {reads[i]: (str(source), str(digest)) for i, source, digest in data["remembered"]}
-            return PreviousPages(self.version_folder, records, data["words"], remembered)
+            return PreviousPages(self.version_folder, records, digests, data["words"], remembered)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None  # none, or not what this version writes: render everything
 
-    def save(self, records: dict[str, PageRecord], words: dict[str, str],
+    def save(self, records: dict[str, PageRecord], digests: dict[Read, str], words: dict[str, str],
              remembered: dict[Read, tuple[str, str]]) -> None:
-        """After the swap: each file as it now is in the output, with what it read. The
-        reads are stored once each (pages share most of theirs). A reused page's file is
-        the one its record describes: only the pages rendered now are looked at."""
+        """After the swap: each file as it now is in the output, with what it read, and each
+        read's digest (`digests` holds them all). The reads are stored once each. A reused
+        page's file is the one its record describes: only the pages rendered now are looked at."""
         index: dict[Read, int] = {}
         pages = {}
         saved = {}
@@ -93,13 +94,15 @@ class Manifest:
                     continue
                 file = [info.st_size, info.st_mtime_ns, info.st_ino]
             indices = [index.setdefault(read, len(index)) for read in record.reads]
-            pages[path] = [record.fingerprint, indices, file]
-            saved[path] = PageRecord(record.fingerprint, record.reads, file)
+            pages[path] = [record.base, indices, file]
+            saved[path] = PageRecord(record.base, record.reads, file)
         kept = [[index.setdefault(read, len(index)), *known] for read, known in remembered.items()]
-        write_atomically(self.path, json.dumps({"reads": list(index), "pages": pages, "words": words,
-                                                "remembered": kept}, separators=(",", ":")))
+        now = {read: digests.get(read, "") for read in index}  # "": never equal, so read again
+        write_atomically(self.path, json.dumps({"reads": list(index), "digests": list(now.values()),
+                                                "pages": pages, "words": words, "remembered": kept},
+                                               separators=(",", ":")))
         _SAVED_HERE[self.path] = (_signature(self.path),
-                                  PreviousPages(self.version_folder, saved, words, remembered))
+                                  PreviousPages(self.version_folder, saved, now, words, remembered))
 
 
 # what this process saved last, by records file, with the file's signature then

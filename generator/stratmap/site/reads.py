@@ -5,10 +5,10 @@ Templates never see the model itself. They get proxies (`TrackedView`, `TrackedM
 which ids they listed, and which derived things (the graph, the earlier versions, the
 change since the last version) they used; Sphinx records a document's dependencies the
 same way. Methods of our own classes run *through* the proxy, so what `view.team_kpi()`
-or `model.ancestors()` reads is noted too. A page's fingerprint digests the current value
-of everything it read; the next build recomputes those values from its model and reuses the
-page only when all are the same. Nothing lists templates or fields by hand, and a user
-theme that shows more of the model simply reads more.
+or `model.ancestors()` reads is noted too. The next build digests the current value of
+every read any page made, against its own model, and reuses a page only when none of its
+reads' digests changed. Nothing lists templates or fields by hand, and a user theme that
+shows more of the model simply reads more.
 """
 
 from __future__ import annotations
@@ -307,43 +307,41 @@ class ReadResolver:
         self.map_sources = map_sources
         self.remembered = remembered or {}
         self.to_remember: Remembered = {}
-        self._digests: dict[Read, str] = {}
-        self._entries: dict[Read, bytes] = {}  # a read and its digest, as a fingerprint takes them
+        self.digests: dict[Read, str] = {}  # every read digested this build
         self._code = code_digest()[:16]
+        self._item_sources = self._item_file_digests()  # looked up for every read: a plain dict
 
     def digest(self, read: Read) -> str:
-        found = self._digests.get(read)
+        found = self.digests.get(read)
         if found is None:
             source = self._source_of(read)
             known = self.remembered.get(read) if source else None
             found = known[1] if known is not None and known[0] == source else value_digest(self._value(read))
             if source:
                 self.to_remember[read] = (source, found)
-            self._digests[read] = found
+            self.digests[read] = found
         return found
+
+    def changed(self, digests: dict[Read, str]) -> set[Read]:
+        """Of reads digested in an earlier build (`digests`), those whose digest differs now."""
+        return {read for read, before in digests.items() if self.digest(read) != before}
 
     def _source_of(self, read: Read) -> str | None:
         """The digest of the one file a read depends on, with our code's; None for others."""
-        if read[0] == "item" and read[1] not in SINGLES.values():
-            item = _lookup(self.view.model, read[1], read[2])
-        elif read[0] == "query" and read[1] in TEAM_QUERIES and len(read) > 2 and read[2].startswith("="):
-            item = self.view.model.teams.get(read[2][1:])
-        else:
-            return None
-        source = item.source.digest if item is not None else ""
-        return f"{self._code}:{source}" if source else None
+        if read[0] == "item":
+            return self._item_sources.get((read[1], read[2]))
+        if read[0] == "query" and read[1] in TEAM_QUERIES and len(read) > 2 and read[2].startswith("="):
+            return self._item_sources.get(("team", read[2][1:]))
+        return None
 
-    def fingerprint(self, base: str, reads: list[Read]) -> str:
-        """The digest of everything a page read, in the order given: a page's reads are
-        stored as a list, so the order it was fingerprinted in is the order it is checked in."""
-        entries = self._entries
-        parts = [base.encode()]
-        for read in reads:
-            entry = entries.get(read)
-            if entry is None:
-                entry = entries[read] = "\0".join((*read, "\1", self.digest(read))).encode()
-            parts.append(entry)
-        return hashlib.sha256(b"\2".join(parts)).hexdigest()
+    def _item_file_digests(self) -> dict[tuple[str, str], str]:
+        """(kind, key) → the digest of the item's file, with our code's, for every content
+        item that has a file of its own (not the settings or the strategy: their reads
+        are digested anew)."""
+        model = self.view.model
+        return {(kind, key): f"{self._code}:{item.source.digest}"
+                for name, kind in COLLECTIONS.items() for key, item in getattr(model, name).items()
+                if item.source.digest}
 
     def whole_model(self) -> str:
         model = self.view.model
@@ -375,7 +373,10 @@ class ReadResolver:
 
 
 def _collection_of(kind: str) -> str:
-    return next(name for name, k in COLLECTIONS.items() if k == kind)
+    return _COLLECTION_OF[kind]
+
+
+_COLLECTION_OF = {kind: name for name, kind in COLLECTIONS.items()}
 
 
 def _lookup(model: StrategyModel, kind: str, key: str) -> Any:

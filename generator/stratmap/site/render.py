@@ -49,6 +49,7 @@ class RenderedVersion:
     records: dict[str, PageRecord] = field(default_factory=dict)  # what each file read
     words: dict[str, str] = field(default_factory=dict)  # each item's words in search.js
     remembered: Remembered = field(default_factory=dict)  # digests of reads of one item, by its file
+    digests: dict[Read, str] = field(default_factory=dict)  # of every read made or checked
 
 
 @dataclass
@@ -97,9 +98,10 @@ class VersionRenderer:
         bases |= {data.path: digest(code_digest(), data.path, view.info.identity()) for data in data_files}
         result = RenderedVersion([], {page.path: page.title for page in pages})
 
+        changed = resolver.changed(previous.digests) if previous else set()
+
         def reused(path: str) -> bool:
-            existing = previous.reusable(path, lambda reads: resolver.fingerprint(bases[path], reads)) \
-                if previous else None
+            existing = previous.reusable(path, bases[path], changed) if previous else None
             if existing is not None and previous is not None:
                 result.reused[path] = existing
                 result.records[path] = previous.records[path]
@@ -108,10 +110,12 @@ class VersionRenderer:
         def rendered(path: str, text: str, reads: list[Read]) -> None:
             emit(path, text)
             result.written.append(path)
-            result.records[path] = PageRecord(resolver.fingerprint(bases[path], reads), reads)
+            for read in reads:
+                resolver.digest(read)  # for the next build to compare with
+            result.records[path] = PageRecord(bases[path], reads)
 
-        changed = [page for page in pages if not reused(page.path)]
-        for page, (text, reads) in zip(changed, self._render_pages(view, changed), strict=True):
+        to_render = [page for page in pages if not reused(page.path)]
+        for page, (text, reads) in zip(to_render, self._render_pages(view, to_render), strict=True):
             rendered(page.path, text, reads)
         for data in data_files:
             if not reused(data.path):
@@ -120,6 +124,7 @@ class VersionRenderer:
                 rendered(data.path, data.make(cast(VersionView, TrackedView(view, log))), sorted(log.reads))
         result.words = search.words if "search.js" in result.written else (previous.words if previous else {})
         result.remembered = resolver.to_remember
+        result.digests = resolver.digests
         emit("pages.js", script_assignment("STRATMAP_PAGES", view.info.path, list(result.titles)))
         result.written.append("pages.js")
         return result
