@@ -80,3 +80,23 @@ def test_dates_and_keys_that_look_like_the_codec_survive_the_cache(tmp_path):
     cached = ParseCache(cache_file(tmp_path)).parse(text, "x.yaml", first_line=1, allow_empty=False)
     assert cached == fresh
     assert cached[0]["odd"] == {"\0d": "2026-01-01"} and cached[0]["when"] == dt.date(2026, 3, 31)
+
+
+def test_a_process_that_validates_again_types_only_the_files_that_changed(repo, tmp_path):
+    """serve keeps one cache: an unchanged file's typed item is the same object as last
+    time, an edited file's is new, and a file with a mistake reports it every time."""
+    cache = ParseCache(cache_file(tmp_path))
+    first = validate(WorkingTree(repo.root), AS_OF, cache)
+    sales = repo.root / "content/teams/sales.md"
+    sales.write_text(sales.read_text().replace("leader: Head of Sales", "leader: Head of Revenue"))
+    second = validate(WorkingTree(repo.root), AS_OF, cache)
+    assert second.model.strategy is first.model.strategy
+    assert first.model.objectives and all(second.model.objectives[key] is objective
+                                          for key, objective in first.model.objectives.items())
+    assert second.model.teams["sales"] is not first.model.teams["sales"]
+    assert second.model.teams["sales"].leader == "Head of Revenue"
+    assert second.model.to_data() == validate(WorkingTree(repo.root), AS_OF).model.to_data()
+    sales.write_text(sales.read_text().replace("leader: Head of Revenue", 'leader: ""'))
+    for _ in range(2):
+        again = validate(WorkingTree(repo.root), AS_OF, cache)
+        assert [(f.rule, f.file) for f in again.errors()] == [("missing-field", "content/teams/sales.md")]

@@ -53,7 +53,7 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
              previous: PreviousPlans | None = None) -> Validation:
     """Load, type and check a strategy repository; `as_of` is the date reviews are due by,
     `previous` reads the version before (for the rules that compare two)."""
-    result = to_model(load_repository(tree, cache))
+    result = to_model(load_repository(tree, cache), cache.made if cache else None)
     findings = result.findings
     if result.model is not None:
         context = CheckContext(as_of, previous) if previous else CheckContext(as_of)
@@ -66,7 +66,7 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
 def typed_model(tree: SourceTree, cache: ParseCache | None = None) -> StrategyModel | None:
     """The model of a version that validated before, loaded and typed again: the checks
     only add findings, and its were kept, so they are not run again."""
-    return to_model(load_repository(tree, cache)).model
+    return to_model(load_repository(tree, cache), cache.made if cache else None).model
 
 
 def errors_after_edits(root: Path, texts: dict[str, str], as_of: dt.date,

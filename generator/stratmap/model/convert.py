@@ -35,15 +35,22 @@ class ModelResult:
     findings: list[Finding]
 
 
-def to_model(loaded: LoadedRepository) -> ModelResult:
+# A file's typed item and the findings typing it gave, by (kind, the file's digest): the
+# same text at the same path types the same. Items are never changed once made.
+TypedItems = dict[tuple[type, str], tuple[Any, tuple[Finding, ...]]]
+
+
+def to_model(loaded: LoadedRepository, typed: TypedItems | None = None) -> ModelResult:
+    """The model of a repository's files. `typed`: items typed before (a process that builds
+    again and again keeps them), reused for files with the same text; new ones are added."""
     findings = list(loaded.findings)
     settings = Settings()
     if loaded.settings is not None:
-        settings = _typed(Settings, loaded.settings, findings) or settings
-    strategy = _typed(Strategy, loaded.strategy, findings) if loaded.strategy else None
+        settings = _typed(Settings, loaded.settings, findings, typed) or settings
+    strategy = _typed(Strategy, loaded.strategy, findings, typed) if loaded.strategy else None
     objectives: dict[str, Objective] = {}
     for document in loaded.objectives:
-        objective = _typed(Objective, document, findings)
+        objective = _typed(Objective, document, findings, typed)
         if objective is None:
             continue
         if objective.id in objectives:
@@ -52,8 +59,8 @@ def to_model(loaded: LoadedRepository) -> ModelResult:
                                   "own id", document.file, document.where("id")))
             continue
         objectives[objective.id] = objective
-    teams = _typed_by_slug(Team, loaded.teams, findings)
-    guidance = _typed_by_slug(Guidance, loaded.guidance, findings)
+    teams = _typed_by_slug(Team, loaded.teams, findings, typed)
+    guidance = _typed_by_slug(Guidance, loaded.guidance, findings, typed)
     if strategy is None or has_errors(findings):
         return ModelResult(None, findings)
     model = StrategyModel(settings=settings, strategy=strategy, objectives=objectives,
@@ -72,29 +79,40 @@ def load_settings(tree: SourceTree) -> tuple[Settings | None, list[Finding]]:
 
 
 def _typed_by_slug(kind: type[SlugNamed], documents: list[Document],
-                   findings: list[Finding]) -> dict:
+                   findings: list[Finding], typed: TypedItems | None) -> dict:
     by_slug = {}
     for document in documents:
-        item = _typed(kind, document, findings)
+        item = _typed(kind, document, findings, typed)
         if item is not None:
-            item._slug = document.stem
             by_slug[document.stem] = item
     return by_slug
 
 
-def _typed(kind: type[BaseModel], document: Document, findings: list[Finding]):
-    gaps = list(_written_empty(document, document.data, ()))
-    findings.extend(gaps)
+def _typed(kind: type[BaseModel], document: Document, findings: list[Finding],
+           typed: TypedItems | None = None):
+    known = typed.get((kind, document.digest)) if typed is not None and document.digest else None
+    if known is None:
+        known = _type(kind, document)
+        if typed is not None and document.digest:
+            typed[(kind, document.digest)] = known
+    findings.extend(known[1])
+    return known[0]
+
+
+def _type(kind: type[BaseModel], document: Document) -> tuple[Any, tuple[Finding, ...]]:
+    """One file's item (None when it does not type-check), and what is wrong with it."""
+    gaps = tuple(_written_empty(document, document.data, ()))
     try:
         item = kind.model_validate(document.data)
     except ValidationError as invalid:
-        findings.extend(_findings_from(invalid, kind, document))
-        return None
+        return None, (*gaps, *_findings_from(invalid, kind, document))
     if gaps:
-        return None
+        return None, gaps
     if isinstance(item, Content):
         item._source = document
-    return item
+    if isinstance(item, SlugNamed):
+        item._slug = document.stem
+    return item, ()
 
 
 def _written_empty(document: Document, value: Any, path: tuple) -> Iterator[Finding]:

@@ -27,6 +27,9 @@ class ParseCache:
         self.path = path
         self._saved: dict[str, _Entry] = {}
         self._used: dict[str, _Entry] = {}
+        # what later stages made of a file (its typed item), by the file's digest: in
+        # memory only, for as long as this cache lives (serve keeps one between builds)
+        self.made: dict[Any, Any] = {}
         if path is not None:
             try:
                 self._saved = _entries_of(path.read_bytes())
