@@ -148,3 +148,52 @@ def test_a_target_edit_leaves_the_teams_and_guidance_pages_alone(warm_demo):
 def test_a_plan_text_edit_renders_only_the_team_page(warm_demo):
     # the overview pages show every team's front matter but no plan's text
     assert rendered_pages(warm_demo, EDITS["team plan text"]) == {"teams/enterprise-east/index.html"}
+
+
+def recorded_queries(root) -> list[tuple[str, ...]]:
+    """Every query read the pages of the demo's version made, as the last build saved them."""
+    import json
+    [records] = (root / ".stratmap-cache/pages").glob("*.json")
+    return [tuple(read) for read in json.loads(records.read_text())["reads"] if read[0] == "query"]
+
+
+@pytest.mark.parametrize("fixture", ["demo", "every-field"])
+def test_every_query_gives_the_same_through_the_proxy_that_notes_its_reads(tmp_path, fixture):
+    """serve reuses a query's value while nothing it read changed; what it read is noted by
+    running it through a proxy of the model. That is right only if the proxy answers every
+    query exactly as the model does."""
+    import datetime as dt
+
+    from conftest import FIXTURES
+    from stratmap.site.reads import WHOLE_MODEL_QUERIES, ReadLog, query_value
+    from stratmap.source.trees import WorkingTree
+    from stratmap.validate import validate
+    root = copy_demo(tmp_path / "demo") if fixture == "demo" else \
+        shutil.copytree(FIXTURES / fixture, tmp_path / fixture)
+    build_site(BuildOptions(root))
+    model = validate(WorkingTree(root), dt.date.today()).model
+    queries = [q for q in recorded_queries(root) if q[1] not in WHOLE_MODEL_QUERIES]
+    assert len({q[1] for q in queries}) >= 5  # role_asks, teams_on, guidance_for_team, ...
+    for query in queries:
+        log = ReadLog()
+        assert query_value(model, query, log) == query_value(model, query), query
+        assert log.reads, f"{query} read nothing"
+
+
+def test_in_serve_an_edit_re_runs_only_the_queries_that_read_what_changed(warm_demo, monkeypatch):
+    """A process that builds again keeps what each query read: a plan's text is read by no
+    query, so none runs again; a moved priority re-runs those that read priorities."""
+    import stratmap.site.reads as reads
+    build_site(BuildOptions(warm_demo))  # this process's records, with what queries read
+    runs: list[tuple[str, ...]] = []
+    real = reads.query_value
+    monkeypatch.setattr(reads, "query_value", lambda model, read, log=None: runs.append(read) or
+                        real(model, read, log))
+    with edited(warm_demo, *EDITS["team plan text"]):
+        build_site(BuildOptions(warm_demo))
+        assert runs == []
+    runs.clear()
+    with edited(warm_demo, *EDITS["team priority"]):
+        build_site(BuildOptions(warm_demo))
+        assert runs and len(runs) < len(recorded_queries(warm_demo)) / 2
+        assert {"teams_on", "role_asks"} & {read[1] for read in runs}

@@ -421,8 +421,7 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
     result.count(len(rendered.titles), from_cache=False)
     result.rendered += [f"{info.path}/{relpath}" for relpath in rendered.written]
     result.pages_reused += len(rendered.reused.keys() & rendered.titles.keys())
-    writer.after_commit(lambda: manifest.save(rendered.records, rendered.digests, rendered.words,
-                                                      rendered.remembered))
+    writer.after_commit(lambda: manifest.save(rendered.records, rendered.known, rendered.words))
 
 
 def _render_tag(folder: Path, report: VersionReport, info: VersionInfo, earlier: list, renderer,

@@ -15,10 +15,12 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..write import write_atomically
 
 Read = tuple[str, ...]
+ONE_ITEM_READS = frozenset({"item", "exists"})  # the kinds of read that depend on one item's file
 
 
 @dataclass
@@ -29,15 +31,24 @@ class PageRecord:
 
 
 @dataclass
+class KnownReads:
+    """What one build knew of the reads of a version's pages, for the next build to compare
+    with (see site/reads.py's ReadResolver)."""
+
+    digests: dict[Read, str] = field(default_factory=dict)  # each read's digest
+    items: dict[tuple[str, str], str] = field(default_factory=dict)  # each content item's file digest
+    # what each query read: kept in memory by a process that builds again, never saved
+    shapes: dict[Read, Any] = field(default_factory=dict)
+
+
+@dataclass
 class PreviousPages:
     """The last build's files of one version: where they are and what they read."""
 
     folder: Path
     records: dict[str, PageRecord]
-    digests: dict[Read, str] = field(default_factory=dict)  # every read's digest then
+    known: KnownReads = field(default_factory=KnownReads)
     words: dict[str, str] = field(default_factory=dict)  # search.js: an item's words, by digest
-    # a read of one item → (its file's digest, the read's digest) (see reads.ReadResolver)
-    remembered: dict[Read, tuple[str, str]] = field(default_factory=dict)
 
     def reusable(self, path: str, base: str, changed: set[Read]) -> Path | None:
         """The last output's file when its base is the same, none of its reads is among
@@ -71,16 +82,16 @@ class Manifest:
             reads = [tuple(read) for read in data["reads"]]
             records = {path: PageRecord(str(base), [reads[i] for i in indices], file)
                        for path, (base, indices, file) in data["pages"].items()}
-            digests = {read: str(digest) for read, digest in zip(reads, data["digests"], strict=True)}
-            remembered = {reads[i]: (str(source), str(digest)) for i, source, digest in data["remembered"]}
-            return PreviousPages(self.version_folder, records, digests, data["words"], remembered)
+            known = KnownReads(
+                {read: str(digest) for read, digest in zip(reads, data["digests"], strict=True) if digest},
+                {(str(kind), str(key)): str(source) for kind, key, source in data["items"]})
+            return PreviousPages(self.version_folder, records, known, data["words"])
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None  # none, or not what this version writes: render everything
 
-    def save(self, records: dict[str, PageRecord], digests: dict[Read, str], words: dict[str, str],
-             remembered: dict[Read, tuple[str, str]]) -> None:
-        """After the swap: each file as it now is in the output, with what it read, and each
-        read's digest (`digests` holds them all). The reads are stored once each. A reused
+    def save(self, records: dict[str, PageRecord], known: KnownReads, words: dict[str, str]) -> None:
+        """After the swap: each file as it now is in the output, with what it read, and what
+        was known of the reads (each stored once: pages share most of theirs). A reused
         page's file is the one its record describes: only the pages rendered now are looked at."""
         index: dict[Read, int] = {}
         pages = {}
@@ -96,13 +107,17 @@ class Manifest:
             indices = [index.setdefault(read, len(index)) for read in record.reads]
             pages[path] = [record.base, indices, file]
             saved[path] = PageRecord(record.base, record.reads, file)
-        kept = [[index.setdefault(read, len(index)), *known] for read, known in remembered.items()]
-        now = {read: digests.get(read, "") for read in index}  # "": never equal, so read again
-        write_atomically(self.path, json.dumps({"reads": list(index), "digests": list(now.values()),
-                                                "pages": pages, "words": words, "remembered": kept},
-                                               separators=(",", ":")))
+        # and every read of one item: while its file is the same, the next build reuses its digest
+        for read in known.digests:
+            if read[0] in ONE_ITEM_READS:
+                index.setdefault(read, len(index))
+        digests = [known.digests.get(read, "") for read in index]  # "": never equal, read again
+        write_atomically(self.path, json.dumps({
+            "reads": list(index), "digests": digests, "pages": pages, "words": words,
+            "items": [[kind, key, source] for (kind, key), source in known.items.items()],
+        }, separators=(",", ":")))
         _SAVED_HERE[self.path] = (_signature(self.path),
-                                  PreviousPages(self.version_folder, saved, now, words, remembered))
+                                  PreviousPages(self.version_folder, saved, known, words))
 
 
 # what this process saved last, by records file, with the file's signature then

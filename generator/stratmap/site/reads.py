@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..cache.digests import code_digest
+from ..cache.pages import ONE_ITEM_READS, KnownReads
 from ..model.content import Guidance, Objective, Perspective, Strategy, StrategyModel, Team
 from ..model.settings import Settings
 from ..source.load import Document
@@ -183,10 +184,15 @@ def _argument_key(argument: Any) -> str:
     raise TypeError(f"a model query took a {type(argument).__name__}; say how to record it")
 
 
+def _item_of(key: str) -> tuple[str, str]:
+    """(kind, key) of an item argument, recorded as `@kind:key`."""
+    kind, _, item_key = key[1:].partition(":")
+    return kind, item_key
+
+
 def _argument_value(model: StrategyModel, key: str) -> Any:
     if key.startswith("@"):
-        kind, _, item_key = key[1:].partition(":")
-        return _lookup(model, kind, item_key)
+        return _lookup(model, *_item_of(key))
     return Perspective(key[1:]) if key.startswith("%") else key[1:]
 
 
@@ -195,7 +201,9 @@ def _unwrapped(argument: Any) -> Any:
 
 
 def _item_ref(item: Any) -> tuple[str, str] | None:
-    """(kind, key) of a content item; None for anything else."""
+    """(kind, key) of a content item, or of its proxy; None for anything else."""
+    if type(item) is TrackedItem:
+        return item._kind, item._key
     kind = ITEM_KINDS.get(type(item))
     if kind is None:
         return None
@@ -287,59 +295,162 @@ class TrackedView:
         raise AttributeError(f"`{name}` of the view is not recorded: add it to VIEW_READS")
 
 
-# Queries whose value depends on one team alone (named by their first argument) and on
-# their arguments: remembered between builds like a read of that team's fields.
-TEAM_QUERIES = frozenset({"approval_of"})
+class _QueryModel(TrackedModel):
+    """The model as one query sees it while what it reads is noted: the query, and every
+    method and index of the model it uses, runs through this proxy, so each field of each
+    item it touches is noted, and the query's value can be reused while none of them changed."""
 
-Remembered = dict[Read, tuple[str, str]]  # read → (the source it was digested from, its digest)
+    __slots__ = ("_indexes",)
+
+    def __init__(self, model: StrategyModel, log: ReadLog):
+        super().__init__(model, log)
+        self._indexes: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name in SINGLES or name in COLLECTIONS:
+            return super().__getattr__(name)
+        attribute = getattr(StrategyModel, name, None)
+        if isinstance(attribute, (property, functools.cached_property)):
+            if name not in self._indexes:  # an index: made once per query, through the proxy
+                getter = attribute.fget if isinstance(attribute, property) else attribute.func
+                assert getter is not None
+                self._indexes[name] = getter(self)
+            return self._indexes[name]
+        method = _own_method(StrategyModel, name)
+        if method is None:
+            raise AttributeError(f"a query read `{name}` of the model, which is not tracked")
+        return functools.partial(method, self)
+
+
+def query_value(model: StrategyModel, read: Read, log: ReadLog | None = None) -> Any:
+    """A query read's value as JSON-able data, items named; with `log`, run through the
+    proxy that notes everything the query reads there."""
+    name, *keys = read[1:]
+    arguments = [_argument_value(model, key) for key in keys]
+    if any(a is None for a in arguments):
+        if log is not None:
+            for key in keys:
+                if key.startswith("@"):
+                    log.note("exists", *_item_of(key))
+        return MISSING
+    if log is None:
+        return _referenced(getattr(model, name)(*arguments))
+    tracked = [log.item(*_item_of(key), a) if key.startswith("@") else a
+               for key, a in zip(keys, arguments, strict=True)]
+    return _referenced(getattr(StrategyModel, name)(_QueryModel(model, log), *tracked))
+
+
+_FILE_KINDS = frozenset(COLLECTIONS.values())
+
+
+@dataclasses.dataclass(frozen=True)
+class QueryShape:
+    """What one query read: for each kind of content item, which items and which of their
+    fields (noted as a product: reading more than it did only costs a re-run), and the reads
+    that are not of one item (lists, the settings, the strategy), compared as they are."""
+
+    keys: dict[str, frozenset[str]]  # kind → the keys of the items it read (or looked for)
+    fields: dict[str, frozenset[str]]  # kind → the fields it read of them
+    others: tuple[Read, ...]
+
+    @classmethod
+    def of(cls, reads: set[Read]) -> QueryShape:
+        keys: dict[str, set[str]] = {}
+        fields: dict[str, set[str]] = {}
+        others = []
+        for read in reads:
+            if read[0] in ONE_ITEM_READS and read[1] in _FILE_KINDS:
+                keys.setdefault(read[1], set()).add(read[2])
+                kind_fields = fields.setdefault(read[1], set())
+                if read[0] == "item":
+                    kind_fields.add(read[3])
+            else:
+                others.append(read)
+        return cls({k: frozenset(v) for k, v in keys.items()}, {k: frozenset(v) for k, v in fields.items()},
+                   tuple(sorted(others)))
 
 
 class ReadResolver:
-    """The current digest of any read, against one version's view (memoised per build).
+    """The current digest of any read, against one version's view (memoised per build),
+    and what the next build needs to know of them (`known`).
 
-    A read of one content item depends on nothing but the file the item comes from (and
-    our code): its digest is remembered from the last build with the digest of that
-    file's text, and reused while the file is the same. Every other read (lists, queries
-    across items, derived values) is digested anew each build."""
+    A read of one content item (a field, or whether it is there) depends on nothing but
+    the file the item comes from (and our code): while that file's digest is the last
+    build's, so is the read's. A query's value depends on what it read, noted when it ran
+    (through `_QueryModel`): a process that builds again (serve) reuses it while none of
+    that changed, so an edit of one team re-runs only the queries that read something of
+    that team. Lists and derived values are digested anew each build."""
 
-    def __init__(self, view: Any, map_sources: dict[str, str], remembered: Remembered | None = None):
+    def __init__(self, view: Any, map_sources: dict[str, str], before: KnownReads | None = None):
         self.view = view
         self.map_sources = map_sources
-        self.remembered = remembered or {}
-        self.to_remember: Remembered = {}
         self.digests: dict[Read, str] = {}  # every read digested this build
-        self._code = code_digest()[:16]
-        self._item_sources = self._item_file_digests()  # looked up for every read: a plain dict
+        self.shapes: dict[Read, QueryShape] = {}  # what each query digested this build read
+        self._before = before or KnownReads()
+        self._items = self._item_file_digests()
+        same = {key for key, source in self._items.items() if self._before.items.get(key) == source}
+        self._same_items = same  # (kind, key): the item's file is the last build's
+        self._changed_items = (self._items.keys() | self._before.items.keys()) - same
 
     def digest(self, read: Read) -> str:
         found = self.digests.get(read)
         if found is None:
-            source = self._source_of(read)
-            known = self.remembered.get(read) if source else None
-            found = known[1] if known is not None and known[0] == source else value_digest(self._value(read))
-            if source:
-                self.to_remember[read] = (source, found)
+            found = self._unchanged(read) or self._digest_anew(read)
             self.digests[read] = found
         return found
 
-    def changed(self, digests: dict[Read, str]) -> set[Read]:
-        """Of reads digested in an earlier build (`digests`), those whose digest differs now."""
-        return {read for read, before in digests.items() if self.digest(read) != before}
+    def changed(self) -> set[Read]:
+        """Of the reads the last build digested, those whose digest differs now (each one
+        is digested now, so the next build can compare with all of them)."""
+        return {read for read, before in self._before.digests.items() if self.digest(read) != before}
 
-    def _source_of(self, read: Read) -> str | None:
-        """The digest of the one file a read depends on, with our code's; None for others."""
-        if read[0] == "item":
-            return self._item_sources.get((read[1], read[2]))
-        if read[0] == "query" and read[1] in TEAM_QUERIES and len(read) > 2 and read[2].startswith("="):
-            return self._item_sources.get(("team", read[2][1:]))
+    def known(self) -> KnownReads:
+        """What the next build compares with: every read's digest, every content item's file
+        digest, and what each query read."""
+        return KnownReads(self.digests, self._items, self.shapes)
+
+    def _unchanged(self, read: Read) -> str | None:
+        """The last build's digest of a read that cannot have changed since, or None."""
+        if read[0] in ONE_ITEM_READS:
+            return self._before.digests.get(read) if (read[1], read[2]) in self._same_items else None
+        if read[0] == "query":
+            shape = self._before.shapes.get(read)
+            if shape is not None and self._same(shape):
+                self.shapes[read] = shape
+                return self._before.digests.get(read)
         return None
 
+    def _same(self, shape: QueryShape) -> bool:
+        """Whether everything a query read is as it was: of the items whose file changed,
+        only the fields it read of them are compared."""
+        before = self._before.digests
+        for kind, key in self._changed_items:
+            if key not in shape.keys.get(kind, ()):
+                continue
+            if (kind, key) not in self._items or (kind, key) not in self._before.items:
+                return False  # added or removed
+            for name in shape.fields[kind]:
+                read = ("item", kind, key, name)
+                if read not in before or self.digest(read) != before[read]:
+                    return False
+        return all(self.digest(read) == before.get(read) for read in shape.others)
+
+    def _digest_anew(self, read: Read) -> str:
+        if read[0] != "query" or read[1] in WHOLE_MODEL_QUERIES:
+            return value_digest(self._value(read))
+        log = ReadLog()
+        value = query_value(self.view.model, read, log)
+        self.shapes[read] = QueryShape.of(log.reads)
+        for dependency in log.reads:
+            self.digest(dependency)  # for the next build to compare with
+        return value_digest(_Plain(value))
+
     def _item_file_digests(self) -> dict[tuple[str, str], str]:
-        """(kind, key) → the digest of the item's file, with our code's, for every content
-        item that has a file of its own (not the settings or the strategy: their reads
-        are digested anew)."""
-        model = self.view.model
-        return {(kind, key): f"{self._code}:{item.source.digest}"
+        """(kind, key) → the digest of the item's file, with our code's, for every objective,
+        team and guidance topic (not the settings or the strategy: their reads are digested
+        anew). An item with no file digest is missing here: it counts as changed."""
+        model, code = self.view.model, code_digest()[:16]
+        return {(kind, key): f"{code}:{item.source.digest}"
                 for name, kind in COLLECTIONS.items() for key, item in getattr(model, name).items()
                 if item.source.digest}
 
@@ -363,10 +474,7 @@ class ReadResolver:
         if kind == "query" and rest[0] in WHOLE_MODEL_QUERIES:
             return self.whole_model()
         if kind == "query":
-            arguments = [_argument_value(self.view.model, key) for key in rest[1:]]
-            if any(a is None for a in arguments):
-                return MISSING
-            return _Plain(_referenced(getattr(self.view.model, rest[0])(*arguments)))
+            return _Plain(query_value(self.view.model, read))
         if kind == "map":
             return self.map_sources.get(rest[0], MISSING)
         raise ValueError(f"unknown read {read}")
@@ -412,6 +520,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
+    if isinstance(value, TrackedItem):  # in a query's value while what it reads is noted
+        return _plain(value._item)
     if isinstance(value, Document):
         return [value.data, value.body, value.file]
     if isinstance(value, (list, tuple)):

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..cache.digests import code_digest, digest
-from ..cache.pages import PageRecord, PreviousPages, Read
+from ..cache.pages import KnownReads, PageRecord, PreviousPages, Read
 from ..diagrams.graphviz import DiagramRenderer, dot_identity
 from ..diagrams.layout import inline_svg
 from ..diagrams.maps import version_maps
@@ -34,7 +34,7 @@ from ..write import TreeWriter, files_in
 from .charts import trend_svg
 from .data import SearchIndex, changes_json, scorecard_csv, script_assignment, strategy_json
 from .feed import CHANGES_FILE
-from .reads import ReadLog, ReadResolver, Remembered, TrackedView, value_digest
+from .reads import ReadLog, ReadResolver, TrackedView, value_digest
 from .routes import CHANGE_DETAILS, SECTIONS, Page, objective_path, page_table, team_path
 from .source_links import source_link
 from .theme import Theme
@@ -48,8 +48,7 @@ class RenderedVersion:
     reused: dict[str, Path] = field(default_factory=dict)  # unchanged files of the last build
     records: dict[str, PageRecord] = field(default_factory=dict)  # what each file read
     words: dict[str, str] = field(default_factory=dict)  # each item's words in search.js
-    remembered: Remembered = field(default_factory=dict)  # digests of reads of one item, by its file
-    digests: dict[Read, str] = field(default_factory=dict)  # of every read made or checked
+    known: KnownReads = field(default_factory=KnownReads)  # of the reads, for the next build
 
 
 @dataclass
@@ -86,7 +85,7 @@ class VersionRenderer:
         are reused, not rendered."""
         maps = version_maps(view, self.diagrams)
         pages = page_table(view, maps)
-        resolver = ReadResolver(view, maps.sources, previous.remembered if previous else None)
+        resolver = ReadResolver(view, maps.sources, previous.known if previous else None)
         search = SearchIndex(self.markdown, previous.words if previous else {},
                              lambda kind, key: value_digest([code_digest(), resolver.digest(("item", kind, key, "*"))]))
         data_files = [DataFile("strategy.json", strategy_json), DataFile("scorecard.csv", scorecard_csv),
@@ -98,7 +97,7 @@ class VersionRenderer:
         bases |= {data.path: digest(code_digest(), data.path, view.info.identity()) for data in data_files}
         result = RenderedVersion([], {page.path: page.title for page in pages})
 
-        changed = resolver.changed(previous.digests) if previous else set()
+        changed = resolver.changed()
 
         def reused(path: str) -> bool:
             existing = previous.reusable(path, bases[path], changed) if previous else None
@@ -123,8 +122,7 @@ class VersionRenderer:
                 # a TrackedView reads like the view it tracks
                 rendered(data.path, data.make(cast(VersionView, TrackedView(view, log))), sorted(log.reads))
         result.words = search.words if "search.js" in result.written else (previous.words if previous else {})
-        result.remembered = resolver.to_remember
-        result.digests = resolver.digests
+        result.known = resolver.known()
         emit("pages.js", script_assignment("STRATMAP_PAGES", view.info.path, list(result.titles)))
         result.written.append("pages.js")
         return result
