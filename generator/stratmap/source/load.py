@@ -39,7 +39,7 @@ class Document:
 
     @property
     def stem(self) -> str:
-        return Path(self.file).stem
+        return posixpath.splitext(posixpath.basename(self.file))[0]
 
     def where(self, *path: str | int) -> Position:
         """The position of `path`, or of its nearest ancestor we know."""
@@ -105,9 +105,10 @@ def load_repository(tree: SourceTree, cache: ParseCache | None = None) -> Loaded
                     "bad-file-name", f"file name `{printable(relpath)}` is not UTF-8 or holds "
                     "control characters; rename the file", printable(relpath), Position(1, 1)))
                 continue
-            if needs_slug and not (SLUG.match(Path(relpath).stem) and len(Path(relpath).stem) <= MAX_ID_LENGTH):
+            stem = posixpath.splitext(posixpath.basename(relpath))[0]
+            if needs_slug and not (SLUG.match(stem) and len(stem) <= MAX_ID_LENGTH):
                 findings.append(error(
-                    "bad-slug", f"file name `{Path(relpath).stem}` is not a valid slug: use at most "
+                    "bad-slug", f"file name `{stem}` is not a valid slug: use at most "
                     f"{MAX_ID_LENGTH} lower-case letters, digits and hyphens, starting with a letter "
                     "or digit (e.g. `enterprise-east.md`)", relpath, Position(1, 1)))
                 continue

@@ -91,22 +91,34 @@ class WorkingTree:
             raise NotARegularFile("is not a regular file (a pipe, socket or device)")
         return path, info
 
+    @functools.cached_property
+    def _sized(self) -> dict[str, str]:
+        """Files whose size was just asked, checked then, to be read next: where they are."""
+        return {}
+
     def size(self, relpath: str) -> int | None:
         found = self._regular_file(relpath)
-        return found[1].st_size if found else None
+        if found is None:
+            return None
+        self._sized[relpath] = found[0]
+        return found[1].st_size
 
     def read_bytes(self, relpath: str) -> bytes:
-        found = self._regular_file(relpath)  # never open a pipe or a path that leads outside
-        if found is None:
-            raise FileNotFoundError(relpath)
-        with open(found[0], "rb") as file:
+        # never open a pipe or a path that leads outside: checked when its size was asked
+        path = self._sized.pop(relpath, None)
+        if path is None:
+            found = self._regular_file(relpath)
+            if found is None:
+                raise FileNotFoundError(relpath)
+            path = found[0]
+        with open(path, "rb") as file:
             return file.read()
 
     def list_markdown(self, folder: str) -> list[str]:
         """Every `*.md` entry, whatever it is: the loader reports those that are no file."""
         if not self.is_dir(folder):
             return []
-        return sorted(f"{folder}/{p.name}" for p in (self.root / folder).iterdir() if p.name.endswith(".md"))
+        return sorted(f"{folder}/{name}" for name in os.listdir(self.root / folder) if name.endswith(".md"))
 
     def is_dir(self, relpath: str) -> bool:
         try:
