@@ -23,6 +23,7 @@ from pathlib import Path
 RELOAD_ENDPOINT = "/__stratmap__/build"
 EVENTS_ENDPOINT = "/__stratmap__/events"
 HEARTBEAT_SECONDS = 15  # a comment line now and then: a dead connection is noticed and closed
+WATCH_QUIET_MS = 20  # watchfiles' own default is 50: every edit waited for it
 OVERLAY_ID = "stratmap-build-failed"
 # Findings are set as text (textContent), never as HTML: they quote the content.
 RELOAD_SCRIPT = b"""<script>(function () {
@@ -235,8 +236,11 @@ def watch_and_rebuild(paths: list[Path], git_folder: Path | None, rebuild: Calla
         return content_filter(change, path)
 
     watched = [*paths, *([git_folder] if git_folder else [])]
+    # a batch ends after WATCH_QUIET_MS without a change (an editor's save, a write and a
+    # rename, comes within a few ms); one that ends too soon only costs a second rebuild
     for changes in watch(*watched, watch_filter=relevant, stop_event=stop, debounce=300,
-                         raise_interrupt=False, yield_on_timeout=True, rust_timeout=500):
+                         step=WATCH_QUIET_MS, raise_interrupt=False, yield_on_timeout=True,
+                         rust_timeout=500):
         counter.watch_started()
         if not changes:
             continue
