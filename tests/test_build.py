@@ -63,6 +63,18 @@ def test_every_map_node_links_to_an_objective_page(built_demo):
     assert len(home_links) == len(DEMO.objectives)
 
 
+def test_strategy_json_is_the_model_data_as_json_dumps_writes_it(built_demo):
+    """strategy.json is put together from each item's JSON, kept per file text: it must be
+    the very bytes json.dumps writes for the whole of the data, in the same order."""
+    text = (version_folder(built_demo) / "strategy.json").read_text()
+    data = json.loads(text)
+    assert list(data) == ["settings", "strategy", "objectives", "teams", "guidance", "version",
+                          "status", "generator"]
+    assert {k: data[k] for k in ("settings", "strategy", "objectives", "teams", "guidance")} == \
+        json.loads(json.dumps(DEMO.to_data()))
+    assert text == json.dumps(data, ensure_ascii=False) + "\n"
+
+
 def test_strategy_json_round_trips_to_the_model(built_demo):
     data = json.loads((version_folder(built_demo) / "strategy.json").read_text())
 

@@ -115,6 +115,10 @@ class Content(Strict):
         assert source is not None, "content objects are made by to_model()"
         return source
 
+    def to_data(self) -> dict[str, Any]:
+        """This item as JSON-ready data, its body included: its part of strategy.json."""
+        return {**self.model_dump(mode="json"), "body": self.body}
+
     @property
     def body(self) -> str:
         return self.source.body
@@ -132,6 +136,9 @@ class SlugNamed(Content):
     @property
     def slug(self) -> str:
         return self.__pydantic_private__["_slug"]  # type: ignore[index]
+
+    def to_data(self) -> dict[str, Any]:
+        return {"slug": self.slug, **super().to_data()}
 
 
 class Strategy(Content):
@@ -482,14 +489,12 @@ class StrategyModel(BaseModel):
 
     def to_data(self) -> dict[str, Any]:
         """Everything, as JSON-ready data: the body of strategy.json."""
-        def with_body(item: Content, **extra: Any) -> dict[str, Any]:
-            return {**extra, **item.model_dump(mode="json"), "body": item.body}
         return {
             "settings": self.settings.model_dump(mode="json"),
-            "strategy": with_body(self.strategy),
-            "objectives": [with_body(o) for o in self.objectives.values()],
-            "teams": [with_body(t, slug=t.slug) for t in self.teams.values()],
-            "guidance": [with_body(g, slug=g.slug) for g in self.guidance.values()],
+            "strategy": self.strategy.to_data(),
+            "objectives": [o.to_data() for o in self.objectives.values()],
+            "teams": [t.to_data() for t in self.teams.values()],
+            "guidance": [g.to_data() for g in self.guidance.values()],
         }
 
 

@@ -11,29 +11,62 @@ import datetime as dt
 import io
 import json
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import __version__
 from ..diff.compute import StrategyDiff
 from ..markdown.render import MarkdownRenderer
-from ..model.content import Kpi, Objective
+from ..model.content import Content, Kpi, Objective
 from ..model.status import Standing, progress
+from .reads import whole
 from .routes import SECTIONS, objective_path, team_path
 from .theme import Theme, format_number
 from .view import SiteInfo, VersionView
 
 
 def strategy_json(view: VersionView) -> str:
-    data = view.model.to_data()
-    data["version"] = view.info.identity()
-    data["status"] = {
-        o.id: {"status": view.objective_status(o.id).value,
-               "kpis": {k.id: view.kpi_status(k).value for k in o.kpis}}
-        for o in view.model.objectives.values()}
-    data["generator"] = f"stratmap {__version__}"
+    """Everything, as one JSON object: what `model.to_data()` holds, with the version, each
+    objective's status and the generator. Each item's part is its file's alone, so it is
+    encoded once per file text (serve encodes only the edited one again)."""
+    model = view.whole_model()
+    if len(_ITEM_JSON) > 2 * (1 + len(model.objectives) + len(model.teams) + len(model.guidance)):
+        _ITEM_JSON.clear()  # files edited many times over: keep about one text of each
+    status = {o.id: {"status": view.objective_status(o.id).value,
+                     "kpis": {k.id: view.kpi_status(k).value for k in o.kpis}}
+              for o in view.model.objectives.values()}
+    parts = {"settings": _json(model.settings.model_dump(mode="json")),
+             "strategy": _item_json(model.strategy),
+             "objectives": _json_list(_item_json(o) for o in model.objectives.values()),
+             "teams": _json_list(_item_json(t) for t in model.teams.values()),
+             "guidance": _json_list(_item_json(g) for g in model.guidance.values()),
+             "version": _json(view.info.identity()), "status": _json(status),
+             "generator": _json(f"stratmap {__version__}")}
+    # what json.dumps(dict of them) writes: ", " and ": " between, no indent
+    return "{" + ", ".join(f"{_json(key)}: {value}" for key, value in parts.items()) + "}\n"
+
+
+def _json(data: Any) -> str:
     # no indent: it would make json use its pure-Python encoder, ten times slower
-    return json.dumps(data, ensure_ascii=False) + "\n"
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _json_list(encoded: Iterable[str]) -> str:
+    return "[" + ", ".join(encoded) + "]"
+
+
+def _item_json(item: Content) -> str:
+    """An item's part of strategy.json, encoded once per text of its file in this process."""
+    key = (type(item).__name__, item.source.digest)
+    if not key[1]:
+        return _json(item.to_data())
+    found = _ITEM_JSON.get(key)
+    if found is None:
+        found = _ITEM_JSON[key] = _json(item.to_data())
+    return found
+
+
+_ITEM_JSON: dict[tuple[str, str], str] = {}  # (kind, file digest) → the item's JSON
 
 
 def changes_json(view: VersionView) -> str:
@@ -112,8 +145,11 @@ def _json_for_script(data: Any) -> str:
 
 
 def script_assignment(variable: str, key: str, data: Any) -> str:
-    return (f"(window.{variable} = window.{variable} || {{}})[{_json_for_script(key)}] = "
-            f"{_json_for_script(data)};\n")
+    return f"{_assignment_to(variable, key)}{_json_for_script(data)};\n"
+
+
+def _assignment_to(variable: str, key: str) -> str:
+    return f"(window.{variable} = window.{variable} || {{}})[{_json_for_script(key)}] = "
 
 
 def build_date() -> str:
@@ -123,9 +159,10 @@ def build_date() -> str:
 
 class SearchIndex:
     """search.js: every page's title and words, for the search box (loaded by script tag,
-    so it works from plain files too). An item's words come from its own file alone, so
-    those of an item unchanged since the last build (`known`, by the item's digest) are
-    reused: turning every body's Markdown into text was most of the cost."""
+    so it works from plain files too). An item's entry comes from its own file alone, so
+    it is made once per text of the file: in this process, its JSON; across processes, its
+    words (`known`, by the item's digest): turning every body's Markdown into text was most
+    of the cost."""
 
     def __init__(self, markdown: MarkdownRenderer, known: dict[str, str],
                  item_digest: Callable[[str, str], str]):
@@ -136,45 +173,59 @@ class SearchIndex:
 
     def script(self, view: VersionView) -> str:
         """Every page's whole text: bodies, plans, what each role is asked, KPI comments."""
-        model, strategy = view.model, view.model.strategy
-        entries = [{"t": strategy.title, "u": "index.html", "k": "Strategy",
-                    "x": self._text(view, "strategy", "", strategy, strategy.vision, *strategy.tradeoffs,
-                                    *(f"{i.title} {i.description}" for i in strategy.imperatives),
-                                    *(f"{i.function}: {i.commitment}" for i in strategy.interlocks))}]
-        entries += [{"t": f"{o.id} {o.title}", "u": objective_path(o.id), "k": "Objective",
-                     "x": self._text(view, "objective", o.id, o, o.owner,
-                                     *(f"{k.name} {k.comment} {k.source}" for k in o.kpis),
-                                     *(f"{i.title} {i.owner}" for i in o.initiatives))}
-                     for o in model.objectives.values()]
-        entries += [{"t": t.name, "u": team_path(slug), "k": "Team",
-                     "x": self._text(view, "team", slug, t, t.leader,
-                                     *(p.plan for p in t.priorities),
-                                     *(f"{role}: {does}" for p in t.priorities for role, does in p.roles.items()),
-                                     *(c.what for c in t.changes),
-                                     *(f"{s.what} {s.why}" for s in t.stop_doing))}
-                    for slug, t in model.teams.items()]
-        entries += [{"t": g.title, "u": f"guidance/index.html#topic-{g.slug}", "k": "Guidance",
-                     "x": self._text(view, "guidance", g.slug, g, *g.do, *g.dont)}
-                    for g in model.guidance.values()]
-        entries += [{"t": role.name, "u": f"roles/{role.slug}/index.html", "k": "Role",
-                     "x": _search_text(role.description, *role.aliases)} for role in view.roles()]
-        entries += [{"t": person.name, "u": f"people/index.html#person-{person.slug}", "k": "Person",
-                     "x": ""} for person in view.people()]
-        entries += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
-        return script_assignment("STRATMAP_SEARCH", view.info.path, entries)
+        model = view.model
+        if len(_ENTRIES) > 2 * (1 + len(model.objectives) + len(model.teams) + len(model.guidance)):
+            _ENTRIES.clear()  # files edited many times over: keep about one entry of each
+        entries = [self._entry(view, "strategy", "", model.strategy, lambda s: (
+            s.title, "index.html", "Strategy",
+            [s.vision, *s.tradeoffs, *(f"{i.title} {i.description}" for i in s.imperatives),
+             *(f"{i.function}: {i.commitment}" for i in s.interlocks)]))]
+        entries += [self._entry(view, "objective", key, o, lambda o: (
+            f"{o.id} {o.title}", objective_path(o.id), "Objective",
+            [o.owner, *(f"{k.name} {k.comment} {k.source}" for k in o.kpis),
+             *(f"{i.title} {i.owner}" for i in o.initiatives)]))
+            for key, o in model.objectives.items()]
+        entries += [self._entry(view, "team", slug, t, lambda t: (
+            t.name, team_path(t.slug), "Team",
+            [t.leader, *(p.plan for p in t.priorities),
+             *(f"{role}: {does}" for p in t.priorities for role, does in p.roles.items()),
+             *(c.what for c in t.changes), *(f"{s.what} {s.why}" for s in t.stop_doing)]))
+            for slug, t in model.teams.items()]
+        entries += [self._entry(view, "guidance", slug, g, lambda g: (
+            g.title, f"guidance/index.html#topic-{g.slug}", "Guidance", [*g.do, *g.dont]))
+            for slug, g in model.guidance.items()]
+        others = [{"t": role.name, "u": f"roles/{role.slug}/index.html", "k": "Role",
+                   "x": _search_text(role.description, *role.aliases)} for role in view.roles()]
+        others += [{"t": person.name, "u": f"people/index.html#person-{person.slug}", "k": "Person",
+                    "x": ""} for person in view.people()]
+        others += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
+        # what json.dumps of the whole list writes
+        listed = "[" + ", ".join([*entries, *(_json_for_script(entry) for entry in others)]) + "]"
+        return f"{_assignment_to('STRATMAP_SEARCH', view.info.path)}{listed};\n"
 
-    def _text(self, view: VersionView, kind: str, key: str, item: Any, *parts: str) -> str:
+    def _entry(self, view: VersionView, kind: str, key: str, tracked: Any,
+               describe: Callable[[Any], tuple[str, str, str, list[str]]]) -> str:
+        """An item's entry as JSON, from the item alone (`describe(item)`: its title, page,
+        kind and texts besides the body): noted as a read of all of the item, and made
+        again only when its file's text is new to this process."""
+        item = whole(tracked)
         digest = self.item_digest(kind, key)
-        words = self.known.get(digest)
-        # read the body (and file) even when its words are known: search.js records what it
-        # read, and a later edit of this body must render it again
-        text, source_file = item.body, item.file
-        if words is None:
-            body = self.markdown.render(text, source_file=source_file,
-                                        page_for=view.page_for, to_version_root="")
-            words = _search_text(*parts, body.striptags())
-        self.words[digest] = words
-        return words
+        found = _ENTRIES.get(digest)
+        if found is None:
+            title, url, label, parts = describe(item)
+            words = self.known.get(digest)
+            if words is None:
+                body = self.markdown.render(item.body, source_file=item.file,
+                                            page_for=view.page_for, to_version_root="")
+                words = _search_text(*parts, body.striptags())
+            found = _ENTRIES[digest] = (_json_for_script({"t": title, "u": url, "k": label, "x": words}),
+                                        words)
+        self.words[digest] = found[1]
+        return found[0]
+
+
+# an item's digest → its search entry as JSON and its words: made once per text of its file
+_ENTRIES: dict[str, tuple[str, str]] = {}
 
 
 def _search_text(*parts: str) -> str:

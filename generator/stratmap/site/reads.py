@@ -274,6 +274,12 @@ class TrackedView:
     def log(self) -> ReadLog:
         return self._log
 
+    def whole_model(self) -> StrategyModel:
+        """The model itself, for a file that shows all of it (strategy.json): noted as one
+        read of the whole model, digested item by item (see WHOLE_MODEL_QUERIES)."""
+        self._log.note("query", "to_data")
+        return self._view.model
+
     def item(self, item: Any) -> TrackedItem:
         """A page's own subject (its objective or team), tracked."""
         ref = _item_ref(item)

@@ -301,6 +301,10 @@ class VersionView:
         pages |= {g.file: f"guidance/index.html#topic-{g.slug}" for g in model.guidance.values()}
         return pages
 
+    def whole_model(self) -> StrategyModel:
+        """The model, for a file that shows all of it (a tracked view notes it as one read)."""
+        return self.model
+
     # change since the version before
     @property
     def previous(self) -> tuple[VersionInfo, StrategyModel] | None:
