@@ -19,7 +19,6 @@ from ..diff.compute import StrategyDiff
 from ..markdown.render import MarkdownRenderer
 from ..model.content import Content, Kpi, Objective
 from ..model.status import Standing, progress
-from .reads import whole
 from .routes import SECTIONS, objective_path, team_path
 from .theme import Theme, format_number
 from .view import SiteInfo, VersionView
@@ -29,7 +28,7 @@ def strategy_json(view: VersionView) -> str:
     """Everything, as one JSON object: what `model.to_data()` holds, with the version, each
     objective's status and the generator. Each item's part is its file's alone, so it is
     encoded once per file text (serve encodes only the edited one again)."""
-    model = view.whole_model()
+    model = view.whole_view().model
     if len(_ITEM_JSON) > 2 * (1 + len(model.objectives) + len(model.teams) + len(model.guidance)):
         _ITEM_JSON.clear()  # files edited many times over: keep about one text of each
     status = {o.id: {"status": view.objective_status(o.id).value,
@@ -173,42 +172,42 @@ class SearchIndex:
 
     def script(self, view: VersionView) -> str:
         """Every page's whole text: bodies, plans, what each role is asked, KPI comments."""
-        model = view.model
+        whole = view.whole_view()  # every item, read untracked: one read of the whole model
+        model = whole.model
         if len(_ENTRIES) > 2 * (1 + len(model.objectives) + len(model.teams) + len(model.guidance)):
             _ENTRIES.clear()  # files edited many times over: keep about one entry of each
-        entries = [self._entry(view, "strategy", "", model.strategy, lambda s: (
+        entries = [self._entry(whole, "strategy", "", model.strategy, lambda s: (
             s.title, "index.html", "Strategy",
             [s.vision, *s.tradeoffs, *(f"{i.title} {i.description}" for i in s.imperatives),
              *(f"{i.function}: {i.commitment}" for i in s.interlocks)]))]
-        entries += [self._entry(view, "objective", key, o, lambda o: (
+        entries += [self._entry(whole, "objective", key, o, lambda o: (
             f"{o.id} {o.title}", objective_path(o.id), "Objective",
             [o.owner, *(f"{k.name} {k.comment} {k.source}" for k in o.kpis),
              *(f"{i.title} {i.owner}" for i in o.initiatives)]))
             for key, o in model.objectives.items()]
-        entries += [self._entry(view, "team", slug, t, lambda t: (
+        entries += [self._entry(whole, "team", slug, t, lambda t: (
             t.name, team_path(t.slug), "Team",
             [t.leader, *(p.plan for p in t.priorities),
              *(f"{role}: {does}" for p in t.priorities for role, does in p.roles.items()),
              *(c.what for c in t.changes), *(f"{s.what} {s.why}" for s in t.stop_doing)]))
             for slug, t in model.teams.items()]
-        entries += [self._entry(view, "guidance", slug, g, lambda g: (
+        entries += [self._entry(whole, "guidance", slug, g, lambda g: (
             g.title, f"guidance/index.html#topic-{g.slug}", "Guidance", [*g.do, *g.dont]))
             for slug, g in model.guidance.items()]
         others = [{"t": role.name, "u": f"roles/{role.slug}/index.html", "k": "Role",
-                   "x": _search_text(role.description, *role.aliases)} for role in view.roles()]
+                   "x": _search_text(role.description, *role.aliases)} for role in whole.roles()]
         others += [{"t": person.name, "u": f"people/index.html#person-{person.slug}", "k": "Person",
-                    "x": ""} for person in view.people()]
+                    "x": ""} for person in whole.people()]
         others += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
         # what json.dumps of the whole list writes
         listed = "[" + ", ".join([*entries, *(_json_for_script(entry) for entry in others)]) + "]"
         return f"{_assignment_to('STRATMAP_SEARCH', view.info.path)}{listed};\n"
 
-    def _entry(self, view: VersionView, kind: str, key: str, tracked: Any,
+    def _entry(self, view: VersionView, kind: str, key: str, item: Any,
                describe: Callable[[Any], tuple[str, str, str, list[str]]]) -> str:
         """An item's entry as JSON, from the item alone (`describe(item)`: its title, page,
-        kind and texts besides the body): noted as a read of all of the item, and made
-        again only when its file's text is new to this process."""
-        item = whole(tracked)
+        kind and texts besides the body), made again only when its file's text is new to
+        this process."""
         digest = self.item_digest(kind, key)
         found = _ENTRIES.get(digest)
         if found is None:

@@ -274,11 +274,12 @@ class TrackedView:
     def log(self) -> ReadLog:
         return self._log
 
-    def whole_model(self) -> StrategyModel:
-        """The model itself, for a file that shows all of it (strategy.json): noted as one
-        read of the whole model, digested item by item (see WHOLE_MODEL_QUERIES)."""
+    def whole_view(self) -> Any:
+        """The view itself, for a file that shows all of the model (strategy.json, search.js):
+        noted as one read of the whole model, digested item by item (see WHOLE_MODEL_QUERIES),
+        and then read untracked, which is much faster."""
         self._log.note("query", "to_data")
-        return self._view.model
+        return self._view
 
     def item(self, item: Any) -> TrackedItem:
         """A page's own subject (its objective or team), tracked."""

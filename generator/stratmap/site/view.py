@@ -301,9 +301,10 @@ class VersionView:
         pages |= {g.file: f"guidance/index.html#topic-{g.slug}" for g in model.guidance.values()}
         return pages
 
-    def whole_model(self) -> StrategyModel:
-        """The model, for a file that shows all of it (a tracked view notes it as one read)."""
-        return self.model
+    def whole_view(self) -> VersionView:
+        """This view, for a file that shows all of the model (a tracked view notes that as
+        one read, and hands out the view untracked)."""
+        return self
 
     # change since the version before
     @property
