@@ -34,9 +34,12 @@ MARK_STYLES = {  # change map: outline colour, line style
 }
 
 
+_CONTROLS_TO_SPACES = {code: " " for code in range(32) if code != ord("\n")}
+
+
 def dot_string(text: str) -> str:
     """A DOT double-quoted string that cannot end early or carry escapes into dot."""
-    cleaned = "".join(ch if ch >= " " or ch == "\n" else " " for ch in text)
+    cleaned = text.translate(_CONTROLS_TO_SPACES)
     escaped = cleaned.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
 

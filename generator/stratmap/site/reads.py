@@ -37,6 +37,7 @@ from ..source.load import Document
 #   ("view", name)               a derived value of the version (see VIEW_READS)
 #   ("query", method, *args)     the result of a StrategyModel method, items in it by name
 #   ("map", name)                the DOT source of one of the version's maps
+#   ("index", name)              an index of the model a query used (see _QueryModel)
 Read = tuple[str, ...]
 MISSING = "\0missing"
 COLLECTIONS = {"objectives": "objective", "teams": "team", "guidance": "guidance"}
@@ -304,29 +305,95 @@ class TrackedView:
 
 class _QueryModel(TrackedModel):
     """The model as one query sees it while what it reads is noted: the query, and every
-    method and index of the model it uses, runs through this proxy, so each field of each
-    item it touches is noted, and the query's value can be reused while none of them changed."""
+    method of the model it calls, runs through this proxy, so each field of each item it
+    touches is noted, and the query's value can be reused while none of them changed.
 
-    __slots__ = ("_indexes",)
+    An index of the model (`teams_by_parent`, `resolved_roles`: a cached property made
+    once per model from every item) is noted as one read, ("index", name), digested from
+    what making the index read (see ReadResolver); the query gets the model's own index,
+    its items handed out through this query's proxies, so what it reads of them is noted."""
 
-    def __init__(self, model: StrategyModel, log: ReadLog):
-        super().__init__(model, log)
-        self._indexes: dict[str, Any] = {}
+    __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:
         if name in SINGLES or name in COLLECTIONS:
             return super().__getattr__(name)
-        attribute = getattr(StrategyModel, name, None)
-        if isinstance(attribute, (property, functools.cached_property)):
-            if name not in self._indexes:  # an index: made once per query, through the proxy
-                getter = attribute.fget if isinstance(attribute, property) else attribute.func
-                assert getter is not None
-                self._indexes[name] = getter(self)
-            return self._indexes[name]
+        if name in INDEXES:
+            self._log.note("index", name)
+            return _rebound(getattr(self._model, name), self._log)
         method = _own_method(StrategyModel, name)
         if method is None:
             raise AttributeError(f"a query read `{name}` of the model, which is not tracked")
         return functools.partial(method, self)
+
+
+class _IndexModel(TrackedModel):
+    """The model while one of its indexes is made through it, to note what the index reads."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in SINGLES or name in COLLECTIONS:
+            return super().__getattr__(name)
+        method = _own_method(StrategyModel, name)
+        if method is None or name in INDEXES:
+            raise AttributeError(f"an index read `{name}` of the model, which is not tracked")
+        return functools.partial(method, self)
+
+
+# the model's cached properties: derived from every item, once per model
+INDEXES = frozenset(name for name, attribute in vars(StrategyModel).items()
+                    if isinstance(attribute, functools.cached_property))
+
+
+def index_reads(model: StrategyModel, name: str) -> set[Read]:
+    """What making one of the model's indexes reads of it."""
+    log = ReadLog()
+    getattr(StrategyModel, name).func(_IndexModel(model, log))
+    return log.reads
+
+
+def _rebound(value: Any, log: ReadLog) -> Any:
+    """Part of an index, as a query gets it: each content item in it through the query's
+    proxy (lists and tuples at once, mappings and records as they are looked into)."""
+    ref = _item_ref(value)
+    if ref is not None:
+        return log.item(*ref, value)
+    if type(value) is list:
+        return [_rebound(v, log) for v in value]
+    if type(value) is tuple:
+        return tuple(_rebound(v, log) for v in value)
+    if type(value) is dict:
+        return _ReboundMapping(value, log)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _ReboundRecord(value, log)
+    return value
+
+
+class _ReboundMapping(Mapping):
+    __slots__ = ("_items", "_log")
+
+    def __init__(self, items: dict, log: ReadLog):
+        self._items, self._log = items, log
+
+    def __getitem__(self, key: Any) -> Any:
+        return _rebound(self._items[key], self._log)
+
+    def __iter__(self) -> Iterator:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class _ReboundRecord:
+    __slots__ = ("_log", "_record")
+
+    def __init__(self, record: Any, log: ReadLog):
+        self._record, self._log = record, log
+
+    def __getattr__(self, name: str) -> Any:
+        return _rebound(getattr(self._record, name), self._log)
 
 
 def query_value(model: StrategyModel, read: Read, log: ReadLog | None = None) -> Any:
@@ -420,7 +487,7 @@ class ReadResolver:
         """The last build's digest of a read that cannot have changed since, or None."""
         if read[0] in ONE_ITEM_READS:
             return self._before.digests.get(read) if (read[1], read[2]) in self._same_items else None
-        if read[0] == "query":
+        if read[0] in ("query", "index"):
             shape = self._before.shapes.get(read)
             if shape is not None and self._same(shape):
                 self.shapes[read] = shape
@@ -443,8 +510,12 @@ class ReadResolver:
         return all(self.digest(read) == before.get(read) for read in shape.others)
 
     def _digest_anew(self, read: Read) -> str:
-        if read[0] != "query" or read[1] in WHOLE_MODEL_QUERIES:
+        if read[0] not in ("query", "index") or read[1] in WHOLE_MODEL_QUERIES:
             return value_digest(self._value(read))
+        if read[0] == "index":  # digested from what it read: the model's own is used
+            reads = index_reads(self.view.model, read[1])
+            self.shapes[read] = QueryShape.of(reads)
+            return value_digest(sorted((*r, self.digest(r)) for r in reads))
         log = ReadLog()
         value = query_value(self.view.model, read, log)
         self.shapes[read] = QueryShape.of(log.reads)
