@@ -107,3 +107,22 @@ def test_a_25_objective_map_has_no_overlapping_nodes():
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+
+
+def test_a_process_that_builds_again_keeps_its_maps_until_what_they_show_changes(demo, monkeypatch):
+    """serve keeps the last build's maps with what they read: a plan's text is on no map,
+    an objective's title is on several."""
+    import stratmap.site.render as render
+    build_site(BuildOptions(demo, force=True))
+    made: list[int] = []
+    real = render.version_maps
+    monkeypatch.setattr(render, "version_maps", lambda *args: made.append(1) or real(*args))
+    team = demo / "content/teams/enterprise-east.md"
+    team.write_text(team.read_text().replace("Northeast and Southeast", "Northeast"))
+    kept = build_site(BuildOptions(demo))
+    assert made == [] and kept.diagrams_from_cache == 1 + _count_objectives(demo)
+    objective = demo / "content/objectives/I4.md"
+    objective.write_text(objective.read_text().replace("Multi-thread every", "Multi-thread each"))
+    changed = build_site(BuildOptions(demo))
+    assert made == [1] and changed.diagrams_rendered >= 1
+    assert "Multi&#45;thread each" in (demo / "output/latest/objectives/I4/index.html").read_text()  # its map

@@ -37,8 +37,10 @@ class KnownReads:
 
     digests: dict[Read, str] = field(default_factory=dict)  # each read's digest
     items: dict[tuple[str, str], str] = field(default_factory=dict)  # each content item's file digest
-    # what each query read: kept in memory by a process that builds again, never saved
+    # kept in memory by a process that builds again, never saved: what each query read,
+    # and the maps with what they read
     shapes: dict[Read, Any] = field(default_factory=dict)
+    maps: Any = None
 
 
 @dataclass

@@ -58,6 +58,10 @@ class DiagramRenderer:
             self.rendered += len(missing)
         return [(folder / f"{key}.svg").read_text(encoding="utf-8") for key in keys]
 
+    def kept(self, sources: list[str]) -> None:
+        """Maps this process laid out for the last build and keeps: counted as from the cache."""
+        self.from_cache += len(set(sources))
+
     def _run_dot(self, sources: dict[str, str]) -> dict[str, str]:
         import graphviz
 

@@ -455,11 +455,12 @@ class ReadResolver:
     that changed, so an edit of one team re-runs only the queries that read something of
     that team. Lists and derived values are digested anew each build."""
 
-    def __init__(self, view: Any, map_sources: dict[str, str], before: KnownReads | None = None):
+    def __init__(self, view: Any, before: KnownReads | None = None):
         self.view = view
-        self.map_sources = map_sources
+        self.map_sources: dict[str, str] = {}  # map name → DOT source, once the maps are made
         self.digests: dict[Read, str] = {}  # every read digested this build
         self.shapes: dict[Read, QueryShape] = {}  # what each query digested this build read
+        self.maps: tuple[QueryShape, str, Any] | None = None  # what the maps read, their key, them
         self._before = before or KnownReads()
         self._items = self._item_file_digests()
         same = {key for key, source in self._items.items() if self._before.items.get(key) == source}
@@ -480,8 +481,24 @@ class ReadResolver:
 
     def known(self) -> KnownReads:
         """What the next build compares with: every read's digest, every content item's file
-        digest, and what each query read."""
-        return KnownReads(self.digests, self._items, self.shapes)
+        digest, what each query read, and the maps with what they read."""
+        return KnownReads(self.digests, self._items, self.shapes, self.maps)
+
+    def kept_maps(self, key: str) -> Any:
+        """The last build's maps (kept in memory by a process that builds again), if they
+        were made under the same `key` (the Graphviz binary) and nothing they read has
+        changed; else None."""
+        kept = self._before.maps
+        if kept is None or kept[1] != key or not self._same(kept[0]):
+            return None
+        self.maps = kept
+        return kept[2]
+
+    def keep_maps(self, reads: set[Read], key: str, maps: Any) -> None:
+        """The maps made now, and what they read, for the next build."""
+        for read in reads:
+            self.digest(read)
+        self.maps = (QueryShape.of(reads), key, maps)
 
     def _unchanged(self, read: Read) -> str | None:
         """The last build's digest of a read that cannot have changed since, or None."""

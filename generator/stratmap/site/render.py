@@ -23,7 +23,7 @@ from ..cache.digests import code_digest, digest
 from ..cache.pages import KnownReads, PageRecord, PreviousPages, Read
 from ..diagrams.graphviz import DiagramRenderer, dot_identity
 from ..diagrams.layout import inline_svg
-from ..diagrams.maps import version_maps
+from ..diagrams.maps import VersionMaps, version_maps
 from ..diff.format import field_label
 from ..markdown.diff import texts_of
 from ..markdown.render import MarkdownRenderer
@@ -83,9 +83,14 @@ class VersionRenderer:
         """Every file of the version, each handed to `emit(relpath, text)` as soon as it is
         rendered (nothing holds every page's HTML at once); with `previous`, unchanged files
         are reused, not rendered."""
-        maps = version_maps(view, self.diagrams)
+        resolver = ReadResolver(view, previous.known if previous else None)
+        maps = resolver.kept_maps(dot_identity() or "")
+        if maps is not None:
+            self.diagrams.kept(list(maps.sources.values()))
+        else:
+            maps = self._maps(view, resolver)
+        resolver.map_sources = maps.sources
         pages = page_table(view, maps)
-        resolver = ReadResolver(view, maps.sources, previous.known if previous else None)
         search = SearchIndex(self.markdown, previous.words if previous else {},
                              lambda kind, key: value_digest([code_digest(), resolver.digest(("item", kind, key, "*"))]))
         data_files = [DataFile("strategy.json", strategy_json), DataFile("scorecard.csv", scorecard_csv),
@@ -152,6 +157,14 @@ class VersionRenderer:
                 return None
             tree.write(relpath, html.replace(before, str(note(self.site, info, page, page.to_site))))
         return titles
+
+    def _maps(self, view: VersionView, resolver: ReadResolver) -> VersionMaps:
+        """The version's maps, laid out through a tracked view: what they read is kept, so
+        that a process that builds again reuses them while none of it changed."""
+        log = ReadLog()
+        maps = version_maps(cast(VersionView, TrackedView(view, log)), self.diagrams)
+        resolver.keep_maps(log.reads, dot_identity() or "", maps)
+        return maps
 
     def _version_base(self, view: VersionView) -> str:
         """What every page of a version depends on besides what it reads: the tool, the
