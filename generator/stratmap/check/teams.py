@@ -76,7 +76,7 @@ def changed_after_approval(model: StrategyModel, context: CheckContext) -> Itera
         # only an approved plan without a digest is judged against the version before:
         # asking for it otherwise would read that version for nothing
         previous = context.previous_plans.get(team.slug) if team.approved and not team.approved_digest else None
-        if approval_state(team, previous) is not ApprovalState.CHANGED:
+        if approval_state(team, previous, model.plan_digests[team.slug]) is not ApprovalState.CHANGED:
             continue
         since = "since its `approved_digest`" if team.approved_digest else \
             "since the last version while `approved_on` stayed"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import weakref
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -28,23 +27,6 @@ class ApprovalState(StrEnum):
 
 
 def plan_digest(team: Team) -> str:
-    """The digest of a team's plan, worked out once per team object: a team is never
-    changed once made (a changed plan is a new object, from a new file or `model_copy`),
-    and each build asks it of every team more than once, serve of the same teams again.
-    A stand-in for a team (a page's tracked proxy) is asked afresh: what it reads is noted."""
-    if not isinstance(team, Team):
-        return _digest_of_plan(team)
-    found = _DIGESTS.get(id(team))
-    if found is None:
-        found = _DIGESTS[id(team)] = _digest_of_plan(team)
-        weakref.finalize(team, _DIGESTS.pop, id(team), None)  # its id may be another's later
-    return found
-
-
-_DIGESTS: dict[int, str] = {}  # id of a live team → its plan's digest
-
-
-def _digest_of_plan(team: Team) -> str:
     plan = {
         "priorities": [p.model_dump(mode="json", exclude_defaults=True, exclude=_MEASUREMENTS)
                        for p in team.priorities],
@@ -74,8 +56,9 @@ class PlanStamp:
     approved_on: str | None  # YYYY-MM-DD
 
     @classmethod
-    def of(cls, team: Team) -> PlanStamp:
-        return cls(plan_digest(team), team.approved_on.isoformat() if team.approved_on else None)
+    def of(cls, team: Team, digest: str | None = None) -> PlanStamp:
+        """`digest`: the plan's, when already known."""
+        return cls(digest or plan_digest(team), team.approved_on.isoformat() if team.approved_on else None)
 
 
 def approval_state(team: Team, previous: PlanStamp | None, digest: str | None = None) -> ApprovalState:

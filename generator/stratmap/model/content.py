@@ -439,10 +439,17 @@ class StrategyModel(BaseModel):
         from .roles import resolve_roles
         return resolve_roles(self)
 
+    @functools.cached_property
+    def plan_digests(self) -> dict[str, str]:
+        """Every team's plan digest (see approval.py): the checks and the version after
+        this one each ask for all of them."""
+        from .approval import plan_digest
+        return {slug: plan_digest(team) for slug, team in self.teams.items()}
+
     def plan_stamps(self) -> dict[str, PlanStamp]:
         """Every team's plan stamp (see approval.py), for the version after this one."""
         from .approval import PlanStamp
-        return {slug: PlanStamp.of(team) for slug, team in self.teams.items()}
+        return {slug: PlanStamp.of(team, self.plan_digests[slug]) for slug, team in self.teams.items()}
 
     def approval_of(self, slug: str, previous_digest: str = "", previous_approved_on: str = "") -> str:
         """A query: a plan's approval state ("draft", "approved", "changed"), given its stamp
