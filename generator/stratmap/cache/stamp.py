@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +36,26 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
         dt.date.today(), dot_identity())
     for version in versions:
         add(version.name, version.path, version.tag, version.commit, version.date, version.draft)
-    content = root / settings.content_dir
-    for path in [root / SETTINGS_FILE, *sorted(p for p in content.rglob("*") if p.is_file())]:
-        add(path.relative_to(root).as_posix())
-        hasher.update(path.read_bytes())
+    for relpath in [SETTINGS_FILE, *_files_below(root, settings.content_dir)]:
+        hasher.update(relpath.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            with open(os.path.join(root, relpath), "rb") as file:
+                hasher.update(file.read())
+        except OSError:
+            hasher.update(b"\0unreadable")  # the build that follows says what is wrong
     return hasher.hexdigest()
+
+
+def _files_below(root: Path, folder: str) -> list[str]:
+    """Every regular file below `folder` (a link to one counts), relative to `root`, sorted;
+    folders that are links are not entered."""
+    found = []
+    for directory, _, names in os.walk(os.path.join(root, folder)):
+        for name in names:
+            path = os.path.join(directory, name)
+            if os.path.isfile(path):
+                found.append(os.path.relpath(path, root).replace(os.sep, "/"))
+    return sorted(found)
 
 @dataclass
 class Stamp:
