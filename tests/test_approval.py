@@ -190,3 +190,12 @@ def test_approval_state():
     assert approval_state(team.model_copy(update={"stop_doing": []}), PlanStamp.of(team)) is ApprovalState.CHANGED
     moved = team.model_copy(update={"stop_doing": [], "approved_on": dt.date(2026, 10, 9)})
     assert approval_state(moved, PlanStamp.of(team)) is ApprovalState.APPROVED  # approved again
+
+
+@given(st.text(alphabet=st.sampled_from(list('a "\\ntr\n\t\r\x0b\x1c\xa0é\u2003')), max_size=16))
+def test_the_quick_white_space_test_says_what_the_folding_pattern_says(text):
+    """plan_digest folds runs of white space only when there are some: its quick test must
+    agree with the pattern on whatever JSON a plan's text makes."""
+    from stratmap.model.approval import _FOLDABLE, _foldable
+    encoded = json.dumps({"plan": text}, ensure_ascii=False, separators=(",", ":"))
+    assert _foldable(encoded) == bool(_FOLDABLE.search(encoded))

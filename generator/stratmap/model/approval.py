@@ -36,7 +36,7 @@ def plan_digest(team: Team) -> str:
     text = json.dumps(plan, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     # Texts arrive stripped (the model's Text type); a run of white space inside one is one
     # space. The JSON has no white space of its own, so every run found is inside a text.
-    if _FOLDABLE.search(text):  # most plans have no run of white space but single spaces
+    if _foldable(text):  # most plans have no run of white space but single spaces
         text = _WHITESPACE.sub(" ", text)
     return hashlib.sha256(text.encode()).hexdigest()[:DIGEST_LENGTH]
 
@@ -44,6 +44,14 @@ def plan_digest(team: Team) -> str:
 _WHITESPACE = re.compile(r"(?:\s|\\[ntr])+")
 # what _WHITESPACE would change: white space other than a space, an escaped one, two in a row
 _FOLDABLE = re.compile(r"[^\S ]|\\[ntr]|\s\s")
+
+
+def _foldable(text: str) -> bool:
+    """Whether _WHITESPACE would change the text. In ASCII JSON the only raw white space is
+    a space (json escapes every control character), so plain substring tests say it."""
+    if text.isascii():
+        return "  " in text or "\\n" in text or "\\t" in text or "\\r" in text
+    return _FOLDABLE.search(text) is not None
 
 
 @dataclass(frozen=True)
