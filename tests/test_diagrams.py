@@ -113,16 +113,16 @@ def test_a_process_that_builds_again_keeps_its_maps_until_what_they_show_changes
     """serve keeps the last build's maps with what they read: a plan's text is on no map,
     an objective's title is on several."""
     import stratmap.site.render as render
-    build_site(BuildOptions(demo, force=True))
+    build_site(BuildOptions(demo, force=True, serving=True))
     made: list[int] = []
     real = render.version_maps
     monkeypatch.setattr(render, "version_maps", lambda *args: made.append(1) or real(*args))
     team = demo / "content/teams/enterprise-east.md"
     team.write_text(team.read_text().replace("Northeast and Southeast", "Northeast"))
-    kept = build_site(BuildOptions(demo))
+    kept = build_site(BuildOptions(demo, serving=True))
     assert made == [] and kept.diagrams_from_cache == 1 + _count_objectives(demo)
     objective = demo / "content/objectives/I4.md"
     objective.write_text(objective.read_text().replace("Multi-thread every", "Multi-thread each"))
-    changed = build_site(BuildOptions(demo))
+    changed = build_site(BuildOptions(demo, serving=True))
     assert made == [1] and changed.diagrams_rendered >= 1
     assert "Multi&#45;thread each" in (demo / "output/latest/objectives/I4/index.html").read_text()  # its map

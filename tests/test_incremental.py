@@ -186,7 +186,7 @@ def test_in_serve_an_edit_re_runs_only_the_queries_that_read_what_changed(warm_d
     query, so none runs again; a moved priority re-runs only those that read that team's
     priorities, or an index made from them."""
     import stratmap.site.reads as reads
-    build_site(BuildOptions(warm_demo))  # this process's records, with what queries read
+    build_site(BuildOptions(warm_demo, force=True, serving=True))  # and what queries read
     runs: list[tuple[str, ...]] = []
     real = reads.query_value
 
@@ -196,11 +196,11 @@ def test_in_serve_an_edit_re_runs_only_the_queries_that_read_what_changed(warm_d
         return real(model, read, log)
     monkeypatch.setattr(reads, "query_value", noted)
     with edited(warm_demo, *EDITS["team plan text"]):
-        build_site(BuildOptions(warm_demo))
+        build_site(BuildOptions(warm_demo, serving=True))
         assert runs == []
     runs.clear()
     with edited(warm_demo, *EDITS["team priority"]):
-        build_site(BuildOptions(warm_demo))
+        build_site(BuildOptions(warm_demo, serving=True))
         # that team's own queries, and those over an index of every team's priorities
         # (teams_on, the roles); not the others of each team and objective
         assert ("query", "guidance_for_team", "@team:enterprise-east") in runs

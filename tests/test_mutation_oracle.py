@@ -254,8 +254,18 @@ def _show(collection: str, name: str) -> str:
             f"{{{{ item|attr('{name}') }}}};{{% endfor %}}</p>")
 
 
-@pytest.fixture(scope="module", params=["default theme", "user theme"])
-def warm(request, tmp_path_factory) -> GitRepo:
+@dataclass
+class Warm:
+    repository: GitRepo
+    serving: bool  # built as serve builds: queries and maps reused by what they read
+
+    @property
+    def root(self) -> Path:
+        return self.repository.root
+
+
+@pytest.fixture(scope="module", params=["default theme", "user theme", "default theme, as serve builds"])
+def warm(request, tmp_path_factory) -> Warm:
     root = tmp_path_factory.mktemp("oracle") / "strategy"
     shutil.copytree(FIXTURE, root)
     if request.param == "user theme":
@@ -266,8 +276,9 @@ def warm(request, tmp_path_factory) -> GitRepo:
     git(root, "init", "-q", "-b", "main")
     repository.commit("Q1", "2026-03-31T12:00:00+00:00")
     repository.tag("strategy/2026-Q1", "2026-03-31T12:00:00+00:00")
-    build_site(BuildOptions(root))
-    return repository
+    serving = request.param.endswith("as serve builds")
+    build_site(BuildOptions(root, serving=serving))
+    return Warm(repository, serving)
 
 
 @pytest.mark.parametrize("mutation", mutations(), ids=lambda m: m.label)
@@ -283,7 +294,7 @@ def test_an_incremental_build_equals_a_clean_one(warm, pristine, tmp_path, mutat
     # (the next mutation's incremental build also undoes this one: one build fewer each)
     (root / relpath).write_text(text)
     try:
-        build_site(BuildOptions(root, jobs=1))
+        build_site(BuildOptions(root, jobs=1, serving=warm.serving))
         build_site(BuildOptions(root, out=tmp_path / "clean", jobs=1))
     finally:
         (root / relpath).write_text(original)

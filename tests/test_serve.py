@@ -163,7 +163,7 @@ def test_a_serve_rebuild_writes_only_what_an_edit_changes_and_equals_a_clean_bui
     from stratmap.build import BuildOptions, build_site, parse_cache_for
 
     root = copy_demo(tmp_path / "demo")
-    options = BuildOptions(root, parse_cache=parse_cache_for(root))  # as `stratmap serve` holds it
+    options = BuildOptions(root, parse_cache=parse_cache_for(root), serving=True)  # as `stratmap serve` holds it
     build_site(options)
     edits = [("enterprise-east", "The East covers", "The East now covers"),
              ("enterprise-west", "name: Enterprise West", "name: Enterprise West Coast"),
@@ -198,7 +198,7 @@ def test_a_serve_rebuild_reads_the_previous_quarter_once(git_repo):
 
     git_repo.tag("strategy/2026-Q1", "2026-02-01T12:00:00+00:00")
     team = git_repo.root / "content/teams/sales.md"
-    options = BuildOptions(git_repo.root, parse_cache=parse_cache_for(git_repo.root))
+    options = BuildOptions(git_repo.root, parse_cache=parse_cache_for(git_repo.root), serving=True)
     build_site(options)
     models = dict(build._TAG_MODELS)
     assert models, "the draft's team pages read the tag's model"

@@ -68,6 +68,9 @@ class BuildOptions:
     clean_out: bool = False  # the user allows replacing an output folder no build made
     # a process that builds again and again (serve) passes one, kept in memory between builds
     parse_cache: ParseCache | None = None
+    # serve: work out and keep in memory what lets the next build redo only what an edit
+    # changed (what each query and the maps read); a single build does without it
+    serving: bool = False
     progress: Callable[[str], None] = lambda message: None
     # called the moment the new site is in place, before what the next build needs of it
     # is recorded (serve reloads the browser then)
@@ -215,7 +218,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
                     repository[1] if repository else "")
     theme = Theme(folders, theme_digest, cache.compiled_templates, settings.language)
     diagrams = DiagramRenderer(cache, options.jobs)
-    renderer = VersionRenderer(theme, diagrams, site, options.jobs)
+    renderer = VersionRenderer(theme, diagrams, site, options.jobs, remember_reads=options.serving)
     tag_copies = PublishedTagCopies(cache.published_tags(output), output, trust_last_output=reuse_output)
     store = StandbyStore(cache, output)
     keep_previous = reuse_output and store.usable()

@@ -198,7 +198,8 @@ def serve(directory: str | None, port: int, host: str) -> None:
 
     root = project_root(directory)
     # parsed files stay in memory between rebuilds: a rebuild reads only what changed
-    options = BuildOptions(root, progress=_progress_printer(False), parse_cache=parse_cache_for(root))
+    options = BuildOptions(root, progress=_progress_printer(False), parse_cache=parse_cache_for(root),
+                           serving=True)
     if not _run_build(options):
         sys.exit(EXIT_INVALID)
     settings = site_settings(root)

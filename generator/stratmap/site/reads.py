@@ -455,8 +455,11 @@ class ReadResolver:
     that changed, so an edit of one team re-runs only the queries that read something of
     that team. Lists and derived values are digested anew each build."""
 
-    def __init__(self, view: Any, before: KnownReads | None = None):
+    def __init__(self, view: Any, before: KnownReads | None = None, note_queries: bool = False):
+        """`note_queries`: run each query through the proxy that notes what it reads (for a
+        process that builds again); else ask the model, which is faster."""
         self.view = view
+        self.note_queries = note_queries
         self.map_sources: dict[str, str] = {}  # map name → DOT source, once the maps are made
         self.digests: dict[Read, str] = {}  # every read digested this build
         self.shapes: dict[Read, QueryShape] = {}  # what each query digested this build read
@@ -527,12 +530,12 @@ class ReadResolver:
         return all(self.digest(read) == before.get(read) for read in shape.others)
 
     def _digest_anew(self, read: Read) -> str:
-        if read[0] not in ("query", "index") or read[1] in WHOLE_MODEL_QUERIES:
-            return value_digest(self._value(read))
-        if read[0] == "index":  # digested from what it read: the model's own is used
+        if read[0] == "index":  # digested from what making it read: the model's own is used
             reads = index_reads(self.view.model, read[1])
             self.shapes[read] = QueryShape.of(reads)
             return value_digest(sorted((*r, self.digest(r)) for r in reads))
+        if read[0] != "query" or read[1] in WHOLE_MODEL_QUERIES or not self.note_queries:
+            return value_digest(self._value(read))
         log = ReadLog()
         value = query_value(self.view.model, read, log)
         self.shapes[read] = QueryShape.of(log.reads)

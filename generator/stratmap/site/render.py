@@ -71,11 +71,15 @@ def _render_in_worker(index: int) -> tuple[str, list[Read]]:
 
 
 class VersionRenderer:
-    def __init__(self, theme: Theme, diagrams: DiagramRenderer, site: SiteInfo, jobs: int = 1):
+    def __init__(self, theme: Theme, diagrams: DiagramRenderer, site: SiteInfo, jobs: int = 1,
+                 remember_reads: bool = False):
+        """`remember_reads`: note what each query and the maps read, for the next build of
+        this process (serve) to redo only what an edit changed."""
         self.theme = theme
         self.diagrams = diagrams
         self.site = site
         self.jobs = jobs
+        self.remember_reads = remember_reads
         self.markdown = MarkdownRenderer()
 
     def render(self, view: VersionView, emit: Callable[[str, str], None],
@@ -83,12 +87,14 @@ class VersionRenderer:
         """Every file of the version, each handed to `emit(relpath, text)` as soon as it is
         rendered (nothing holds every page's HTML at once); with `previous`, unchanged files
         are reused, not rendered."""
-        resolver = ReadResolver(view, previous.known if previous else None)
+        resolver = ReadResolver(view, previous.known if previous else None, self.remember_reads)
         maps = resolver.kept_maps(dot_identity() or "")
         if maps is not None:
             self.diagrams.kept(list(maps.sources.values()))
-        else:
+        elif self.remember_reads:
             maps = self._maps(view, resolver)
+        else:
+            maps = version_maps(view, self.diagrams)
         resolver.map_sources = maps.sources
         pages = page_table(view, maps)
         search = SearchIndex(self.markdown, previous.words if previous else {},
