@@ -465,10 +465,12 @@ class ReadResolver:
         self.shapes: dict[Read, QueryShape] = {}  # what each query digested this build read
         self.maps: tuple[QueryShape, str, Any] | None = None  # what the maps read, their key, them
         self._before = before or KnownReads()
-        self._items = self._item_file_digests()
+        self._items, unknown = self._item_file_digests()
         same = {key for key, source in self._items.items() if self._before.items.get(key) == source}
         self._same_items = same  # (kind, key): the item's file is the last build's
-        self._changed_items = (self._items.keys() | self._before.items.keys()) - same
+        self._changed_keys: dict[str, set[str]] = {}  # kind → keys of items changed, added or removed
+        for kind, key in (self._items.keys() | self._before.items.keys() | unknown) - same:
+            self._changed_keys.setdefault(kind, set()).add(key)
 
     def digest(self, read: Read) -> str:
         found = self.digests.get(read)
@@ -518,15 +520,14 @@ class ReadResolver:
         """Whether everything a query read is as it was: of the items whose file changed,
         only the fields it read of them are compared."""
         before = self._before.digests
-        for kind, key in self._changed_items:
-            if key not in shape.keys.get(kind, ()):
-                continue
-            if (kind, key) not in self._items or (kind, key) not in self._before.items:
-                return False  # added or removed
-            for name in shape.fields[kind]:
-                read = ("item", kind, key, name)
-                if read not in before or self.digest(read) != before[read]:
-                    return False
+        for kind, keys in shape.keys.items():
+            for key in keys & self._changed_keys.get(kind, set()):  # the smaller set is walked
+                if (kind, key) not in self._items or (kind, key) not in self._before.items:
+                    return False  # added, removed, or with no file digest to tell
+                for name in shape.fields[kind]:
+                    read = ("item", kind, key, name)
+                    if read not in before or self.digest(read) != before[read]:
+                        return False
         return all(self.digest(read) == before.get(read) for read in shape.others)
 
     def _digest_anew(self, read: Read) -> str:
@@ -543,14 +544,19 @@ class ReadResolver:
             self.digest(dependency)  # for the next build to compare with
         return value_digest(_Plain(value))
 
-    def _item_file_digests(self) -> dict[tuple[str, str], str]:
+    def _item_file_digests(self) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
         """(kind, key) → the digest of the item's file, with our code's, for every objective,
         team and guidance topic (not the settings or the strategy: their reads are digested
-        anew). An item with no file digest is missing here: it counts as changed."""
+        anew); and the items with no file digest, which count as changed."""
         model, code = self.view.model, code_digest()[:16]
-        return {(kind, key): f"{code}:{item.source.digest}"
-                for name, kind in COLLECTIONS.items() for key, item in getattr(model, name).items()
-                if item.source.digest}
+        digests, unknown = {}, set()
+        for name, kind in COLLECTIONS.items():
+            for key, item in getattr(model, name).items():
+                if item.source.digest:
+                    digests[(kind, key)] = f"{code}:{item.source.digest}"
+                else:
+                    unknown.add((kind, key))
+        return digests, unknown
 
     def whole_model(self) -> str:
         model = self.view.model
