@@ -88,13 +88,7 @@ class VersionRenderer:
         rendered (nothing holds every page's HTML at once); with `previous`, unchanged files
         are reused, not rendered."""
         resolver = ReadResolver(view, previous.known if previous else None, self.remember_reads)
-        maps = resolver.kept_maps(dot_identity() or "")
-        if maps is not None:
-            self.diagrams.kept(list(maps.sources.values()))
-        elif self.remember_reads:
-            maps = self._maps(view, resolver)
-        else:
-            maps = version_maps(view, self.diagrams)
+        maps = self._maps(view, resolver)
         resolver.map_sources = maps.sources
         pages = page_table(view, maps)
         search = SearchIndex(self.markdown, previous.words if previous else {},
@@ -165,11 +159,18 @@ class VersionRenderer:
         return titles
 
     def _maps(self, view: VersionView, resolver: ReadResolver) -> VersionMaps:
-        """The version's maps, laid out through a tracked view: what they read is kept, so
-        that a process that builds again reuses them while none of it changed."""
+        """The version's maps: the last build's while nothing they read has changed (serve
+        keeps them), else laid out, through a tracked view when what they read is kept."""
+        identity = dot_identity() or ""
+        kept = resolver.kept_maps(identity)
+        if kept is not None:
+            self.diagrams.kept(list(kept.sources.values()))
+            return kept
+        if not self.remember_reads:
+            return version_maps(view, self.diagrams)
         log = ReadLog()
         maps = version_maps(cast(VersionView, TrackedView(view, log)), self.diagrams)
-        resolver.keep_maps(log.reads, dot_identity() or "", maps)
+        resolver.keep_maps(log.reads, identity, maps)
         return maps
 
     def _version_base(self, view: VersionView) -> str:
