@@ -85,7 +85,7 @@ class Manifest:
             records = {path: PageRecord(str(base), [reads[i] for i in indices], file)
                        for path, (base, indices, file) in data["pages"].items()}
             known = KnownReads(
-                {read: str(digest) for read, digest in zip(reads, data["digests"], strict=True) if digest},
+                {read: str(digest) for read, digest in zip(reads, data["digests"], strict=True)},
                 {(str(kind), str(key)): str(source) for kind, key, source in data["items"]})
             return PreviousPages(self.version_folder, records, known, data["words"])
         except (OSError, ValueError, KeyError, TypeError, IndexError):
