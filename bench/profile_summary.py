@@ -21,7 +21,7 @@ STAGES = [
     ("  pages through Jinja", [("stratmap/site/theme.py", "render")]),
     ("  Markdown", [("stratmap/markdown/render.py", "render")]),
     ("  maps: dot runs and SVG", [("stratmap/diagrams/maps.py", "version_maps")]),
-    ("  page fingerprints (recorded reads)", [("stratmap/site/reads.py", "fingerprint")]),
+    ("  digests of what pages read", [("stratmap/site/reads.py", "digest")]),
     ("  search index", [("stratmap/site/data.py", "script")]),
     ("  the subteams query (team pages)", [("stratmap/model/content.py", "subteams")]),
     ("writing files and folders", [("stratmap/write.py", "write"), ("stratmap/write.py", "link_file"),

@@ -269,7 +269,7 @@ class TrackedView:
 
     @property
     def info(self) -> Any:
-        return self._view.info  # part of every page's fingerprint
+        return self._view.info  # part of every page's base
 
     @property
     def log(self) -> ReadLog:
