@@ -319,26 +319,25 @@ class _QueryModel(TrackedModel):
         if name in SINGLES or name in COLLECTIONS:
             return super().__getattr__(name)
         if name in INDEXES:
-            self._log.note("index", name)
-            return _rebound(getattr(self._model, name), self._log)
+            return self._index(name)
         method = _own_method(StrategyModel, name)
         if method is None:
             raise AttributeError(f"a query read `{name}` of the model, which is not tracked")
         return functools.partial(method, self)
 
+    def _index(self, name: str) -> Any:
+        self._log.note("index", name)
+        return _rebound(getattr(self._model, name), self._log)
 
-class _IndexModel(TrackedModel):
-    """The model while one of its indexes is made through it, to note what the index reads."""
+
+class _IndexModel(_QueryModel):
+    """The model while one of its indexes is made through it, to note what the index reads
+    (an index made from another would hide what that one read)."""
 
     __slots__ = ()
 
-    def __getattr__(self, name: str) -> Any:
-        if name in SINGLES or name in COLLECTIONS:
-            return super().__getattr__(name)
-        method = _own_method(StrategyModel, name)
-        if method is None or name in INDEXES:
-            raise AttributeError(f"an index read `{name}` of the model, which is not tracked")
-        return functools.partial(method, self)
+    def _index(self, name: str) -> Any:
+        raise AttributeError(f"an index read `{name}`, another index of the model, which is not tracked")
 
 
 # the model's cached properties: derived from every item, once per model
@@ -501,9 +500,7 @@ class ReadResolver:
 
     def keep_maps(self, reads: set[Read], key: str, maps: Any) -> None:
         """The maps made now, and what they read, for the next build."""
-        for read in reads:
-            self.digest(read)
-        self.maps = (QueryShape.of(reads), key, maps)
+        self.maps = (self._noted(reads), key, maps)
 
     def _unchanged(self, read: Read) -> str | None:
         """The last build's digest of a read that cannot have changed since, or None."""
@@ -533,16 +530,21 @@ class ReadResolver:
     def _digest_anew(self, read: Read) -> str:
         if read[0] == "index":  # digested from what making it read: the model's own is used
             reads = index_reads(self.view.model, read[1])
-            self.shapes[read] = QueryShape.of(reads)
-            return value_digest(sorted((*r, self.digest(r)) for r in reads))
+            self.shapes[read] = self._noted(reads)
+            return value_digest(sorted((*r, self.digests[r]) for r in reads))
         if read[0] != "query" or read[1] in WHOLE_MODEL_QUERIES or not self.note_queries:
             return value_digest(self._value(read))
         log = ReadLog()
         value = query_value(self.view.model, read, log)
-        self.shapes[read] = QueryShape.of(log.reads)
-        for dependency in log.reads:
-            self.digest(dependency)  # for the next build to compare with
+        self.shapes[read] = self._noted(log.reads)
         return value_digest(_Plain(value))
+
+    def _noted(self, reads: set[Read]) -> QueryShape:
+        """The shape of what a query, an index or the maps read, each read digested now for
+        the next build to compare with."""
+        for read in reads:
+            self.digest(read)
+        return QueryShape.of(reads)
 
     def _item_file_digests(self) -> tuple[dict[tuple[str, str], str], set[tuple[str, str]]]:
         """(kind, key) → the digest of the item's file, with our code's, for every objective,
