@@ -17,7 +17,7 @@ from typing import Any
 from .. import __version__
 from ..diff.compute import StrategyDiff
 from ..markdown.render import MarkdownRenderer
-from ..model.content import Content, Kpi, Objective
+from ..model.content import Content, Kpi, Objective, StrategyModel
 from ..model.status import Standing, progress
 from .routes import SECTIONS, objective_path, team_path
 from .theme import Theme, format_number
@@ -29,8 +29,7 @@ def strategy_json(view: VersionView) -> str:
     objective's status and the generator. Each item's part is its file's alone, so it is
     encoded once per file text (serve encodes only the edited one again)."""
     model = view.whole_view().model
-    if len(_ITEM_JSON) > 2 * (1 + len(model.objectives) + len(model.teams) + len(model.guidance)):
-        _ITEM_JSON.clear()  # files edited many times over: keep about one text of each
+    _trim(_ITEM_JSON, model)
     status = {o.id: {"status": view.objective_status(o.id).value,
                      "kpis": {k.id: view.kpi_status(k).value for k in o.kpis}}
               for o in view.model.objectives.values()}
@@ -51,6 +50,7 @@ def _json(data: Any) -> str:
 
 
 def _json_list(encoded: Iterable[str]) -> str:
+    """What json.dumps writes for a list of values already encoded."""
     return "[" + ", ".join(encoded) + "]"
 
 
@@ -66,6 +66,13 @@ def _item_json(item: Content) -> str:
 
 
 _ITEM_JSON: dict[tuple[str, str], str] = {}  # (kind, file digest) → the item's JSON
+
+
+def _trim(made_per_file: dict, model: StrategyModel) -> None:
+    """A memo of what was made from each file's text in this process: when the files have
+    been edited many times over, start again, to hold about one of each file."""
+    if len(made_per_file) > 2 * (1 + len(model.objectives) + len(model.teams) + len(model.guidance)):
+        made_per_file.clear()
 
 
 def changes_json(view: VersionView) -> str:
@@ -174,8 +181,7 @@ class SearchIndex:
         """Every page's whole text: bodies, plans, what each role is asked, KPI comments."""
         whole = view.whole_view()  # every item, read untracked: one read of the whole model
         model = whole.model
-        if len(_ENTRIES) > 2 * (1 + len(model.objectives) + len(model.teams) + len(model.guidance)):
-            _ENTRIES.clear()  # files edited many times over: keep about one entry of each
+        _trim(_ENTRIES, model)
         entries = [self._entry(whole, "strategy", "", model.strategy, lambda s: (
             s.title, "index.html", "Strategy",
             [s.vision, *s.tradeoffs, *(f"{i.title} {i.description}" for i in s.imperatives),
@@ -199,8 +205,7 @@ class SearchIndex:
         others += [{"t": person.name, "u": f"people/index.html#person-{person.slug}", "k": "Person",
                     "x": ""} for person in whole.people()]
         others += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
-        # what json.dumps of the whole list writes
-        listed = "[" + ", ".join([*entries, *(_json_for_script(entry) for entry in others)]) + "]"
+        listed = _json_list([*entries, *(_json_for_script(entry) for entry in others)])
         return f"{_assignment_to('STRATMAP_SEARCH', view.info.path)}{listed};\n"
 
     def _entry(self, view: VersionView, kind: str, key: str, item: Any,
