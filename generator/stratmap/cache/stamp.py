@@ -21,7 +21,7 @@ from ..findings.printers import VersionFindings
 from ..model.settings import Settings
 from ..source.load import SETTINGS_FILE
 from ..versions import Version
-from ..write import write_atomically
+from ..write import files_in, write_atomically
 from .digests import code_digest
 
 
@@ -49,13 +49,8 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
 def _files_below(root: Path, folder: str) -> list[str]:
     """Every regular file below `folder` (a link to one counts), relative to `root`, sorted;
     folders that are links are not entered."""
-    found = []
-    for directory, _, names in os.walk(os.path.join(root, folder)):
-        for name in names:
-            path = os.path.join(directory, name)
-            if os.path.isfile(path):
-                found.append(os.path.relpath(path, root).replace(os.sep, "/"))
-    return sorted(found)
+    return sorted(os.path.relpath(path, root).replace(os.sep, "/")
+                  for path, _ in files_in(os.path.join(root, folder)) if os.path.isfile(path))
 
 @dataclass
 class Stamp:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..write import write_atomically
+from ..write import files_in, write_atomically
 
 
 class PublishedTagCopies:
@@ -64,10 +64,8 @@ class PublishedTagCopies:
         for folder, key in self._written.items():
             root = self.output / folder
             files = {}
-            for directory, _, names in os.walk(root):
-                for name in names:
-                    info = os.stat(os.path.join(directory, name))
-                    relpath = os.path.relpath(os.path.join(directory, name), root)
-                    files[relpath] = [info.st_size, info.st_mtime_ns, info.st_ino]
+            for path, relpath in files_in(root):
+                info = os.stat(path)
+                files[relpath] = [info.st_size, info.st_mtime_ns, info.st_ino]
             record[folder] = {"key": key, "files": files}
         write_atomically(self.path, json.dumps(record))

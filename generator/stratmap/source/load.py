@@ -39,7 +39,7 @@ class Document:
 
     @property
     def stem(self) -> str:
-        return posixpath.splitext(posixpath.basename(self.file))[0]
+        return _stem(self.file)
 
     def where(self, *path: str | int) -> Position:
         """The position of `path`, or of its nearest ancestor we know."""
@@ -105,7 +105,7 @@ def load_repository(tree: SourceTree, cache: ParseCache | None = None) -> Loaded
                     "bad-file-name", f"file name `{printable(relpath)}` is not UTF-8 or holds "
                     "control characters; rename the file", printable(relpath), Position(1, 1)))
                 continue
-            stem = posixpath.splitext(posixpath.basename(relpath))[0]
+            stem = _stem(relpath)
             if needs_slug and not (SLUG.match(stem) and len(stem) <= MAX_ID_LENGTH):
                 findings.append(error(
                     "bad-slug", f"file name `{stem}` is not a valid slug: use at most "
@@ -116,6 +116,11 @@ def load_repository(tree: SourceTree, cache: ParseCache | None = None) -> Loaded
             if document is not None:
                 documents.append(document)
     return loaded
+
+
+def _stem(relpath: str) -> str:
+    """A file's name without its extension: a team's or guidance topic's slug."""
+    return posixpath.splitext(posixpath.basename(relpath))[0]
 
 
 def content_dir_of(tree: SourceTree) -> str:
