@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import pickle
+import shutil
 import socket
 import subprocess
 import sys
@@ -192,6 +193,18 @@ def test_a_link_to_a_file_outside_the_repository_is_never_read(repo, tmp_path):
     assert result.returncode == 1
     assert "content/teams/sales.md:1:1: error: `content/teams/sales.md` leads outside the strategy folder" in result.stderr
     assert "TOPSECRET" not in result.stderr + result.stdout
+
+
+def test_a_content_folder_that_links_outside_the_repository_is_never_read(repo, tmp_path):
+    outside = tmp_path / "outside-teams"
+    outside.mkdir()
+    (outside / "sales.md").write_text("---\nname: TOPSECRET-VALUE\n---\n")
+    shutil.rmtree(repo.root / "content/teams")
+    (repo.root / "content/teams").symlink_to(outside)
+    result = run_process("build", str(repo.root))
+    assert "TOPSECRET" not in result.stderr + result.stdout
+    assert not any(b"TOPSECRET" in path.read_bytes()
+                   for path in (repo.root / "output").rglob("*") if path.is_file())
 
 
 def test_a_link_inside_the_repository_is_fine(repo):

@@ -55,13 +55,8 @@ class WorkingTree:
             real = self._real_folders[folder] = os.path.realpath(folder)
         return real
 
-    def _inside(self, relpath: str) -> str:
-        path = os.path.join(self.root, relpath)
-        folder, name = os.path.split(path)
-        if not os.path.islink(path) and name not in ("", ".", ".."):
-            resolved = os.path.join(self._real_folder(folder), name)  # a plain entry of a known folder
-            if os.path.lexists(resolved):
-                return self._inside_root(resolved)
+    def _resolved_inside(self, path: str) -> str:
+        """`path` with every link followed, when that is inside the root."""
         try:
             return self._inside_root(str(Path(path).resolve(strict=True)))
         except FileNotFoundError:
@@ -81,8 +76,7 @@ class WorkingTree:
     def _regular_file(self, relpath: str) -> tuple[str, os.stat_result] | None:
         """The file and its status; None when missing, NotARegularFile when no file."""
         try:
-            path = self._inside(relpath)
-            info = os.stat(path)
+            path, info = self._entry(relpath)
         except FileNotFoundError:
             return None
         if stat.S_ISDIR(info.st_mode):
@@ -90,6 +84,23 @@ class WorkingTree:
         if not stat.S_ISREG(info.st_mode):
             raise NotARegularFile("is not a regular file (a pipe, socket or device)")
         return path, info
+
+    def _entry(self, relpath: str) -> tuple[str, os.stat_result]:
+        """Where the entry really is, and its status. A plain entry (no link) of a known
+        folder costs one lstat: thousands of files are asked for on every build."""
+        path = os.path.join(self.root, relpath)
+        folder, name = os.path.split(path)
+        info: os.stat_result | None
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            raise  # missing: the callers say so
+        except OSError:  # e.g. a file where a folder should be: resolving says what is wrong
+            info = None
+        if info is not None and not stat.S_ISLNK(info.st_mode) and name not in ("", ".", ".."):
+            return self._inside_root(os.path.join(self._real_folder(folder), name)), info
+        resolved = self._resolved_inside(path)
+        return resolved, os.stat(resolved)
 
     @functools.cached_property
     def _sized(self) -> dict[str, str]:
@@ -122,7 +133,7 @@ class WorkingTree:
 
     def is_dir(self, relpath: str) -> bool:
         try:
-            return os.path.isdir(self._inside(relpath))
+            return stat.S_ISDIR(self._entry(relpath)[1].st_mode)
         except (OSError, NotARegularFile):
             return False
 
