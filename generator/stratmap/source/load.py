@@ -184,23 +184,36 @@ def _load_front_matter_file(tree: SourceTree, relpath: str, cache: ParseCache) -
     if size is None:
         raise LoadError(error("missing-file", f"{relpath} not found; every strategy needs one "
                               "with at least a `title` in its front matter", relpath))
-    text = _read_text(tree, relpath, size)
+    raw = _read_bytes(tree, relpath, size)
+    known = cache.documents.get(relpath)
+    if known is not None and known[0] == raw:
+        return known[1]
+    text = _decoded(raw, relpath)
     front_matter, first_line, body, body_line = split_front_matter(text, relpath)
     data, positions = cache.parse(front_matter, relpath, first_line=first_line, allow_empty=False)
-    return Document(relpath, data, positions, body, body_line,
-                    hashlib.sha256(f"{relpath}\0{text}".encode()).hexdigest()[:32])
+    document = Document(relpath, data, positions, body, body_line,
+                        hashlib.sha256(f"{relpath}\0{text}".encode()).hexdigest()[:32])
+    cache.documents[relpath] = (raw, document)
+    return document
 
 
 def _read_text(tree: SourceTree, relpath: str, size: int) -> str:
+    return _decoded(_read_bytes(tree, relpath, size), relpath)
+
+
+def _read_bytes(tree: SourceTree, relpath: str, size: int) -> bytes:
     if size > MAX_FILE_BYTES:
         raise LoadError(error("file-too-large", f"file is {size:,} bytes; the limit is "
                               f"{MAX_FILE_BYTES:,} (2 MiB): split it or remove embedded data",
                               relpath, Position(1, 1)))
     try:
-        raw = tree.read_bytes(relpath)
+        return tree.read_bytes(relpath)
     except OSError as problem:
         raise LoadError(error("unreadable-file", f"cannot read the file: {problem.strerror or problem}",
                               relpath)) from None
+
+
+def _decoded(raw: bytes, relpath: str) -> str:
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as problem:

@@ -27,9 +27,14 @@ class ParseCache:
         self.path = path
         self._saved: dict[str, _Entry] = {}
         self._used: dict[str, _Entry] = {}
-        # what later stages made of a file (its typed item), by the file's digest: in
-        # memory only, for as long as this cache lives (serve keeps one between builds)
+        # what later stages made of a file, by the file's digest: its typed item, and a
+        # team plan's digest. In memory only, for as long as this cache lives (serve keeps
+        # one between builds)
         self.made: dict[Any, Any] = {}
+        self.plan_digests: dict[str, str] = {}
+        # a content file's bytes as last read, and the document made of them, by path: a
+        # file read again unchanged is the same document, made once
+        self.documents: dict[str, tuple[bytes, Any]] = {}
         if path is not None:
             try:
                 self._saved = _entries_of(path.read_bytes())
