@@ -100,3 +100,37 @@ def test_a_process_that_validates_again_types_only_the_files_that_changed(repo, 
     for _ in range(2):
         again = validate(WorkingTree(repo.root), AS_OF, cache)
         assert [(f.rule, f.file) for f in again.errors()] == [("missing-field", "content/teams/sales.md")]
+
+
+def test_a_file_read_again_unchanged_is_the_same_document_and_an_edit_a_new_one(repo, tmp_path):
+    """serve keeps one cache: a file whose bytes did not change is not decoded, split or
+    looked up again; one whose bytes changed is, even back to an earlier text."""
+    cache = ParseCache(cache_file(tmp_path))
+    sales = repo.root / "content/teams/sales.md"
+    original = sales.read_text()
+    first = validate(WorkingTree(repo.root), AS_OF, cache).model.teams["sales"].source
+    assert validate(WorkingTree(repo.root), AS_OF, cache).model.teams["sales"].source is first
+    sales.write_text(original.replace("Forecast weekly", "Forecast daily"))
+    edited = validate(WorkingTree(repo.root), AS_OF, cache).model.teams["sales"]
+    assert edited.source is not first and "Forecast daily" in edited.priorities[1].plan
+    sales.write_text(original)
+    back = validate(WorkingTree(repo.root), AS_OF, cache).model.teams["sales"]
+    assert back.source.digest == first.digest and back.priorities[1].plan.startswith("Forecast weekly")
+
+
+def test_kept_plan_digests_follow_every_edit_of_a_plan(repo, tmp_path):
+    """serve works a plan's digest out once per text of its file: an edited plan gets its
+    new digest, so an approval never outlives the plan it approved."""
+    from stratmap.model.approval import plan_digest
+
+    cache = ParseCache(cache_file(tmp_path))
+    sales = repo.root / "content/teams/sales.md"
+    original = sales.read_text()
+    seen = set()
+    for text in (original, original.replace("Forecast weekly", "Forecast daily"), original):
+        sales.write_text(text)
+        model = validate(WorkingTree(repo.root), AS_OF, cache).model
+        fresh = validate(WorkingTree(repo.root), AS_OF).model
+        assert model.plan_digests == fresh.plan_digests == {"sales": plan_digest(fresh.teams["sales"])}
+        seen.add(model.plan_digests["sales"])
+    assert len(seen) == 2 and cache.plan_digests

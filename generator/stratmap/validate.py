@@ -13,7 +13,7 @@ from .check.problem import CheckContext
 from .findings import Finding, has_errors
 from .model.approval import PlanStamp
 from .model.content import StrategyModel
-from .model.convert import to_model
+from .model.convert import ModelResult, to_model
 from .source.load import load_repository
 from .source.parse_cache import ParseCache
 from .source.trees import SourceTree
@@ -53,7 +53,7 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
              previous: PreviousPlans | None = None) -> Validation:
     """Load, type and check a strategy repository; `as_of` is the date reviews are due by,
     `previous` reads the version before (for the rules that compare two)."""
-    result = to_model(load_repository(tree, cache), cache.made if cache else None)
+    result = _typed(tree, cache)
     findings = result.findings
     if result.model is not None:
         context = CheckContext(as_of, previous) if previous else CheckContext(as_of)
@@ -66,7 +66,12 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
 def typed_model(tree: SourceTree, cache: ParseCache | None = None) -> StrategyModel | None:
     """The model of a version that validated before, loaded and typed again: the checks
     only add findings, and its were kept, so they are not run again."""
-    return to_model(load_repository(tree, cache), cache.made if cache else None).model
+    return _typed(tree, cache).model
+
+
+def _typed(tree: SourceTree, cache: ParseCache | None) -> ModelResult:
+    loaded = load_repository(tree, cache)
+    return to_model(loaded, cache.made, cache.plan_digests) if cache else to_model(loaded)
 
 
 def errors_after_edits(root: Path, texts: dict[str, str], as_of: dt.date,

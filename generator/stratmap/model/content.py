@@ -376,6 +376,9 @@ class StrategyModel(BaseModel):
     objectives: dict[str, Objective]
     teams: dict[str, Team]
     guidance: dict[str, Guidance]
+    # team plans' digests by their file's digest, kept by a process that builds again and
+    # again (serve): a plan's digest is worked out once per text of its file
+    _plan_digests_by_file: dict[str, str] | None = PrivateAttr(None)
 
     def contents(self) -> list[Content]:
         """Every object that came from a Markdown file."""
@@ -444,7 +447,19 @@ class StrategyModel(BaseModel):
         """Every team's plan digest (see approval.py): the checks and the version after
         this one each ask for all of them."""
         from .approval import plan_digest
-        return {slug: plan_digest(team) for slug, team in self.teams.items()}
+        by_file = self.__pydantic_private__["_plan_digests_by_file"]  # type: ignore[index]
+        if by_file is None:
+            return {slug: plan_digest(team) for slug, team in self.teams.items()}
+        digests = {}
+        for slug, team in self.teams.items():
+            file_digest = team.source.digest
+            digest = by_file.get(file_digest) if file_digest else None
+            if digest is None:
+                digest = plan_digest(team)
+                if file_digest:
+                    by_file[file_digest] = digest
+            digests[slug] = digest
+        return digests
 
     def plan_stamps(self) -> dict[str, PlanStamp]:
         """Every team's plan stamp (see approval.py), for the version after this one."""

@@ -40,9 +40,11 @@ class ModelResult:
 TypedItems = dict[tuple[type, str], tuple[Any, tuple[Finding, ...]]]
 
 
-def to_model(loaded: LoadedRepository, typed: TypedItems | None = None) -> ModelResult:
+def to_model(loaded: LoadedRepository, typed: TypedItems | None = None,
+             plan_digests: dict[str, str] | None = None) -> ModelResult:
     """The model of a repository's files. `typed`: items typed before (a process that builds
-    again and again keeps them), reused for files with the same text; new ones are added."""
+    again and again keeps them), reused for files with the same text; new ones are added.
+    `plan_digests`: team plans' digests by their file's digest, kept the same way."""
     findings = list(loaded.findings)
     settings = Settings()
     if loaded.settings is not None:
@@ -65,6 +67,7 @@ def to_model(loaded: LoadedRepository, typed: TypedItems | None = None) -> Model
         return ModelResult(None, findings)
     model = StrategyModel(settings=settings, strategy=strategy, objectives=objectives,
                           teams=teams, guidance=guidance)
+    model._plan_digests_by_file = plan_digests
     return ModelResult(model, findings)
 
 
