@@ -34,7 +34,7 @@ from .model.content import KpiValues, StrategyModel
 from .model.convert import load_settings
 from .model.settings import Settings
 from .site.theme_folders import theme_folders
-from .source.git import git_top, repository_of
+from .source.git import repository_of
 from .source.parse_cache import ParseCache
 from .source.trees import WorkingTree
 from .validate import PreviousPlans, Validation, typed_model, validate
@@ -173,18 +173,22 @@ def build_site(options: BuildOptions) -> BuildResult:
         raise BuildFailed([VersionFindings("working tree", [
             error("tracked-cache", str(untrusted), untrusted.relpath)])]) from None
     folders = theme_folders(settings.theme, root)
-    check_output(output, ProtectedFolders(root, git_top(root), root / settings.content_dir, cache.root,
+    repository = repository_of(root)
+    check_output(output, ProtectedFolders(root, repository[0] if repository else None,
+                                          root / settings.content_dir, cache.root,
                                           tuple(folders[:-1])),
                  built_here_before=cache.stamp(output).is_file(), clean_out=options.clean_out)
     with build_lock(cache, options.progress):
         recover_leftovers(output)  # first: even a build that fails puts the last good site back
         StandbyStore(cache, output).remove_leftovers()
         # a committed output is content like any other: its pages are never reused
-        return _build_locked(options, settings, output, cache, folders, output not in tracked, started)
+        return _build_locked(options, settings, output, cache, folders, repository,
+                             output not in tracked, started)
 
 
 def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache: CacheLayout,
-                  folders: list[Path], reuse_output: bool, started: float) -> BuildResult:
+                  folders: list[Path], repository: tuple[Path, str] | None, reuse_output: bool,
+                  started: float) -> BuildResult:
     root = options.root
     versions, skipped_tags = discover_all(root, settings.versions)
     if options.only and options.only not in [v.name for v in versions]:
@@ -213,7 +217,6 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     latest = _latest(available)
     infos = {r.version: _info(r.version, r.version is latest, True) for r in available}
     infos |= {v: _info(v, False, False) for v in skipped}
-    repository = repository_of(root)
     site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date(),
                     repository[1] if repository else "")
     theme = Theme(folders, theme_digest, cache.compiled_templates, settings.language)

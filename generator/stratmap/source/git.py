@@ -32,12 +32,6 @@ def git(root: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
     return result.stdout
 
 
-def git_top(root: Path) -> Path | None:
-    """The top folder of the git repository holding root, or None outside git."""
-    repository = repository_of(root)
-    return repository[0] if repository else None
-
-
 def repository_of(root: Path) -> tuple[Path, str] | None:
     """(the git top level, root's path inside it) — or None outside git."""
     try:
