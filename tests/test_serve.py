@@ -207,3 +207,27 @@ def test_a_serve_rebuild_reads_the_previous_quarter_once(git_repo):
     assert "next/teams/sales/index.html" in result.rendered
     assert all(build._TAG_MODELS[key] is model for key, model in models.items())  # the same, not read again
     assert "Sales Team" in (git_repo.root / "output/next/teams/sales/index.html").read_text()
+
+
+def test_between_rebuilds_what_a_build_left_is_freed_even_once_set_aside():
+    """serve sets what lives on aside from the garbage collector after each rebuild
+    (gc.freeze); what the next rebuild drops must still be freed, not kept for good."""
+    import gc
+    import weakref
+
+    from stratmap.serve import settle_memory
+
+    class Page:
+        def __init__(self):
+            self.cycle = self  # garbage only a collection frees
+
+    try:
+        kept = Page()
+        settle_memory()
+        assert gc.get_freeze_count() > 0
+        dropped = weakref.ref(kept)
+        del kept  # a later build no longer needs it
+        settle_memory()
+        assert dropped() is None
+    finally:
+        gc.unfreeze()

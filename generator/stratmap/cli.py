@@ -192,7 +192,7 @@ def serve(directory: str | None, port: int, host: str) -> None:
     import threading
 
     from .build import BuildOptions, parse_cache_for, site_settings
-    from .serve import BuildCounter, draft_path, make_server, watch_and_rebuild
+    from .serve import BuildCounter, draft_path, make_server, settle_memory, watch_and_rebuild
     from .site.theme_folders import theme_folders
     from .source.git import git_folder
 
@@ -202,6 +202,7 @@ def serve(directory: str | None, port: int, host: str) -> None:
                            serving=True)
     if not _run_build(options):
         sys.exit(EXIT_INVALID)
+    settle_memory()
     settings = site_settings(root)
     output = root / settings.output_dir
     counter = BuildCounter()
@@ -234,6 +235,7 @@ def serve(directory: str | None, port: int, host: str) -> None:
             return False
         if ok and not reloaded.is_set():  # up to date: nothing new, but a failure is over
             counter.bump()
+        settle_memory()
         return ok
 
     stop = threading.Event()
