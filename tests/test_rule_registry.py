@@ -81,3 +81,14 @@ def test_a_finding_for_an_undeclared_rule_or_severity_is_refused():
     with pytest.raises(UnknownRule):
         warning("duplicate-id", "declared as an error", "f.md")
     assert error("duplicate-id", "x", "f.md").severity is Severity.ERROR
+
+
+def test_a_finding_keeps_every_field_through_its_dict_form():
+    """A tag's findings are kept as dicts in the cache and read back on every build."""
+    from dataclasses import fields
+
+    from stratmap.findings import Finding, Position, warning
+
+    finding = warning("no-kpi", "objective L4 has no KPI", "content/objectives/L4.md", Position(2, 1))
+    assert list(finding.to_dict()) == [f.name for f in fields(Finding)]
+    assert Finding.from_dict(finding.to_dict()) == finding

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from .rules import Severity, declared
@@ -41,7 +41,10 @@ class Finding:
         return (self.file, self.line or 0, self.column or 0, self.rule, self.message)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # by hand: dataclasses.asdict deep-copies every field, and a build of a large
+        # organisation records thousands of findings
+        return {"severity": self.severity, "rule": self.rule, "message": self.message,
+                "file": self.file, "line": self.line, "column": self.column}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Finding":
