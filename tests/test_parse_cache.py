@@ -134,3 +134,27 @@ def test_kept_plan_digests_follow_every_edit_of_a_plan(repo, tmp_path):
         assert model.plan_digests == fresh.plan_digests == {"sales": plan_digest(fresh.teams["sales"])}
         seen.add(model.plan_digests["sales"])
     assert len(seen) == 2 and cache.plan_digests
+
+
+def test_a_file_the_no_change_check_read_is_loaded_from_those_bytes_once(repo):
+    """A build hashes every file to know whether anything changed, then loads them: each
+    file is read once. The bytes are taken after the same checks as a read, and once."""
+    tree = WorkingTree(repo.root)
+    sales = "content/teams/sales.md"
+    on_disk = (repo.root / sales).read_text()
+    tree.read_before(sales, on_disk.replace("name: Sales", "name: Sales (as hashed)").encode())
+    assert validate(tree, AS_OF).model.teams["sales"].name == "Sales (as hashed)"
+    assert validate(tree, AS_OF).model.teams["sales"].name == "Sales"
+
+
+def test_bytes_read_before_never_stand_in_for_a_file_that_leads_outside(repo, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\nname: TOPSECRET\n---\n")
+    sales = repo.root / "content/teams/sales.md"
+    sales.unlink()
+    sales.symlink_to(secret)
+    tree = WorkingTree(repo.root)
+    tree.read_before("content/teams/sales.md", secret.read_bytes())
+    result = validate(tree, AS_OF)
+    assert [(f.rule, f.file) for f in result.errors()] == [("not-a-file", "content/teams/sales.md")]
+    assert "TOPSECRET" not in repr(result.findings)

@@ -195,7 +195,9 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
         raise UnknownVersion(f"no version `{options.only}`; the versions are "
                              f"{', '.join(v.name for v in versions)}")
     theme_digest = theme_key(folders)
-    inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict)
+    working = next((v.tree for v in versions if isinstance(v.tree, WorkingTree)), None)
+    inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict,
+                           working.read_before if working else lambda relpath, data: None)
     if options.only is None and not options.force and reuse_output:
         last = Stamp.load(cache.stamp(output))
         if last and last.inputs == inputs and (output / "versions.json").is_file():

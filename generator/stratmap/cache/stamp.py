@@ -10,23 +10,28 @@ build is up to date and stops before loading, validating or rendering anything.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagrams.graphviz import dot_identity
 from ..findings.printers import VersionFindings
 from ..model.settings import Settings
-from ..source.load import SETTINGS_FILE
+from ..source.load import MAX_FILE_BYTES, SETTINGS_FILE
 from ..versions import Version
 from ..write import files_in, write_atomically
 from .digests import code_digest
 
 
 def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme: str,
-                  output: Path, strict: bool) -> str:
+                  output: Path, strict: bool,
+                  read: Callable[[str, bytes], None] = lambda relpath, data: None) -> str:
+    """`read(relpath, data)` is told each file's bytes as they are read, for a build that
+    follows to read each file once."""
     hasher = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -40,9 +45,15 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
         hasher.update(relpath.encode("utf-8", "surrogateescape") + b"\0")
         try:
             with open(os.path.join(root, relpath), "rb") as file:
-                hasher.update(file.read())
+                data = file.read(MAX_FILE_BYTES + 1)
+                hasher.update(data)
+                for more in iter(functools.partial(file.read, 1 << 20), b""):  # too large to load
+                    hasher.update(more)
         except OSError:
             hasher.update(b"\0unreadable")  # the build that follows says what is wrong
+            continue
+        if len(data) <= MAX_FILE_BYTES and relpath.endswith((".md", ".yaml")):
+            read(relpath, data)  # what the loader reads; not images, nor what it refuses
     return hasher.hexdigest()
 
 

@@ -103,6 +103,17 @@ class WorkingTree:
         return resolved, os.stat(resolved)
 
     @functools.cached_property
+    def _read_before(self) -> dict[str, bytes]:
+        """Files read already in this build, by path (the no-change check hashes every
+        file first): the loader takes these bytes, once, instead of reading the file again."""
+        return {}
+
+    def read_before(self, relpath: str, data: bytes) -> None:
+        """`data` was just read from `relpath`; reading it again may take it from here
+        (after the same checks as any read)."""
+        self._read_before[relpath] = data
+
+    @functools.cached_property
     def _sized(self) -> dict[str, str]:
         """Files whose size was just asked, checked then, to be read next: where they are."""
         return {}
@@ -122,6 +133,9 @@ class WorkingTree:
             if found is None:
                 raise FileNotFoundError(relpath)
             path = found[0]
+        data = self._read_before.pop(relpath, None)
+        if data is not None:
+            return data
         with open(path, "rb") as file:
             return file.read()
 
