@@ -11,6 +11,7 @@ linked instead of rendered. A file edited or deleted in the output is rendered a
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -28,6 +29,12 @@ class PageRecord:
     base: str
     reads: list[Read]
     file: list[int] | None = None  # [size, mtime_ns, inode] of the file in the output
+
+    @functools.cached_property
+    def read_set(self) -> frozenset[Read]:
+        """The reads as a set: a few changed reads are looked up in it, not every read of
+        every page compared with them (serve keeps a record across builds, and this too)."""
+        return frozenset(self.reads)
 
 
 @dataclass
@@ -56,7 +63,7 @@ class PreviousPages:
         """The last output's file when its base is the same, none of its reads is among
         those that `changed`, and the file is as the last build left it."""
         record = self.records.get(path)
-        if record is None or record.file is None or record.base != base or not changed.isdisjoint(record.reads):
+        if record is None or record.file is None or record.base != base or not changed.isdisjoint(record.read_set):
             return None
         existing = self.folder / path
         try:
@@ -108,7 +115,7 @@ class Manifest:
                 file = [info.st_size, info.st_mtime_ns, info.st_ino]
             indices = [index.setdefault(read, len(index)) for read in record.reads]
             pages[path] = [record.base, indices, file]
-            saved[path] = PageRecord(record.base, record.reads, file)
+            saved[path] = record if record.file is not None else PageRecord(record.base, record.reads, file)
         # and every read of one item: while its file is the same, the next build reuses its digest
         for read in known.digests:
             if read[0] in ONE_ITEM_READS:
