@@ -111,9 +111,14 @@ class VersionRenderer:
                 result.records[path] = previous.records[path]
             return existing is not None
 
+        # one object per distinct read: pages share most of theirs, and a page rendered in
+        # a worker sends back its own copy of each (thousands of pages, dozens of reads each)
+        distinct: dict[Read, Read] = {}
+
         def rendered(path: str, text: str, reads: list[Read]) -> None:
             emit(path, text)
             result.written.append(path)
+            reads = [distinct.setdefault(read, read) for read in reads]
             for read in reads:
                 resolver.digest(read)  # for the next build to compare with
             result.records[path] = PageRecord(bases[path], reads)
