@@ -45,10 +45,11 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
         hasher.update(relpath.encode("utf-8", "surrogateescape") + b"\0")
         try:
             with open(os.path.join(root, relpath), "rb") as file:
-                data = file.read(MAX_FILE_BYTES + 1)
+                data = file.read(MAX_FILE_BYTES + 1)  # a regular file: all of it, if it fits
                 hasher.update(data)
-                for more in iter(functools.partial(file.read, 1 << 20), b""):  # too large to load
-                    hasher.update(more)
+                if len(data) > MAX_FILE_BYTES:  # too large to load: hashed, never kept whole
+                    for more in iter(functools.partial(file.read, 1 << 20), b""):
+                        hasher.update(more)
         except OSError:
             hasher.update(b"\0unreadable")  # the build that follows says what is wrong
             continue
