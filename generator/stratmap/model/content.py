@@ -408,9 +408,11 @@ class StrategyModel(BaseModel):
         """The teams above this one, nearest first (validation rules out parent cycles;
         the walk stops at a repeat all the same)."""
         chain: list[Team] = []
+        seen = {id(team)}  # by identity: comparing pydantic models compares every field
         parent = self.teams.get(team.parent or "")
-        while parent is not None and parent is not team and parent not in chain:
+        while parent is not None and id(parent) not in seen:
             chain.append(parent)
+            seen.add(id(parent))
             parent = self.teams.get(parent.parent or "")
         return chain
 

@@ -68,7 +68,9 @@ def resolve_roles(model: StrategyModel) -> dict[str, Role]:
             objective = model.objectives.get(priority.objective)
             for named, does in priority.roles.items():
                 name, slug = role_named(model.settings, named)
-                role = roles.setdefault(slug, Role(name, slug))
+                role = roles.get(slug)
+                if role is None:  # (not setdefault: that makes a Role for every ask)
+                    role = roles[slug] = Role(name, slug)
                 if objective is not None:
                     role.asks.append(RoleAsk(team, objective, does))
     return roles
