@@ -67,6 +67,17 @@ def test_oversized_file_is_refused_before_reading(repo):
     assert code == 1 and findings[0]["rule"] == "file-too-large"
 
 
+def test_a_build_refuses_an_oversized_file_and_builds_once_it_is_fixed(repo):
+    """The build hashes every file before it loads them; one too large to load is hashed
+    in pieces, never held whole, and reported like any other mistake."""
+    original = (repo.root / OBJECTIVE).read_bytes()
+    repo.write_bytes(OBJECTIVE, original + b"x" * (2 * 1024 * 1024 + 1))
+    result = run_process("build", str(repo.root))
+    assert result.returncode == 1 and "[file-too-large]" in result.stderr
+    repo.write_bytes(OBJECTIVE, original)
+    assert run_process("build", str(repo.root)).returncode == 0
+
+
 def test_missing_settings_file(repo):
     repo.remove("stratmap.yaml")
     code, findings = validate_json(repo.root)

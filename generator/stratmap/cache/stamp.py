@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from ..diagrams.graphviz import dot_identity
 from ..findings.printers import VersionFindings
@@ -45,24 +46,32 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
         hasher.update(relpath.encode("utf-8", "surrogateescape") + b"\0")
         try:
             with open(os.path.join(root, relpath), "rb") as file:
-                data = file.read(MAX_FILE_BYTES + 1)  # a regular file: all of it, if it fits
-                hasher.update(data)
-                if len(data) > MAX_FILE_BYTES:  # too large to load: hashed, never kept whole
-                    for more in iter(functools.partial(file.read, 1 << 20), b""):
-                        hasher.update(more)
+                data = _hashed(file, hasher)
         except OSError:
             hasher.update(b"\0unreadable")  # the build that follows says what is wrong
             continue
-        if len(data) <= MAX_FILE_BYTES and relpath.endswith((".md", ".yaml")):
+        if data is not None and relpath.endswith((".md", ".yaml")):
             read(relpath, data)  # what the loader reads; not images, nor what it refuses
     return hasher.hexdigest()
+
+
+def _hashed(file: BinaryIO, hasher: Any) -> bytes | None:
+    """The file's bytes, fed to `hasher`; None for a file too large to load, which is fed
+    in pieces and never held whole."""
+    if os.fstat(file.fileno()).st_size <= MAX_FILE_BYTES:
+        data = file.read()
+        hasher.update(data)
+        return data
+    for piece in iter(functools.partial(file.read, 1 << 20), b""):
+        hasher.update(piece)
+    return None
 
 
 def _files_below(root: Path, folder: str) -> list[str]:
     """Every regular file below `folder` (a link to one counts), relative to `root`, sorted;
     folders that are links are not entered."""
-    return sorted(os.path.relpath(path, root).replace(os.sep, "/")
-                  for path, _ in files_in(os.path.join(root, folder)) if os.path.isfile(path))
+    return sorted(f"{folder}/{inside}".replace(os.sep, "/")
+                  for path, inside in files_in(os.path.join(root, folder)) if os.path.isfile(path))
 
 @dataclass
 class Stamp:
