@@ -11,9 +11,13 @@ linked instead of rendered. A file edited or deleted in the output is rendered a
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
+import itertools
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,46 +91,63 @@ class Manifest:
         if kept is not None and kept[0] == _signature(self.path):
             return kept[1]
         try:
-            data = json.loads(self.path.read_text())
-            reads = [tuple(read) for read in data["reads"]]
-            records = {path: PageRecord(str(base), [reads[i] for i in indices], file)
-                       for path, (base, indices, file) in data["pages"].items()}
-            known = KnownReads(
-                {read: str(digest) for read, digest in zip(reads, data["digests"], strict=True)},
-                {(str(kind), str(key)): str(source) for kind, key, source in data["items"]})
-            return PreviousPages(self.version_folder, records, known, data["words"])
+            with _collector_paused():
+                return self._read()
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None  # none, or not what this version writes: render everything
+
+    def _read(self) -> PreviousPages:
+        data = json.loads(self.path.read_text())
+        reads = [tuple(read) for read in data["reads"]]
+        records = {path: PageRecord(str(base), list(map(reads.__getitem__, indices)), file)
+                   for path, (base, indices, file) in data["pages"].items()}
+        known = KnownReads(
+            {read: str(digest) for read, digest in zip(reads, data["digests"], strict=True)},
+            {(str(kind), str(key)): str(source) for kind, key, source in data["items"]})
+        return PreviousPages(self.version_folder, records, known, data["words"])
 
     def save(self, records: dict[str, PageRecord], known: KnownReads, words: dict[str, str]) -> None:
         """After the swap: each file as it now is in the output, with what it read, and what
         was known of the reads (each stored once: pages share most of theirs). A reused
         page's file is the one its record describes: only the pages rendered now are looked at."""
-        index: dict[Read, int] = {}
-        pages = {}
-        saved = {}
+        saved: dict[str, PageRecord] = {}
         for path, record in records.items():
-            file = record.file
-            if file is None:
+            if record.file is None:
                 try:
                     info = os.stat(self.version_folder / path)
                 except OSError:
                     continue
-                file = [info.st_size, info.st_mtime_ns, info.st_ino]
-            indices = [index.setdefault(read, len(index)) for read in record.reads]
-            pages[path] = [record.base, indices, file]
-            saved[path] = record if record.file is not None else PageRecord(record.base, record.reads, file)
-        # and every read of one item: while its file is the same, the next build reuses its digest
-        for read in known.digests:
-            if read[0] in ONE_ITEM_READS:
-                index.setdefault(read, len(index))
-        digests = [known.digests.get(read, "") for read in index]  # "": never equal, read again
+                record = PageRecord(record.base, record.reads, [info.st_size, info.st_mtime_ns, info.st_ino])
+            saved[path] = record
+        # every read once, numbered in order of first use (built by C loops: thousands of
+        # pages read dozens each), then every read of one item: while its file is the
+        # same, the next build reuses its digest
+        index: dict[Read, Any] = dict.fromkeys(itertools.chain.from_iterable(r.reads for r in saved.values()))
+        index.update(dict.fromkeys(read for read in known.digests if read[0] in ONE_ITEM_READS))
+        for number, read in enumerate(index):
+            index[read] = number
+        pages = {path: [record.base, list(map(index.__getitem__, record.reads)), record.file]
+                 for path, record in saved.items()}
+        digests = list(map(known.digests.get, index, itertools.repeat("")))  # "": never equal, read again
         write_atomically(self.path, json.dumps({
             "reads": list(index), "digests": digests, "pages": pages, "words": words,
             "items": [[kind, key, source] for (kind, key), source in known.items.items()],
         }, separators=(",", ":")))
         _SAVED_HERE[self.path] = (_signature(self.path),
                                   PreviousPages(self.version_folder, saved, known, words))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Reading a large records file makes hundreds of thousands of lists and tuples, none
+    in a cycle: the garbage collector would walk them again and again as they are made."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # what this process saved last, by records file, with the file's signature then
