@@ -197,7 +197,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     theme_digest = theme_key(folders)
     working = next((v.tree for v in versions if isinstance(v.tree, WorkingTree)), None)
     inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict,
-                           working.read_before if working else lambda relpath, data: None)
+                           working.read_before if working else None)
     if options.only is None and not options.force and reuse_output:
         last = Stamp.load(cache.stamp(output))
         if last and last.inputs == inputs and (output / "versions.json").is_file():

@@ -30,7 +30,7 @@ from .digests import code_digest
 
 def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme: str,
                   output: Path, strict: bool,
-                  read: Callable[[str, bytes], None] = lambda relpath, data: None) -> str:
+                  read: Callable[[str, bytes], None] | None = None) -> str:
     """`read(relpath, data)` is told each file's bytes as they are read, for a build that
     follows to read each file once."""
     hasher = hashlib.sha256()
@@ -50,7 +50,7 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
         except OSError:
             hasher.update(b"\0unreadable")  # the build that follows says what is wrong
             continue
-        if data is not None and relpath.endswith((".md", ".yaml")):
+        if read is not None and data is not None and relpath.endswith((".md", ".yaml")):
             read(relpath, data)  # what the loader reads; not images, nor what it refuses
     return hasher.hexdigest()
 
