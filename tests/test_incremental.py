@@ -206,3 +206,36 @@ def test_in_serve_an_edit_re_runs_only_the_queries_that_read_what_changed(warm_d
         assert ("query", "guidance_for_team", "@team:enterprise-east") in runs
         assert not [read for read in runs if read[1] in ("subteams", "guidance_for_objective")]
         assert len(runs) < len(recorded_queries(warm_demo)) / 2
+
+
+def test_page_records_saved_and_read_back_are_the_records_a_build_made(tmp_path):
+    """The records of a version's pages go to the cache after the swap and come back in
+    the next process: each page's base, its reads and its file as written; each read's
+    digest; every read of one item even when no page read it (its file may come back); a
+    page whose file is gone is left out."""
+    from stratmap.cache.pages import KnownReads, Manifest, PageRecord
+
+    folder = tmp_path / "current"
+    (folder / "teams/east").mkdir(parents=True)
+    (folder / "index.html").write_text("home")
+    (folder / "teams/east/index.html").write_text("east")
+    name, plan = ("item", "team", "east", "name"), ("item", "team", "east", "priorities")
+    teams_on = ("query", "teams_on", "C1")
+    unused_query, unused_item = ("query", "role_asks", "gone"), ("exists", "team", "west")
+    records = {"index.html": PageRecord("home-base", [teams_on, name]),
+               "teams/east/index.html": PageRecord("east-base", [name, plan]),
+               "teams/gone/index.html": PageRecord("gone-base", [plan])}
+    known = KnownReads({name: "d-name", plan: "d-plan", teams_on: "d-q", unused_query: "d-u",
+                        unused_item: "d-w"}, {("team", "east"): "code:file"})
+    Manifest(tmp_path / "records.json", folder).save(records, known, {"key": "words"})
+    (tmp_path / "copy.json").write_bytes((tmp_path / "records.json").read_bytes())  # not in this process's memory
+
+    read = Manifest(tmp_path / "copy.json", folder).load()
+
+    assert read is not None
+    assert {path: (r.base, r.reads) for path, r in read.records.items()} == {
+        "index.html": ("home-base", [teams_on, name]), "teams/east/index.html": ("east-base", [name, plan])}
+    east = (folder / "teams/east/index.html").stat()
+    assert read.records["teams/east/index.html"].file == [east.st_size, east.st_mtime_ns, east.st_ino]
+    assert read.known.digests == {teams_on: "d-q", name: "d-name", plan: "d-plan", unused_item: "d-w"}
+    assert read.known.items == {("team", "east"): "code:file"} and read.words == {"key": "words"}
