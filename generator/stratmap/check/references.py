@@ -43,6 +43,7 @@ def dangling_references(model: StrategyModel, context: CheckContext) -> Iterable
         for index, target in enumerate(objective.drives):
             if target not in model.objectives:
                 yield _dangling("objective", target, model.objectives, objective, "drives", index)
+    kpi_ids = {key: {kpi.id for kpi in objective.kpis} for key, objective in model.objectives.items()}
     for team in model.teams.values():
         if team.parent and team.parent not in model.teams:
             yield _dangling("team", team.parent, model.teams, team, "parent")
@@ -53,7 +54,7 @@ def dangling_references(model: StrategyModel, context: CheckContext) -> Iterable
                                 "priorities", p_index, "objective")
                 continue
             for k_index, team_kpi in enumerate(priority.kpis):
-                if served.kpi(team_kpi.kpi) is None:
+                if team_kpi.kpi not in kpi_ids[priority.objective]:
                     yield _dangling(f"KPI in objective {served.id}", team_kpi.kpi,
                                     [k.id for k in served.kpis], team,
                                     "priorities", p_index, "kpis", k_index, "kpi")
