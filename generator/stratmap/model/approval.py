@@ -33,7 +33,7 @@ def plan_digest(team: Team) -> str:
         "changes": [c.model_dump(mode="json", exclude_defaults=True) for c in team.changes],
         "stop_doing": [s.model_dump(mode="json", exclude_defaults=True) for s in team.stop_doing],
     }
-    text = json.dumps(plan, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _PLAN_JSON.encode(plan)
     # Texts arrive stripped (the model's Text type); a run of white space inside one is one
     # space. The JSON has no white space of its own, so every run found is inside a text.
     if _foldable(text):  # most plans have no run of white space but single spaces
@@ -41,6 +41,8 @@ def plan_digest(team: Team) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:DIGEST_LENGTH]
 
 
+# one encoder, made once: json.dumps with any option makes a new one per call
+_PLAN_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 _WHITESPACE = re.compile(r"(?:\s|\\[ntr])+")
 # what _WHITESPACE would change: white space other than a space, an escaped one, two in a row
 _FOLDABLE = re.compile(r"[^\S ]|\\[ntr]|\s\s")

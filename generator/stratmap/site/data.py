@@ -46,7 +46,10 @@ def strategy_json(view: VersionView) -> str:
 
 def _json(data: Any) -> str:
     # no indent: it would make json use its pure-Python encoder, ten times slower
-    return json.dumps(data, ensure_ascii=False)
+    return _TEXT_JSON.encode(data)
+
+
+_TEXT_JSON = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps makes one per call
 
 
 def _json_list(encoded: Iterable[str]) -> str:

@@ -623,7 +623,7 @@ def value_digest(value: Any) -> str:
     if type(value) is str:  # most reads are one text field: no need to build JSON for it
         return hashlib.sha256(b"s" + value.encode("utf-8", "surrogatepass")).hexdigest()
     data = value.data if type(value) is _Plain else _plain(value)
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False, default=_scalar).encode()).hexdigest()
+    return hashlib.sha256(_VALUE_JSON.encode(data).encode()).hexdigest()
 
 
 def _plain(value: Any) -> Any:
@@ -655,3 +655,7 @@ def _scalar(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     raise TypeError(f"no digest for {type(value).__name__}")
+
+
+# one encoder, made once: json.dumps with any option makes a new one per call
+_VALUE_JSON = json.JSONEncoder(ensure_ascii=False, default=_scalar)

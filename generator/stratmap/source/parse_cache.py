@@ -58,6 +58,10 @@ class ParseCache:
         self._saved, self._used = self._used, {}
 
 
+# one encoder, made once: json.dumps with any option makes a new one per call
+_ENTRY_JSON = json.JSONEncoder(allow_nan=False, separators=(",", ":"))
+
+
 class _Entry:
     """One file's parse: its JSON text as stored, its values once decoded, or both."""
 
@@ -70,8 +74,8 @@ class _Entry:
         if self.text is None:
             assert self.parsed is not None
             data, positions = self.parsed
-            self.text = json.dumps([_encode_value(data), [[list(path), *where] for path, where in positions.items()]],
-                                   allow_nan=False, separators=(",", ":"))
+            self.text = _ENTRY_JSON.encode([_encode_value(data),
+                                            [[list(path), *where] for path, where in positions.items()]])
         return self.text
 
 
