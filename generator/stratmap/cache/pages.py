@@ -63,13 +63,13 @@ class PreviousPages:
     known: KnownReads = field(default_factory=KnownReads)
     words: dict[str, str] = field(default_factory=dict)  # search.js: an item's words, by digest
 
-    def reusable(self, path: str, base: str, changed: set[Read]) -> Path | None:
+    def reusable(self, path: str, base: str, changed: set[Read]) -> str | None:
         """The last output's file when its base is the same, none of its reads is among
         those that `changed`, and the file is as the last build left it."""
         record = self.records.get(path)
         if record is None or record.file is None or record.base != base or not changed.isdisjoint(record.read_set):
             return None
-        existing = self.folder / path
+        existing = os.path.join(self.folder, path)  # (not pathlib: asked for every page)
         try:
             info = os.stat(existing)
         except OSError:

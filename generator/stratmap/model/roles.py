@@ -63,11 +63,15 @@ def resolve_roles(model: StrategyModel) -> dict[str, Role]:
     for entry in model.settings.roles:
         slug = role_slug(entry.name)
         roles.setdefault(slug, Role(entry.name, slug, entry.description, list(entry.aliases)))
+    resolved: dict[str, tuple[str, str]] = {}  # plans name a few roles, thousands of times
     for team in model.teams.values():
         for priority in team.priorities:
             objective = model.objectives.get(priority.objective)
             for named, does in priority.roles.items():
-                name, slug = role_named(model.settings, named)
+                found = resolved.get(named)
+                if found is None:
+                    found = resolved[named] = role_named(model.settings, named)
+                name, slug = found
                 role = roles.get(slug)
                 if role is None:  # (not setdefault: that makes a Role for every ask)
                     role = roles[slug] = Role(name, slug)

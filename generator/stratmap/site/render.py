@@ -45,7 +45,7 @@ from .view import SiteInfo, VersionView
 class RenderedVersion:
     written: list[str]  # rendered now, and handed to the caller's `emit` as they were
     titles: dict[str, str]  # HTML pages, relative to the version root (for the switcher): their titles
-    reused: dict[str, Path] = field(default_factory=dict)  # unchanged files of the last build
+    reused: dict[str, str] = field(default_factory=dict)  # unchanged files of the last build
     records: dict[str, PageRecord] = field(default_factory=dict)  # what each file read
     words: dict[str, str] = field(default_factory=dict)  # each item's words in search.js
     known: KnownReads = field(default_factory=KnownReads)  # of the reads, for the next build
