@@ -202,9 +202,20 @@ def test_a_content_folder_that_links_outside_the_repository_is_never_read(repo, 
     shutil.rmtree(repo.root / "content/teams")
     (repo.root / "content/teams").symlink_to(outside)
     result = run_process("build", str(repo.root))
-    assert "TOPSECRET" not in result.stderr + result.stdout
-    assert not any(b"TOPSECRET" in path.read_bytes()
-                   for path in (repo.root / "output").rglob("*") if path.is_file())
+    assert result.returncode == 1
+    assert "content/teams: error: folder `content/teams` leads outside the strategy folder" in result.stderr
+    assert "[not-a-file]" in result.stderr and "TOPSECRET" not in result.stderr + result.stdout
+    assert not (repo.root / "output").exists()
+
+
+def test_a_content_folder_that_links_to_nothing_is_named(repo):
+    shutil.rmtree(repo.root / "content/guidance")
+    (repo.root / "content/guidance").symlink_to("nowhere")
+    code, findings = validate_json(repo.root)
+    assert code == 1
+    errors = [f for f in findings if f["severity"] == "error"]
+    assert [(f["rule"], f["file"]) for f in errors] == [("not-a-file", "content/guidance")]
+    assert "symbolic link to nothing" in errors[0]["message"]
 
 
 def test_a_link_inside_the_repository_is_fine(repo):

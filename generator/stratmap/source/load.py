@@ -99,7 +99,13 @@ def load_repository(tree: SourceTree, cache: ParseCache | None = None) -> Loaded
     for folder, documents, needs_slug in (("objectives", loaded.objectives, False),
                                           ("teams", loaded.teams, True),
                                           ("guidance", loaded.guidance, True)):
-        for relpath in tree.list_markdown(f"{content_dir}/{folder}"):
+        try:
+            relpaths = tree.list_markdown(f"{content_dir}/{folder}")
+        except NotARegularFile as problem:  # a folder that links outside: none of it is read
+            findings.append(error("not-a-file", f"folder `{content_dir}/{folder}` {problem}; none of "
+                                  "its files is read", f"{content_dir}/{folder}"))
+            continue
+        for relpath in relpaths:
             if not relpath.isprintable():
                 findings.append(error(
                     "bad-file-name", f"file name `{printable(relpath)}` is not UTF-8 or holds "

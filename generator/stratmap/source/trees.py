@@ -22,7 +22,8 @@ class SourceTree(Protocol):
     def read_bytes(self, relpath: str) -> bytes: ...
 
     def list_markdown(self, folder: str) -> list[str]:
-        """Relative paths of the `*.md` files directly inside `folder`, sorted."""
+        """Relative paths of the `*.md` files directly inside `folder`, sorted;
+        NotARegularFile when the folder is a link that may not be followed."""
 
     def is_dir(self, relpath: str) -> bool: ...
 
@@ -70,7 +71,7 @@ class WorkingTree:
         root = str(self._resolved_root)
         if resolved != root and not resolved.startswith(root.rstrip(os.sep) + os.sep):
             raise NotARegularFile("leads outside the strategy folder (a symbolic link?); "
-                                  "content must be a file inside it")
+                                  "content must be inside it")
         return resolved
 
     def _regular_file(self, relpath: str) -> tuple[str, os.stat_result] | None:
@@ -140,8 +141,14 @@ class WorkingTree:
             return file.read()
 
     def list_markdown(self, folder: str) -> list[str]:
-        """Every `*.md` entry, whatever it is: the loader reports those that are no file."""
-        if not self.is_dir(folder):
+        """Every `*.md` entry, whatever it is: the loader reports those that are no file. A
+        folder that is a link leading outside, to nothing or round in a loop raises
+        NotARegularFile: it is never listed, and the loader says so."""
+        try:
+            info = self._entry(folder)[1]
+        except FileNotFoundError:
+            return []
+        if not stat.S_ISDIR(info.st_mode):
             return []
         return sorted(f"{folder}/{name}" for name in os.listdir(self.root / folder) if name.endswith(".md"))
 
