@@ -314,3 +314,41 @@ def test_a_tampered_standby_record_is_not_followed_out_of_the_tree(repo, tmp_pat
     shutil.copytree(repo.root, clean, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
     assert run_process("build", str(clean), "-q").returncode == 0
     assert snapshot(repo.root / "output") == snapshot(clean / "output")
+
+
+def test_after_a_cold_build_the_next_build_records_only_what_changed_as_outdated(repo, tmp_path):
+    """The first edit after a cold build makes the tree from nothing. Its `latest/` copies
+    of unchanged pages are the output's own files (the record says what the output
+    mirrors), so the standby it leaves lists as outdated only what the edit changed, and
+    the build after it relinks nothing else. Every build still equals a clean one."""
+    team = repo.root / "content/teams/sales.md"
+    original = team.read_text()
+    assert run_process("build", str(repo.root), "-q").returncode == 0  # cold
+    team.write_text(original.replace("Forecast weekly", "Forecast daily"))  # its plan's text alone
+    assert run_process("build", str(repo.root), "-q").returncode == 0
+    outdated = set(json.loads(_standby_record(repo.root).read_text())["outdated"])
+    assert {"next/teams/sales/index.html", "latest/teams/sales/index.html"} <= outdated
+    assert not {"next/guidance/index.html", "latest/guidance/index.html",
+                "next/objectives/C1/index.html", "latest/objectives/C1/index.html"} & outdated
+    team.write_text(original.replace("Forecast weekly", "Forecast monthly"))
+    assert run_process("build", str(repo.root), "-q").returncode == 0
+    clean = tmp_path / "clean"
+    shutil.copytree(repo.root, clean, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
+    assert run_process("build", str(clean), "-q").returncode == 0
+    assert snapshot(repo.root / "output") == snapshot(clean / "output")
+
+
+def test_a_standby_record_naming_a_mirror_outside_the_tree_is_not_used(repo):
+    team = repo.root / "content/teams/sales.md"
+    original = team.read_text()
+    for name in ("Sales A", "Sales B"):
+        team.write_text(original.replace("name: Sales", f"name: {name}"))
+        assert run_process("build", str(repo.root), "-q").returncode == 0
+    record = _standby_record(repo.root)
+    data = json.loads(record.read_text())
+    data["mirrors"] = {"../../escape": "latest"}
+    record.write_text(json.dumps(data))
+    team.write_text(original.replace("name: Sales", "name: Sales C"))
+    assert run_process("build", str(repo.root), "-q").returncode == 0
+    assert "Sales C" in (repo.root / "output/latest/teams/sales/index.html").read_text()
+    assert not (repo.root / ".stratmap-cache" / "escape").exists()

@@ -228,7 +228,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     store = StandbyStore(cache, output)
     keep_previous = reuse_output and store.usable()
     known = store.take() if keep_previous else KnownTrees(None, None)
-    with SiteWriter(output, known.standby, store.home if keep_previous else None) as writer:
+    with SiteWriter(output, known.standby, store.home if keep_previous else None, known.output_mirrors) as writer:
         writer.after_commit(options.site_in_place)
         earlier: list[EarlierVersion] = []
         for report in available:

@@ -111,10 +111,13 @@ class SiteWriter(TreeWriter):
     that place (kept: linked, or left in the standby when it is up to date there) or a new
     one. With `keep_previous_in`, the previous output becomes the next build's standby."""
 
-    def __init__(self, output: Path, standby: Standby | None = None, keep_previous_in: Path | None = None):
+    def __init__(self, output: Path, standby: Standby | None = None, keep_previous_in: Path | None = None,
+                 output_mirrors: dict[str, str] | None = None):
+        """`output_mirrors`: the output's mirrors, as the last build recorded them."""
         self.output = output
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self.standby = standby
+        self.output_mirrors = output_mirrors or {}
         if standby is not None:
             self.staging = standby.folder
         else:
@@ -171,7 +174,8 @@ class SiteWriter(TreeWriter):
     def mirror(self, source: str, target: str) -> None:
         """Make folder `target` hold every file put under `source` so far (e.g. `latest/`)."""
         prefix = source + "/"
-        same_as_before = self.standby is not None and self.standby.mirrors.get(target) == source
+        # the output's `target` links the same version's files: one unchanged there is unchanged here
+        same_as_before = self.output_mirrors.get(target) == source
         for relpath, differs in list(self.files.items()):
             if relpath.startswith(prefix):
                 self._put(f"{target}/{relpath[len(prefix):]}", same_as_before and not differs,

@@ -37,13 +37,14 @@ class Standby:
     folder: Path
     files: frozenset[str]
     outdated: frozenset[str]  # files the output holds a different version of, or alone holds
-    mirrors: dict[str, str] = field(default_factory=dict)  # e.g. latest → the version it copies
 
 
 @dataclass(frozen=True)
 class KnownTrees:
     standby: Standby | None
     output_files: frozenset[str] | None  # what the output holds, when recorded
+    # the output's mirrors, when recorded: e.g. latest → the version whose files it links
+    output_mirrors: dict[str, str] = field(default_factory=dict)
 
 
 class StandbyStore:
@@ -70,16 +71,21 @@ class StandbyStore:
             self.record.unlink()
         output_files = _paths(data.get("output_files"))
         folder_name = data.get("folder")
+        mirrors = data.get("mirrors")
+        if not (isinstance(mirrors, dict) and all(_inside(k) and _inside(v) for k, v in mirrors.items())):
+            return self._without_standby()  # not what this version writes: trust none of it
         standby = None
         if isinstance(folder_name, str) and _FOLDER_NAME.fullmatch(folder_name):
             folder = self.home / folder_name
             files, outdated = _paths(data.get("files")), _paths(data.get("outdated"))
-            mirrors = data.get("mirrors")
-            if _is_ours(folder) and files is not None and outdated is not None and isinstance(mirrors, dict) \
-                    and all(isinstance(k, str) and isinstance(v, str) for k, v in mirrors.items()):
-                standby = Standby(folder, files, outdated, mirrors)
+            if _is_ours(folder) and files is not None and outdated is not None:
+                standby = Standby(folder, files, outdated)
         self._remove_others(standby.folder if standby else None)
-        return KnownTrees(standby, output_files)
+        return KnownTrees(standby, output_files, mirrors)
+
+    def _without_standby(self) -> KnownTrees:
+        self._remove_others(None)
+        return KnownTrees(None, None)
 
     def keep(self, folder: Path | None, files: frozenset[str] | None, output_files: list[str],
              outdated: list[str], mirrors: dict[str, str]) -> None:
@@ -125,6 +131,6 @@ def _paths(value: object) -> frozenset[str] | None:
     return frozenset(value)
 
 
-def _inside(path: str) -> bool:
-    return "\0" not in path and "\\" not in path and all(
+def _inside(path: object) -> bool:
+    return isinstance(path, str) and "\0" not in path and "\\" not in path and all(
         part not in ("", ".", "..") for part in path.split("/"))
