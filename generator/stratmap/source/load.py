@@ -179,7 +179,7 @@ def _load_settings_file(tree: SourceTree, relpath: str, cache: ParseCache | None
         raise LoadError(error("missing-file", f"{SETTINGS_FILE} not found; create one (every key "
                               "is optional, an empty file will do) or run `stratmap init`",
                               relpath))
-    text = _read_text(tree, relpath, size)
+    text = _decoded(_read_bytes(tree, relpath, size), relpath)
     parse = cache.parse if cache else parse_yaml
     data, positions = parse(text, relpath, first_line=1, allow_empty=True)
     return Document(relpath, data, positions)
@@ -201,10 +201,6 @@ def _load_front_matter_file(tree: SourceTree, relpath: str, cache: ParseCache) -
                         hashlib.sha256(f"{relpath}\0{text}".encode()).hexdigest()[:32])
     cache.documents[relpath] = (raw, document)
     return document
-
-
-def _read_text(tree: SourceTree, relpath: str, size: int) -> str:
-    return _decoded(_read_bytes(tree, relpath, size), relpath)
 
 
 def _read_bytes(tree: SourceTree, relpath: str, size: int) -> bytes:
