@@ -218,6 +218,38 @@ def test_a_content_folder_that_links_to_nothing_is_named(repo):
     assert "symbolic link to nothing" in errors[0]["message"]
 
 
+def test_a_tagged_content_folder_that_links_inside_is_read_through_the_link(git_repo):
+    shutil.move(git_repo.root / "content/teams", git_repo.root / "plans")
+    (git_repo.root / "content/teams").symlink_to("../plans")
+    git_repo.commit("plans kept beside the content", "2026-02-01T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q1", "2026-02-01T12:00:00+00:00")
+    result = run_process("build", str(git_repo.root), "-q")
+    assert result.returncode == 0, result.stderr
+    # the tag publishes the team the working tree does: nothing dropped because git keeps
+    # the folder as a link
+    for version in ("2026-Q1", "next"):
+        assert (git_repo.root / "output" / version / "teams/sales/index.html").is_file(), version
+
+
+@pytest.mark.parametrize("leads_outside", [True, False], ids=["outside", "to-nothing"])
+def test_a_tagged_content_folder_that_links_outside_or_to_nothing_is_named_not_dropped(
+        git_repo, tmp_path, leads_outside):
+    outside = tmp_path / "outside-guidance"
+    outside.mkdir()
+    (outside / "discovery.md").write_text("---\ntitle: TOPSECRET-VALUE\ndo: [x]\n---\n")
+    shutil.rmtree(git_repo.root / "content/guidance")
+    (git_repo.root / "content/guidance").symlink_to(outside if leads_outside else "nowhere")
+    git_repo.commit("guidance elsewhere", "2026-02-01T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q1", "2026-02-01T12:00:00+00:00")
+    git(git_repo.root, "checkout", "-q", "HEAD~1", "--", "content/guidance")  # only the tag has it
+    result = run_process("build", str(git_repo.root), "-q")
+    assert result.returncode == 1, result.stderr  # the newest tag must validate, and it does not
+    assert result.stderr.startswith("== strategy/2026-Q1\ncontent/guidance: error: folder "
+                                    "`content/guidance` is a symbolic link ")
+    assert ("that leads outside the strategy folder" if leads_outside else "to nothing") in result.stderr
+    assert "[not-a-file]" in result.stderr and "TOPSECRET" not in result.stderr + result.stdout
+
+
 def test_a_link_inside_the_repository_is_fine(repo):
     shared = repo.write("shared/discovery.md", (repo.root / "content/guidance/discovery.md").read_text())
     (repo.root / "content/guidance/discovery.md").unlink()

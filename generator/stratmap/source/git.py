@@ -11,7 +11,7 @@ import datetime as dt
 import fnmatch
 import posixpath
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .trees import NotARegularFile
@@ -56,6 +56,8 @@ class GitTree:
     prefix: str  # the strategy folder inside the repository, "" at its top
     _entries: dict[str, tuple[str, str, int]] | None = None  # relpath → (mode, blob id, size)
     _blobs: dict[str, bytes] | None = None
+    # a link's text by its blob: a folder kept as a link is on the way of all its files
+    _link_texts: dict[str, str] = field(default_factory=dict)
 
     def _listing(self) -> dict[str, tuple[str, str, int]]:
         if self._entries is None:
@@ -73,23 +75,53 @@ class GitTree:
                     self._entries[relative] = (mode, blob, int(size))
         return self._entries
 
-    def _target(self, relpath: str) -> str | None:
-        """The path a link leads to, followed to a file; None when there is no such path."""
-        for _ in range(_MAX_LINKS):
-            entry = self._listing().get(relpath)
+    def _link_target(self, relpath: str, blob: str) -> str:
+        """Where the link at `relpath` leads, relative to the strategy folder."""
+        if blob not in self._link_texts:
+            self._link_texts[blob] = git(self.top, "cat-file", "blob", blob).decode("utf-8", "surrogateescape")
+        target = self._link_texts[blob]
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(relpath), target))
+        if target.startswith("/") or joined == ".." or joined.startswith("../"):
+            raise NotARegularFile("is a symbolic link that leads outside the strategy folder; "
+                                  "content must be inside it")
+        return "" if joined == "." else joined
+
+    def _through_links(self, relpath: str) -> str:
+        """Where `relpath` leads, every link on its way followed (its own name's too), as
+        the working tree's paths are: a folder git keeps as a link is read through it."""
+        listing, links = self._listing(), 0
+        resolved, rest = "", [part for part in relpath.split("/") if part]
+        while rest:
+            here = f"{resolved}/{rest[0]}" if resolved else rest[0]
+            del rest[0]
+            entry = listing.get(here)
             if entry is None or entry[0] != _SYMLINK_MODE:
-                return relpath if entry else None
-            target = git(self.top, "cat-file", "blob", entry[1]).decode("utf-8", "surrogateescape")
-            joined = posixpath.normpath(posixpath.join(posixpath.dirname(relpath), target))
-            if target.startswith("/") or joined == ".." or joined.startswith("../"):
-                raise NotARegularFile("is a symbolic link that leads outside the strategy folder; "
-                                      "content must be a file inside it")
-            if self.is_dir(joined):
-                raise NotARegularFile("is a symbolic link to a folder, not a file")
-            if joined not in self._listing():
-                raise NotARegularFile("is a symbolic link to nothing (its target is missing)")
-            relpath = joined
-        raise NotARegularFile("is a symbolic link that loops")
+                resolved = here
+                continue
+            links += 1
+            if links > _MAX_LINKS:
+                raise NotARegularFile("is a symbolic link that loops")
+            resolved, rest = "", [part for part in self._link_target(here, entry[1]).split("/") if part] + rest
+        return resolved
+
+    def _follow(self, relpath: str) -> tuple[str, bool]:
+        """Where `relpath` leads, and whether its own name is a link (else a path that is
+        not there is simply missing)."""
+        folder, name = posixpath.split(relpath)
+        plain = posixpath.join(self._through_links(folder), name) if folder else name
+        target = self._through_links(relpath)
+        return target, target != plain
+
+    def _target(self, relpath: str) -> str | None:
+        """The file `relpath` names, every link followed; None when there is no such path."""
+        target, linked = self._follow(relpath)
+        if target in self._listing():
+            return target
+        if not linked:
+            return None
+        if self.is_dir(target):
+            raise NotARegularFile("is a symbolic link to a folder, not a file")
+        raise NotARegularFile("is a symbolic link to nothing (its target is missing)")
 
     def _read_all(self, limit: int = 2 * 1024 * 1024) -> dict[str, bytes]:
         if self._blobs is None:
@@ -122,17 +154,27 @@ class GitTree:
         return git(self.top, "cat-file", "blob", self._listing()[target][1])
 
     def list_markdown(self, folder: str) -> list[str]:
-        """Every `*.md` entry directly inside `folder`, files and folders alike."""
-        names = set()
-        for path in self._listing():
-            if path.startswith(folder + "/"):
-                first = path[len(folder) + 1:].split("/", 1)[0]
-                if first.endswith(".md"):
-                    names.add(f"{folder}/{first}")
-        return sorted(names)
+        """Every `*.md` entry directly inside `folder`, files and folders alike. A folder that
+        is a link leading outside, to nothing or round in a loop raises NotARegularFile."""
+        real, linked = self._follow(folder)
+        if not self._holds(real):
+            if linked and real not in self._listing():
+                raise NotARegularFile("is a symbolic link to nothing (its target is missing)")
+            return []
+        prefix = f"{real}/" if real else ""
+        names = {path[len(prefix):].split("/", 1)[0] for path in self._listing() if path.startswith(prefix)}
+        return sorted(f"{folder}/{name}" for name in names if name.endswith(".md"))
 
     def is_dir(self, relpath: str) -> bool:
-        return any(p.startswith(relpath.rstrip("/") + "/") for p in self._listing())
+        try:
+            return self._holds(self._through_links(relpath))
+        except NotARegularFile:
+            return False
+
+    def _holds(self, real_folder: str) -> bool:
+        """Whether a folder (no link on its way) holds anything: git keeps no empty one."""
+        prefix = f"{real_folder}/" if real_folder else ""
+        return any(path.startswith(prefix) for path in self._listing())
 
 
 @dataclass(frozen=True)
