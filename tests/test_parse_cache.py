@@ -57,6 +57,26 @@ def test_the_cache_keeps_only_what_the_last_run_parsed(repo, tmp_path):
     assert len(json.loads(cache_file(tmp_path).read_bytes())) == before - 1
 
 
+def test_a_process_that_validates_again_saves_every_file_it_still_uses(repo, tmp_path):
+    """serve reads unchanged files from memory; what it saves for the next process must
+    still hold them all, not just the files its last rebuild parsed."""
+    cache = ParseCache(cache_file(tmp_path))
+    validate(WorkingTree(repo.root), AS_OF, cache)
+    cache.save()
+    every_file = set(json.loads(cache_file(tmp_path).read_bytes()))
+    team = repo.root / "content/teams/sales.md"
+    team.write_text(team.read_text().replace("leader: ", "leader: VP Sales #", 1))
+    validate(WorkingTree(repo.root), AS_OF, cache)
+    cache.save()
+    saved = set(json.loads(cache_file(tmp_path).read_bytes()))
+    assert len(saved) == len(every_file) and len(saved - every_file) == 1  # the edited file's new parse
+    next_process = ParseCache(cache_file(tmp_path))
+    validate(WorkingTree(repo.root), AS_OF, next_process)
+    # every file found in the cache, none parsed anew
+    assert next_process._used.keys() == saved
+    assert all(next_process._used[key] is next_process._saved[key] for key in saved)
+
+
 def test_one_cache_serves_a_process_that_validates_again_and_again(repo, tmp_path):
     """`stratmap serve` keeps one cache in memory; every run must see the latest edits."""
     cache = ParseCache(cache_file(tmp_path))

@@ -210,9 +210,13 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     from .site.theme import Theme
     from .site.view import EarlierVersion, SiteInfo
 
-    reports = _validate_all(versions, options)
+    # Only the working tree is parsed again and again, so only its files are kept between builds
+    parsed = (options.parse_cache or parse_cache_for(root)) if any(not v.tag for v in versions) else None
+    reports = _validate_all(versions, options, parsed)
     result = BuildResult(output, [*_skipped_tag_findings(skipped_tags), *(r.to_findings() for r in reports)])
     if any(r.required and r.failed(options.strict) for r in reports):
+        if parsed is not None:
+            parsed.save()
         raise BuildFailed(result.reports)
     available = [r for r in reports if not r.failed(False)]
     skipped = [r.version for r in reports if r.failed(False)]
@@ -253,6 +257,8 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
                 sorted(path for path, differs in writer.files.items() if differs), writer.mirrors))
         writer.after_commit(lambda: Stamp(inputs, result.pages, len(available), result.reports)
                             .save(cache.stamp(output)))
+        if parsed is not None:  # for the next process; after the reload, as it grows with the repository
+            writer.after_commit(parsed.save)
     result.not_recorded = writer.not_recorded
     result.diagrams_rendered = diagrams.rendered
     result.diagrams_from_cache = diagrams.from_cache
@@ -283,12 +289,12 @@ def build_lock(cache: CacheLayout, progress: Callable[[str], None]) -> Iterator[
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _validate_all(versions: list[Version], options: BuildOptions) -> list[VersionReport]:
+def _validate_all(versions: list[Version], options: BuildOptions,
+                  parsed: ParseCache | None) -> list[VersionReport]:
+    """Each version's validation; `parsed` is the working tree's parse cache. A tag is
+    validated once and its summary kept. Tags share a cache in memory for this build: a
+    file unchanged from one quarter to the next is parsed once."""
     newest_tag = next((v for v in reversed(versions) if v.tag), None)
-    # Only the working tree is parsed again and again, so only its files are kept between
-    # builds; a tag is validated once and its summary kept. Tags share a cache in memory
-    # for this build: a file unchanged from one quarter to the next is parsed once.
-    parsed = (options.parse_cache or parse_cache_for(options.root)) if any(not v.tag for v in versions) else None
     tags_parsed = ParseCache()
     cache = CacheLayout.of(options.root)
     reports: list[VersionReport] = []
@@ -301,8 +307,6 @@ def _validate_all(versions: list[Version], options: BuildOptions) -> list[Versio
                                       previous, reports[-1].version.commit if reports else None)
                        if version.tag else
                        _report(version, required, validate(version.tree, version.as_of, parsed, previous)))
-    if parsed is not None:
-        parsed.save()
     return reports
 
 

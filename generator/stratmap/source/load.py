@@ -191,15 +191,15 @@ def _load_front_matter_file(tree: SourceTree, relpath: str, cache: ParseCache) -
         raise LoadError(error("missing-file", f"{relpath} not found; every strategy needs one "
                               "with at least a `title` in its front matter", relpath))
     raw = _read_bytes(tree, relpath, size)
-    known = cache.documents.get(relpath)
-    if known is not None and known[0] == raw:
-        return known[1]
+    known = cache.known_document(relpath, raw)
+    if known is not None:
+        return known
     text = _decoded(raw, relpath)
     front_matter, first_line, body, body_line = split_front_matter(text, relpath)
     data, positions = cache.parse(front_matter, relpath, first_line=first_line, allow_empty=False)
     document = Document(relpath, data, positions, body, body_line,
                         hashlib.sha256(f"{relpath}\0{text}".encode()).hexdigest()[:32])
-    cache.documents[relpath] = (raw, document)
+    cache.remember_document(relpath, raw, document)
     return document
 
 

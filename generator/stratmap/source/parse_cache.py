@@ -32,9 +32,10 @@ class ParseCache:
         # one between builds)
         self.made: dict[Any, Any] = {}
         self.plan_digests: dict[str, str] = {}
-        # a content file's bytes as last read, and the document made of them, by path: a
-        # file read again unchanged is the same document, made once
-        self.documents: dict[str, tuple[bytes, Any]] = {}
+        # a content file's bytes as last read, the document made of them and the key of
+        # its parse, by path: a file read again unchanged is the same document, made once
+        self._documents: dict[str, tuple[bytes, Any, str]] = {}
+        self._last_key: dict[str, str] = {}  # by path: the key of the file's last parse
         if path is not None:
             try:
                 self._saved = _entries_of(path.read_bytes())
@@ -49,7 +50,24 @@ class ParseCache:
             parsed = parse_yaml(text, relpath, first_line=first_line, allow_empty=allow_empty)
             entry = _Entry(parsed)
         self._used[key] = entry
+        self._last_key[relpath] = key
         return parsed
+
+    def known_document(self, relpath: str, raw: bytes) -> Any | None:
+        """The document made of exactly these bytes when the file was last loaded, if
+        any. Its parse counts as used: saved for the next process like any other."""
+        known = self._documents.get(relpath)
+        if known is None or known[0] != raw:
+            return None
+        _, document, key = known
+        entry = self._used.get(key) or self._saved.get(key)
+        if entry is not None:
+            self._used[key] = entry
+        return document
+
+    def remember_document(self, relpath: str, raw: bytes, document: Any) -> None:
+        """`document` was just made of `raw`, after its front matter was parsed here."""
+        self._documents[relpath] = (raw, document, self._last_key[relpath])
 
     def save(self) -> None:
         """Keep what this run parsed, on disk and for the next run of the same process."""
