@@ -190,7 +190,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
                   folders: list[Path], repository: tuple[Path, str] | None, reuse_output: bool,
                   started: float) -> BuildResult:
     root = options.root
-    versions, skipped_tags = discover_all(root, settings.versions)
+    versions, skipped_tags = discover_all(root, settings.versions, repository)
     if options.only and options.only not in [v.name for v in versions]:
         raise UnknownVersion(f"no version `{options.only}`; the versions are "
                              f"{', '.join(v.name for v in versions)}")

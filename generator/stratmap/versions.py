@@ -82,15 +82,16 @@ def tag_prefix(glob: str) -> str:
 
 def discover(root: Path, settings: VersionSettings) -> list[Version]:
     """Every version to publish, oldest first; the draft (if any) last."""
-    return discover_all(root, settings)[0]
+    return discover_all(root, settings, repository_of(root))[0]
 
 
-def discover_all(root: Path, settings: VersionSettings) -> tuple[list[Version], list[SkippedTag]]:
-    """The versions to publish, and the matching tags that cannot be, with the reason.
-    Every version gets a folder of its own: a tag whose folder would be reserved or
-    another tag's is skipped; the draft, which is the user's work, gets another folder."""
+def discover_all(root: Path, settings: VersionSettings,
+                 repository: tuple[Path, str] | None) -> tuple[list[Version], list[SkippedTag]]:
+    """The versions to publish, and the matching tags that cannot be, with the reason;
+    `repository` is what repository_of(root) says. Every version gets a folder of its own:
+    a tag whose folder would be reserved or another tag's is skipped; the draft, which is
+    the user's work, gets another folder."""
     working = WorkingTree(root)
-    repository = repository_of(root)
     if repository is None:
         return [_working_version(settings, working, None, set())], []
     top, prefix = repository
