@@ -231,3 +231,29 @@ def test_between_rebuilds_what_a_build_left_is_freed_even_once_set_aside():
         assert dropped() is None
     finally:
         gc.unfreeze()
+
+
+def test_after_a_rebuild_the_build_waits_until_every_open_stream_has_sent_it():
+    """The reload goes out before the build's bookkeeping: the build waits for the open
+    event streams, and only for those, and never past its timeout."""
+    import threading
+
+    from stratmap.serve import BuildCounter
+
+    counter = BuildCounter()
+    counter.bump()
+    counter.wait_until_told(timeout=60)  # no stream open: nothing to wait for
+    counter.stream_opened()
+    counter.stream_opened()
+    counter.bump()
+    waiting = threading.Thread(target=counter.wait_until_told, kwargs={"timeout": 60})
+    waiting.start()
+    counter.sent(b"an older state")  # not the current one: does not count
+    counter.sent(counter.state())
+    waiting.join(0.3)
+    assert waiting.is_alive()  # one of the two streams has not sent it yet
+    counter.stream_closed()  # that one went away (the page was closed)
+    waiting.join(10)
+    assert not waiting.is_alive()
+    counter.bump()
+    counter.wait_until_told(timeout=0.01)  # a stream that never sends holds nobody for long

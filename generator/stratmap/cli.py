@@ -222,6 +222,7 @@ def serve(directory: str | None, port: int, host: str) -> None:
 
     def site_in_place() -> None:
         counter.bump()
+        counter.wait_until_told(timeout=0.05)  # the reload first, the build's bookkeeping after
         reloaded.set()
     options.site_in_place = site_in_place
 

@@ -24,7 +24,7 @@ from pathlib import Path
 RELOAD_ENDPOINT = "/__stratmap__/build"
 EVENTS_ENDPOINT = "/__stratmap__/events"
 HEARTBEAT_SECONDS = 15  # a comment line now and then: a dead connection is noticed and closed
-WATCH_QUIET_MS = 10  # watchfiles' own default is 50: every edit waited for it
+WATCH_QUIET_MS = 5  # watchfiles' own default is 50: every edit waited for it, and then as long again
 OVERLAY_ID = "stratmap-build-failed"
 # Findings are set as text (textContent), never as HTML: they quote the content.
 RELOAD_SCRIPT = b"""<script>(function () {
@@ -77,13 +77,39 @@ class BuildCounter:
     failure: str | None = None
     watching: bool = False  # the watcher runs: an edit from now on is seen
     closed: bool = False  # the server stops: event streams end
+    streams: int = 0  # event streams open now
+    told: int = 0  # of those, the ones that have sent the state since it last changed
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def bump(self) -> None:
         with self.changed:
             self.number += 1
             self.failure = None
+            self.told = 0
             self.changed.notify_all()
+
+    def wait_until_told(self, timeout: float) -> None:
+        """Until every open event stream has sent the current state, or `timeout`. Called
+        right after a bump: otherwise the build's bookkeeping keeps the interpreter and the
+        streams wait their turn (Python's switch interval, 5 ms) before the reload goes out."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.closed or self.told >= self.streams, timeout)
+
+    def stream_opened(self) -> None:
+        with self.changed:
+            self.streams += 1
+
+    def stream_closed(self) -> None:
+        with self.changed:
+            self.streams -= 1
+            self.changed.notify_all()
+
+    def sent(self, state: bytes) -> None:
+        """An event stream has sent `state`."""
+        with self.changed:
+            if state == self.state():
+                self.told += 1
+                self.changed.notify_all()
 
     def failed(self, findings: str) -> None:
         with self.changed:
@@ -182,6 +208,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         state = self.counter.state()
+        self.counter.stream_opened()
         try:
             self.wfile.write(b"data: " + state + b"\n\n")
             self.wfile.flush()
@@ -191,8 +218,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                     state = changed
                 self.wfile.write(b"data: " + state + b"\n\n" if changed is not None else b":\n\n")
                 self.wfile.flush()
+                if changed is not None:
+                    self.counter.sent(state)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the page was closed or reloaded
+        finally:
+            self.counter.stream_closed()
         self.close_connection = True
 
     def _redirect_to_draft(self) -> bool:
