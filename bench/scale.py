@@ -1,6 +1,6 @@
 """Scale (issue 14): stratmap beside Hugo and MkDocs at 300, 1,000 and 3,000 teams.
 
-    python bench/scale.py [--runs 5] [--sizes 300,1000,3000]
+    python bench/scale.py [--runs 5] [--serve-edits 7] [--sizes 300,1000,3000]
 
 Set-up (not part of `make test`): `make bench-setup` installs MkDocs from PyPI into the
 venv and Hugo from Debian. Every size is a synthetic organisation from synth.py; Hugo and
@@ -186,7 +186,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve_edits(size: Size, runs: int) -> None:
+def serve_edits(size: Size, edits: int) -> None:
     """Edit → the reload event on serve's event stream (the new page is on disk by then),
     interleaved with MkDocs `serve --dirty`: edit → its "Reloading browsers" line."""
     root = organisation(size.teams)
@@ -214,7 +214,7 @@ def serve_edits(size: Size, runs: int) -> None:
                           "(makes the standby tree) → reload event sent"),
                  size.row("mkdocs_serve_first", "MkDocs serve --dirty: the first edit after its start → rebuilt"))]
         rows += [(size.row("serve", "stratmap serve: one plan edited again → reload event sent"),
-                  size.row("mkdocs_serve", "MkDocs serve --dirty: one page edited again → rebuilt"))] * runs
+                  size.row("mkdocs_serve", "MkDocs serve --dirty: one page edited again → rebuilt"))] * edits
         for index, (stratmap_row, mkdocs_row) in enumerate(rows):
             time.sleep(1.0)
             started = time.perf_counter()
@@ -310,17 +310,19 @@ def verdicts(sizes: dict[int, Size]) -> list[tuple[str, str, bool | None]]:
     return out
 
 
-def report(sizes: dict[int, Size], runs: int) -> list[str]:
+def report(sizes: dict[int, Size], runs: int, serve_edits: int) -> list[str]:
     columns = list(sizes.values())
     lines = [START, "## Scale: stratmap, Hugo and MkDocs at 300, 1,000 and 3,000 teams (issue 14)", "",
-             f"`python bench/scale.py --runs {runs} --sizes {','.join(str(s) for s in sizes)}` on "
+             f"`python bench/scale.py --runs {runs} --serve-edits {serve_edits} "
+             f"--sizes {','.join(str(s) for s in sizes)}` on "
              f"{run.machine()}, {time.strftime('%Y-%m-%d')}. Medians of {runs} runs taken in rounds "
              "(each round runs every command of a size once, interleaved); ratios are against "
              "stratmap's cold build of the same size, measured in the same rounds. Hugo "
              f"{_hugo_version()} and MkDocs build the same text as plain Markdown pages, as many "
              "as stratmap builds. Serve figures are edit → event (stratmap: the reload event on "
              "its event stream, sent once the new site is in place; MkDocs: its \"Reloading "
-             "browsers\" line), medians of the same number of edits, after one first edit each that "
+             f"browsers\" line), medians of {serve_edits} edits each, interleaved (an edit costs ~2 s, "
+             "so serve gets more samples than the builds), after one first edit each that "
              "is timed apart (stratmap's makes the standby tree, as the fresh-process rows say).", "",
              "| | " + " | ".join(f"{s.teams:,} teams ({s.pages:,} pages)" for s in columns) + " |",
              "|---|" + "---:|" * len(columns)]
@@ -371,6 +373,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="300,1000,3000")
+    parser.add_argument("--serve-edits", type=int, default=7)
     parser.add_argument("--no-serve", action="store_true")
     args = parser.parse_args()
     if shutil.which("hugo") is None:
@@ -383,11 +386,11 @@ def main() -> None:
         size = sizes[teams] = Size(teams)
         builds(size, args.runs)
         if not args.no_serve:
-            serve_edits(size, args.runs)
+            serve_edits(size, args.serve_edits)
         for row in size.rows.values():
             print(f"{teams} teams: {row.label}: median {row.median:.3f} s"
                   + (f", peak {row.peak:.0f} MB" if row.peaks else ""), flush=True)
-        write_section(report(sizes, args.runs))  # after each size: a long run is never lost
+        write_section(report(sizes, args.runs, args.serve_edits))  # after each size: a long run is never lost
 
 
 if __name__ == "__main__":
