@@ -22,7 +22,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,13 +35,15 @@ STAGING_INFIX = ".building-"
 RETIRED_INFIX = ".old-"
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write a file so that a reader, or an interrupted run, never sees half of it."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+def write_atomically(path: Path, data: str | bytes | Iterable[str]) -> None:
+    """Write a file so that a reader, or an interrupted run, never sees half of it. A large
+    file may come as pieces of text, so that its whole text is never held at once."""
+    pieces = [data] if isinstance(data, (str, bytes)) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
+    with open(temporary, "wb") as file:
+        for piece in pieces:
+            file.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
     temporary.replace(path)
 
 
