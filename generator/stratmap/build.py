@@ -214,9 +214,12 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     parsed = (options.parse_cache or parse_cache_for(root)) if any(not v.tag for v in versions) else None
     reports = _validate_all(versions, options, parsed)
     result = BuildResult(output, [*_skipped_tag_findings(skipped_tags), *(r.to_findings() for r in reports)])
-    if any(r.required and r.failed(options.strict) for r in reports):
-        if parsed is not None:
-            parsed.save()
+    failed = any(r.required and r.failed(options.strict) for r in reports)
+    if parsed is not None and (failed or not options.serving):
+        # saved now, when only this build would keep it: not held while pages render
+        parsed.save()
+        parsed = None
+    if failed:
         raise BuildFailed(result.reports)
     available = [r for r in reports if not r.failed(False)]
     skipped = [r.version for r in reports if r.failed(False)]
@@ -257,7 +260,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
                 sorted(path for path, differs in writer.files.items() if differs), writer.mirrors))
         writer.after_commit(lambda: Stamp(inputs, result.pages, len(available), result.reports)
                             .save(cache.stamp(output)))
-        if parsed is not None:  # for the next process; after the reload, as it grows with the repository
+        if parsed is not None:  # serve's, for the next process: after the reload (it grows with the repository)
             writer.after_commit(parsed.save)
     result.not_recorded = writer.not_recorded
     result.diagrams_rendered = diagrams.rendered
