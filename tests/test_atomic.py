@@ -89,3 +89,58 @@ def test_404_page_links_through_base_url(repo, base_url, links):
     page = (repo.root / "output/404.html").read_text()
     assert f'href="{links}latest/index.html"' in page
     assert 'href="/strategy/assets/style.css"' in page
+
+
+def test_a_build_that_fails_while_workers_render_ends_them_and_keeps_the_output(repo, monkeypatch):
+    """A failure while pages come back from the worker processes (a full disk, say) stops
+    the pool at once: the build reports, nothing waits for pages nobody takes."""
+    import gc
+    import threading
+
+    import stratmap.site.render as render
+    import stratmap.write as write
+    from stratmap.build import BuildOptions, build_site
+
+    assert run("build", str(repo.root), "-q").exit_code == 0
+    before = snapshot(repo.root / "output")
+    settings = repo.root / "stratmap.yaml"
+    settings.write_text(settings.read_text().replace("Our Sales Strategy", "Our Strategy"))  # every page anew
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    written = []
+
+    def fail_on_the_third_page(self, relpath, data):
+        written.append(relpath)
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+    monkeypatch.setattr(write.SiteWriter, "write", fail_on_the_third_page)
+    outcome: list[int | None] = []
+
+    def build():
+        try:
+            build_site(BuildOptions(repo.root, jobs=2))
+        except OSError as problem:
+            outcome.append(problem.errno)  # not the failure: its traceback holds the pool
+        gc.collect()  # ends the pool the failure left, as serve's collection between builds does
+        outcome.append(None)
+    builder = threading.Thread(target=build)
+    builder.start()
+    builder.join(120)
+    assert not builder.is_alive(), "the build hangs once it stops taking pages"
+    assert outcome == [28, None]
+    assert snapshot(repo.root / "output") == before
+
+
+def test_worker_processes_left_early_end_and_hand_out_only_a_few_pages_ahead():
+    """The paced pool that renders pages: results come in order; a caller that stops
+    taking them (a failed write) ends the pool instead of waiting on it forever."""
+    import threading
+
+    from stratmap.site.render import paced_imap
+
+    assert list(paced_imap(abs, 50, jobs=2, chunk=2)) == list(range(50))
+    pages = paced_imap(abs, 50, jobs=2, chunk=1)
+    assert [next(pages), next(pages)] == [0, 1]
+    closing = threading.Thread(target=pages.close)  # as when the caller's frame goes
+    closing.start()
+    closing.join(60)
+    assert not closing.is_alive(), "the pool waits for work nobody will take"

@@ -9,7 +9,7 @@ import io
 import json
 import re
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, copy_demo, snapshot
 from sitecheck import broken_links, local_target, parse
 from stratmap.model.content import Guidance, Objective, Strategy, Team
 from stratmap.source.trees import WorkingTree
@@ -145,3 +145,17 @@ def test_a_roles_page_gathers_every_teams_ask_of_it(built_demo):
     asks = sum(1 for t in DEMO.teams.values() for p in t.priorities if "Account Executive" in p.roles)
     assert asks >= 8 and text.count("— for") == 0
     assert "Runs the QBR and owns the mutual action plan." in text
+
+
+def test_pages_rendered_by_worker_processes_are_those_of_one_process(tmp_path, monkeypatch):
+    """The demo's ~45 pages a version are below the pool's threshold: lowered here, they
+    go through forked workers, fewer at a time than the pages (the pool is paced)."""
+    import stratmap.site.render as render
+    from stratmap.build import BuildOptions, build_site
+
+    root = copy_demo(tmp_path / "demo")
+    build_site(BuildOptions(root, out=tmp_path / "serial", jobs=1))
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    build_site(BuildOptions(root, out=tmp_path / "parallel", jobs=2))
+    serial, parallel = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
+    assert len(parallel) > 40 and parallel == serial

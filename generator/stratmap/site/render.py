@@ -11,10 +11,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from markupsafe import Markup
 
@@ -57,6 +58,8 @@ class DataFile:
     make: Callable[[VersionView], str]
 
 
+T = TypeVar("T")
+
 # Below this many pages a pool of processes costs more than it saves.
 PARALLEL_FROM = 64
 # (renderer, view, pages) while a pool renders: forked workers inherit it instead of
@@ -68,6 +71,46 @@ def _render_in_worker(index: int) -> tuple[str, list[Read]]:
     assert _inherited_by_workers is not None, "set before the pool forks"
     renderer, view, pages = _inherited_by_workers
     return renderer.render_page(view, pages[index])
+
+
+def paced_imap(function: Callable[[int], T], count: int, jobs: int, chunk: int) -> Iterator[T]:
+    """function(0) … function(count - 1), in order, run by `jobs` forked processes with
+    at most a few chunks handed out and not yet taken by the caller. A pool on its own
+    asks for work as fast as its workers finish it and keeps every result until it is
+    taken: when writing fell behind rendering (two workers and the writer on two cores),
+    the pages' HTML piled up in memory."""
+    window = _Window(jobs * chunk * 2)
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        try:
+            for result in pool.imap(function, window.paced(count), chunksize=chunk):
+                window.done()
+                yield result
+        finally:
+            window.close()  # before the pool ends, which waits for the thread handing out work
+
+
+class _Window:
+    """At most `size` items handed out and not yet taken."""
+
+    def __init__(self, size: int):
+        self._free = threading.Semaphore(size)
+        self._closed = False
+
+    def paced(self, count: int) -> Iterator[int]:
+        """0 … count-1, each once there is room (read by the pool's task thread)."""
+        for index in range(count):
+            self._free.acquire()
+            if self._closed:
+                return
+            yield index
+
+    def done(self) -> None:
+        self._free.release()
+
+    def close(self) -> None:
+        """Let a task thread that waits for room go: the caller stopped taking pages."""
+        self._closed = True
+        self._free.release()
 
 
 class VersionRenderer:
@@ -203,9 +246,8 @@ class VersionRenderer:
             view.earlier[-1].model  # noqa: B018
         _inherited_by_workers = (self, view, pages)
         try:
-            with multiprocessing.get_context("fork").Pool(self.jobs) as pool:
-                yield from pool.imap(_render_in_worker, range(len(pages)),
-                                     chunksize=max(1, min(16, len(pages) // (self.jobs * 8))))
+            yield from paced_imap(_render_in_worker, len(pages), self.jobs,
+                                  chunk=max(1, min(16, len(pages) // (self.jobs * 8))))
         finally:
             _inherited_by_workers = None
 
