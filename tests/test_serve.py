@@ -86,6 +86,26 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(tmp_path):
     assert "content/teams/enterprise-east.md:3:1: error" in printed[0]  # the terminal said where
 
 
+def test_serve_makes_the_standby_tree_before_the_first_edit(tmp_path):
+    """Later rebuilds update a standby tree in place; the one after a cold build has none
+    to update and makes it (seconds, at thousands of teams). serve makes it while it waits
+    for the first edit, without reloading the browser, and the first edit then takes
+    the quick path like any other."""
+    from stratmap.cache.layout import CacheLayout
+
+    root = copy_demo(tmp_path / "demo")
+    with serving(root) as (base, printed):
+        store = CacheLayout.of(root).standby(root / "output")
+        assert any(store.rglob("next/teams/enterprise-east/index.html"))  # a whole site, kept
+        assert _state(base)["build"] == 0  # made quietly: no reload
+        team = root / "content/teams/enterprise-east.md"
+        team.write_text(team.read_text().replace("name: Enterprise East", "name: Enterprise East Coast"))
+        _wait_for(lambda: _state(base)["build"] == 1)
+        assert "Enterprise East Coast" in _get(base + "next/teams/enterprise-east/index.html")
+    # the findings of the first build and of the edit's: nothing said of the standby's
+    assert printed[0].count("0 errors, 5 warnings") == 2
+
+
 def _events(base: str):
     """The states `stratmap serve` pushes on its event stream, one at a time as they come."""
     with urllib.request.urlopen(base + "__stratmap__/events", timeout=60) as stream:

@@ -189,9 +189,11 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
               help="Address to listen on (the default is reachable from this machine only).")
 def serve(directory: str | None, port: int, host: str) -> None:
     """Build, serve on localhost, rebuild on every change and reload the browser."""
+    import contextlib
+    import dataclasses
     import threading
 
-    from .build import BuildOptions, parse_cache_for, site_settings
+    from .build import BuildOptions, build_site, parse_cache_for, site_settings
     from .serve import BuildCounter, draft_path, make_server, settle_memory, watch_and_rebuild
     from .site.theme_folders import theme_folders
     from .source.git import git_folder
@@ -239,9 +241,19 @@ def serve(directory: str | None, port: int, host: str) -> None:
         settle_memory()
         return ok
 
+    def make_standby() -> None:
+        """The same site once more, while nobody waits: it leaves the tree it replaces as
+        the standby that every later rebuild updates in place. Otherwise the first edit
+        would make it, and wait seconds for it at thousands of teams."""
+        with contextlib.suppress(Exception):  # the next rebuild meets the same problem, and says so
+            build_site(dataclasses.replace(options, force=True, site_in_place=lambda: None,
+                                           progress=lambda message: None))
+        settle_memory()
+
     stop = threading.Event()
     try:
-        watch_and_rebuild(watched, git_folder(root), rebuild, counter, stop, lambda m: click.echo(m, err=True))
+        watch_and_rebuild(watched, git_folder(root), rebuild, counter, stop, lambda m: click.echo(m, err=True),
+                          prepare=make_standby)
     except KeyboardInterrupt:
         pass
     finally:

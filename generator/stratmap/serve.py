@@ -261,11 +261,13 @@ def make_server(output: Path, host: str, port: int, counter: BuildCounter) -> ht
 
 
 def watch_and_rebuild(paths: list[Path], git_folder: Path | None, rebuild: Callable[[], bool],
-                      counter: BuildCounter, stop: threading.Event, say: Callable[[str], None]) -> None:
+                      counter: BuildCounter, stop: threading.Event, say: Callable[[str], None],
+                      prepare: Callable[[], None] = lambda: None) -> None:
     """Rebuild after every batch of changes to `paths`, or to the tags of the git
     repository in `git_folder` (a tag made or deleted while serving), until `stop` is set.
     The counter says when the watcher runs (its first quiet half second): from then on no
-    edit is missed."""
+    edit is missed. `prepare` runs in that first quiet moment, before the counter says so:
+    what is edited meanwhile is kept for the next batch."""
     from watchfiles import DefaultFilter, watch
 
     content_filter = DefaultFilter()
@@ -283,6 +285,8 @@ def watch_and_rebuild(paths: list[Path], git_folder: Path | None, rebuild: Calla
     for changes in watch(*watched, watch_filter=relevant, stop_event=stop, debounce=300,
                          step=WATCH_QUIET_MS, raise_interrupt=False, yield_on_timeout=True,
                          rust_timeout=500):
+        if not counter.watching and not changes:
+            prepare()
         counter.watch_started()
         if not changes:
             continue
