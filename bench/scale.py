@@ -209,9 +209,9 @@ def serve_edits(size: Size, edits: int) -> None:
         while not next(events)["watching"]:
             pass
         # Each server's first edit after its cold start is timed apart, as the fresh-process
-        # rows do: stratmap's makes the standby tree that every later rebuild reuses.
+        # rows do (stratmap serve makes its standby tree before it says it is watching).
         rows = [(size.row("serve_first", "stratmap serve: the first edit after its cold build "
-                          "(makes the standby tree) → reload event sent"),
+                          "→ reload event sent"),
                  size.row("mkdocs_serve_first", "MkDocs serve --dirty: the first edit after its start → rebuilt"))]
         rows += [(size.row("serve", "stratmap serve: one plan edited again → reload event sent"),
                   size.row("mkdocs_serve", "MkDocs serve --dirty: one page edited again → rebuilt"))] * edits
@@ -323,7 +323,8 @@ def report(sizes: dict[int, Size], runs: int, serve_edits: int) -> list[str]:
              "its event stream, sent once the new site is in place; MkDocs: its \"Reloading "
              f"browsers\" line), medians of {serve_edits} edits each, interleaved (an edit costs ~2 s, "
              "so serve gets more samples than the builds), after one first edit each that "
-             "is timed apart (stratmap's makes the standby tree, as the fresh-process rows say).", "",
+             "is timed apart (the fresh-process rows time the build that makes the standby tree "
+             "apart too; serve makes it before it watches).", "",
              "| | " + " | ".join(f"{s.teams:,} teams ({s.pages:,} pages)" for s in columns) + " |",
              "|---|" + "---:|" * len(columns)]
     keys = ["cold", "hugo_full", "hugo_small", "mkdocs", "unchanged", "edit_first", "edit",
