@@ -23,6 +23,7 @@ from pathlib import Path
 from .cache.digests import code_digest, theme_key
 from .cache.layout import CacheLayout
 from .cache.pages import Manifest
+from .cache.prune import remove_unused
 from .cache.stamp import Stamp, inputs_digest
 from .cache.standby import KnownTrees, StandbyStore
 from .cache.tags import PublishedTagCopies
@@ -212,7 +213,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
 
     # Only the working tree is parsed again and again, so only its files are kept between builds
     parsed = (options.parse_cache or parse_cache_for(root)) if any(not v.tag for v in versions) else None
-    reports = _validate_all(versions, options, parsed)
+    reports = _validate_all(versions, options, parsed, cache)
     result = BuildResult(output, [*_skipped_tag_findings(skipped_tags), *(r.to_findings() for r in reports)])
     failed = any(r.required and r.failed(options.strict) for r in reports)
     if parsed is not None and (failed or not options.serving):
@@ -262,6 +263,8 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
                             .save(cache.stamp(output)))
         if parsed is not None:  # serve's, for the next process: after the reload (it grows with the repository)
             writer.after_commit(parsed.save)
+        if options.only is None:  # every version asked for what it needs of the cache
+            writer.after_commit(lambda: remove_unused(cache))
     result.not_recorded = writer.not_recorded
     result.diagrams_rendered = diagrams.rendered
     result.diagrams_from_cache = diagrams.from_cache
@@ -293,13 +296,12 @@ def build_lock(cache: CacheLayout, progress: Callable[[str], None]) -> Iterator[
 
 
 def _validate_all(versions: list[Version], options: BuildOptions,
-                  parsed: ParseCache | None) -> list[VersionReport]:
+                  parsed: ParseCache | None, cache: CacheLayout) -> list[VersionReport]:
     """Each version's validation; `parsed` is the working tree's parse cache. A tag is
     validated once and its summary kept. Tags share a cache in memory for this build: a
     file unchanged from one quarter to the next is parsed once."""
     newest_tag = next((v for v in reversed(versions) if v.tag), None)
     tags_parsed = ParseCache()
-    cache = CacheLayout.of(options.root)
     reports: list[VersionReport] = []
     for version in versions:
         options.progress(f"validating {version.name}")

@@ -7,7 +7,7 @@ carry `code_digest()`, so an upgraded stratmap starts afresh.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .digests import code_digest, folder_key
@@ -18,6 +18,8 @@ CACHE_FOLDER = ".stratmap-cache"
 @dataclass(frozen=True)
 class CacheLayout:
     root: Path
+    # the entries of tagged versions asked for: a build keeps these and removes the rest
+    asked: set[Path] = field(default_factory=set, compare=False, hash=False, repr=False)
 
     @classmethod
     def of(cls, project_root: Path) -> CacheLayout:
@@ -49,11 +51,15 @@ class CacheLayout:
 
     def validated_tag(self, key: str) -> Path:
         """A tag's findings and KPI values, validated once."""
-        return self.root / "validated" / f"{key}.json"
+        path = self.root / "validated" / f"{key}.json"
+        self.asked.add(path)
+        return path
 
     def rendered_tag(self, key: str) -> Path:
         """A tag's pages, rendered once (a `.pages` file beside it marks them complete)."""
-        return self.root / "versions" / key
+        path = self.root / "versions" / key
+        self.asked.add(path)
+        return path
 
     def page_records(self, version_folder: Path) -> Path:
         """What each page of the working tree's version read when it was last rendered."""

@@ -1,0 +1,51 @@
+"""Prune: what no build will read again leaves the cache.
+
+Without it the cache grew with every upgrade of stratmap (each version's parse cache and
+compiled templates under a name of their own) and with every change to the settings,
+the theme or the tags (each tagged version's rendered pages, a whole site at a time,
+under a key of those). Only entries named as a build names them are removed; a link is
+removed as a link, never followed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+from pathlib import Path
+
+from .layout import CacheLayout
+
+_CODE_KEYED = re.compile(r"[0-9a-f]{16}(\.json)?")  # parsed/<code>.json, templates/<code>/
+_TAG_KEYED = re.compile(r"[0-9a-f]{32}(\.json|\.pages)?")  # validated/<key>.json, versions/<key>(.pages)
+
+
+def remove_unused(cache: CacheLayout) -> None:
+    """After a build of every version: remove the parse caches and compiled templates of
+    other versions of stratmap, and the tagged versions' entries this build did not ask
+    for (another build that needs one makes it again)."""
+    _remove_others(cache.parsed.parent, _CODE_KEYED, {cache.parsed.name})
+    _remove_others(cache.compiled_templates.parent, _CODE_KEYED, {cache.compiled_templates.name})
+    asked = {path.name for path in cache.asked}
+    _remove_others(cache.root / "validated", _TAG_KEYED, asked)
+    _remove_others(cache.root / "versions", _TAG_KEYED,
+                   asked | {f"{name}.pages" for name in asked})
+
+
+def _remove_others(folder: Path, named: re.Pattern[str], kept: set[str]) -> None:
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if name in kept or not named.fullmatch(name):
+            continue
+        path = folder / name
+        try:
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass  # gone already, or not ours to remove: the next build tries again

@@ -1,0 +1,62 @@
+"""The cache keeps what builds will read again, not everything any build ever made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_process
+from stratmap.cache.layout import CacheLayout
+
+
+def _build(root: Path) -> None:
+    result = run_process("build", str(root), "-q")
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_upgrade_leaves_no_parse_cache_or_templates_of_the_old_version(repo, tmp_path):
+    cache = CacheLayout.of(repo.root)
+    old_parses = cache.root / "parsed" / "0123456789abcdef.json"
+    old_templates = cache.root / "templates" / "0123456789abcdef"
+    old_templates.mkdir(parents=True)
+    (old_templates / "x.signed").write_bytes(b"old")
+    old_parses.parent.mkdir()
+    old_parses.write_text("{}")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the cache's")
+    link = cache.root / "templates" / "fedcba9876543210"
+    link.symlink_to(outside)
+    notes = cache.root / "parsed" / "notes.txt"  # not named as a build names its files
+    notes.write_text("mine")
+    _build(repo.root)
+    assert not old_parses.exists() and not old_templates.exists()
+    assert not link.is_symlink() and (outside / "keep.txt").read_text() == "not the cache's"
+    assert notes.read_text() == "mine"
+    assert cache.parsed.is_file() and any(cache.compiled_templates.iterdir())  # this version's stay
+
+
+def test_a_settings_change_leaves_one_rendered_copy_of_each_tag(git_repo):
+    git_repo.tag("strategy/2026-Q1", "2026-01-01T12:00:00+00:00")
+    _build(git_repo.root)
+    versions = CacheLayout.of(git_repo.root).root / "versions"
+    first = sorted(p.name for p in versions.iterdir())
+    assert len(first) == 2  # the tag's pages and the file that says they are complete
+    settings = git_repo.root / "stratmap.yaml"
+    settings.write_text(settings.read_text().replace("Our Sales Strategy", "Our Strategy"))
+    _build(git_repo.root)
+    second = sorted(p.name for p in versions.iterdir())
+    assert len(second) == 2 and not set(first) & set(second)  # rendered anew; the old copy gone
+    published = git_repo.root / "output/2026-Q1/index.html"
+    assert "Our Strategy" in published.read_text()
+    _build(git_repo.root)  # up to date: nothing rendered, nothing removed
+    assert sorted(p.name for p in versions.iterdir()) == second
+
+
+def test_a_build_of_one_version_removes_nothing(git_repo):
+    git_repo.tag("strategy/2026-Q1", "2026-01-01T12:00:00+00:00")
+    _build(git_repo.root)
+    versions = CacheLayout.of(git_repo.root).root / "versions"
+    before = sorted(p.name for p in versions.iterdir())
+    result = run_process("build", str(git_repo.root), "-q", "--only", "Next")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in versions.iterdir()) == before
