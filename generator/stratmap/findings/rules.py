@@ -34,8 +34,8 @@ _DECLARED = (
     # Reading files (source/)
     _error("missing-file", "stratmap.yaml, content/strategy.md or the content folder is missing"),
     _error("not-a-file", "a content path that is no regular file inside the strategy folder: "
-                         "a link that leads outside, dangles or loops (a content folder too, in a tag as in the working tree); "
-                         "a pipe; a folder `*.md`"),
+                         "a link that leads outside, dangles or loops (a content folder too, "
+                         "in a tag as in the working tree); a pipe; a folder `*.md`"),
     _error("bad-file-name", "a file name that is not UTF-8 or holds control characters"),
     _error("unreadable-file", "a file the operating system will not let us read"),
     _error("file-too-large", "a file over 2 MiB"),

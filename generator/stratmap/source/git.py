@@ -90,7 +90,7 @@ class GitTree:
         """Where `relpath` leads, every link on its way followed (its own name's too), as
         the working tree's paths are: a folder git keeps as a link is read through it."""
         listing, links = self._listing(), 0
-        resolved, rest = "", [part for part in relpath.split("/") if part]
+        resolved, rest = "", _parts(relpath)
         while rest:
             here = f"{resolved}/{rest[0]}" if resolved else rest[0]
             del rest[0]
@@ -101,7 +101,7 @@ class GitTree:
             links += 1
             if links > _MAX_LINKS:
                 raise NotARegularFile("is a symbolic link that loops")
-            resolved, rest = "", [part for part in self._link_target(here, entry[1]).split("/") if part] + rest
+            resolved, rest = "", _parts(self._link_target(here, entry[1])) + rest
         return resolved
 
     def _follow(self, relpath: str) -> tuple[str, bool]:
@@ -175,6 +175,10 @@ class GitTree:
         """Whether a folder (no link on its way) holds anything: git keeps no empty one."""
         prefix = f"{real_folder}/" if real_folder else ""
         return any(path.startswith(prefix) for path in self._listing())
+
+
+def _parts(relpath: str) -> list[str]:
+    return [part for part in relpath.split("/") if part]
 
 
 @dataclass(frozen=True)
