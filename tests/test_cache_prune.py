@@ -60,3 +60,35 @@ def test_a_build_of_one_version_removes_nothing(git_repo):
     result = run_process("build", str(git_repo.root), "-q", "--only", "Next")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in versions.iterdir()) == before
+
+
+def test_maps_no_longer_drawn_leave_the_cache(repo):
+    _build(repo.root)
+    diagrams = CacheLayout.of(repo.root).diagrams
+    first = {p.name for p in diagrams.glob("*.svg")}
+    objective = repo.root / "content/objectives/C1.md"
+    objective.write_text(objective.read_text().replace("title: ", "title: Renamed ", 1))
+    _build(repo.root)
+    second = {p.name for p in diagrams.glob("*.svg")}
+    assert len(second) == len(first) == 3 and not first & second  # every map shows C1
+    objective.write_text(objective.read_text().replace("title: Renamed ", "title: ", 1))
+    result = run_process("build", str(repo.root))
+    assert result.returncode == 0, result.stderr
+    assert {p.name for p in diagrams.glob("*.svg")} == first
+    assert "diagrams: 3 rendered, 0 from cache" in result.stdout  # drawn again: they had gone
+
+
+def test_maps_kept_in_memory_by_serve_stay_in_the_cache(repo):
+    """serve reuses the maps of its last build without reading their files; they are
+    this build's maps all the same."""
+    from stratmap.build import BuildOptions, build_site, parse_cache_for
+
+    options = BuildOptions(repo.root, parse_cache=parse_cache_for(repo.root), serving=True)
+    build_site(options)
+    diagrams = CacheLayout.of(repo.root).diagrams
+    drawn = {p.name for p in diagrams.glob("*.svg")}
+    team = repo.root / "content/teams/sales.md"
+    team.write_text(team.read_text().replace("leader: ", "leader: VP ", 1))  # no map shows it
+    result = build_site(options)
+    assert result.diagrams_rendered == 0 and not result.up_to_date
+    assert {p.name for p in diagrams.glob("*.svg")} == drawn

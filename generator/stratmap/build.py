@@ -264,7 +264,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
         if parsed is not None:  # serve's, for the next process: after the reload (it grows with the repository)
             writer.after_commit(parsed.save)
         if options.only is None:  # every version asked for what it needs of the cache
-            writer.after_commit(lambda: remove_unused(cache))
+            writer.after_commit(lambda: remove_unused(cache, diagrams.used))
     result.not_recorded = writer.not_recorded
     result.diagrams_rendered = diagrams.rendered
     result.diagrams_from_cache = diagrams.from_cache

@@ -1,9 +1,9 @@
 """Prune: what no build will read again leaves the cache.
 
 Without it the cache grew with every upgrade of stratmap (each version's parse cache and
-compiled templates under a name of their own) and with every change to the settings,
-the theme or the tags (each tagged version's rendered pages, a whole site at a time,
-under a key of those). Only entries named as a build names them are removed; a link is
+compiled templates under a name of their own), with every change to the settings, the
+theme or the tags (each tagged version's rendered pages, a whole site at a time, under a
+key of those), and with every edit that moved a map (one laid-out map per DOT source). Only entries named as a build names them are removed; a link is
 removed as a link, never followed.
 """
 
@@ -19,18 +19,21 @@ from .layout import CacheLayout
 
 _CODE_KEYED = re.compile(r"[0-9a-f]{16}(\.json)?")  # parsed/<code>.json, templates/<code>/
 _TAG_KEYED = re.compile(r"[0-9a-f]{32}(\.json|\.pages)?")  # validated/<key>.json, versions/<key>(.pages)
+_DIAGRAM = re.compile(r"[0-9a-f]{64}\.svg")  # diagrams/<key>.svg
 
 
-def remove_unused(cache: CacheLayout) -> None:
+def remove_unused(cache: CacheLayout, diagrams_used: set[str]) -> None:
     """After a build of every version: remove the parse caches and compiled templates of
-    other versions of stratmap, and the tagged versions' entries this build did not ask
-    for (another build that needs one makes it again)."""
+    other versions of stratmap, the tagged versions' entries this build did not ask for,
+    and the laid-out maps (`diagrams_used`: their keys) that none of its maps is. Another
+    build that needs one makes it again."""
     _remove_others(cache.parsed.parent, _CODE_KEYED, {cache.parsed.name})
     _remove_others(cache.compiled_templates.parent, _CODE_KEYED, {cache.compiled_templates.name})
     asked = {path.name for path in cache.asked}
     _remove_others(cache.root / "validated", _TAG_KEYED, asked)
     _remove_others(cache.root / "versions", _TAG_KEYED,
                    asked | {f"{name}.pages" for name in asked})
+    _remove_others(cache.diagrams, _DIAGRAM, {f"{key}.svg" for key in diagrams_used})
 
 
 def _remove_others(folder: Path, named: re.Pattern[str], kept: set[str]) -> None:

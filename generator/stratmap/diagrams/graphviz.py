@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache.layout import CacheLayout
@@ -38,16 +38,11 @@ class DiagramRenderer:
     jobs: int = os.cpu_count() or 1
     rendered: int = 0
     from_cache: int = 0
+    used: set[str] = field(default_factory=set)  # the cached files this build's maps are
 
     def render(self, sources: list[str]) -> list[str]:
         """One SVG per DOT source, in order; only sources not in the cache run dot."""
-        identity = dot_identity()
-        if identity is None:
-            raise DiagramError("Graphviz `dot` was not found on PATH; install Graphviz "
-                               "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
-                               "graphviz)")
-        version = self._graphviz_version(identity)
-        keys = [hashlib.sha256(f"{version}\0{source}".encode()).hexdigest() for source in sources]
+        keys = self._keys(sources)
         folder = self.cache.diagrams
         missing = {key: source for key, source in zip(keys, sources, strict=True)
                    if not (folder / f"{key}.svg").is_file()}
@@ -60,7 +55,20 @@ class DiagramRenderer:
 
     def kept(self, sources: list[str]) -> None:
         """Maps this process laid out for the last build and keeps: counted as from the cache."""
+        self._keys(sources)
         self.from_cache += len(set(sources))
+
+    def _keys(self, sources: list[str]) -> list[str]:
+        """Each source's file name in the cache (without `.svg`), noted as used."""
+        identity = dot_identity()
+        if identity is None:
+            raise DiagramError("Graphviz `dot` was not found on PATH; install Graphviz "
+                               "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
+                               "graphviz)")
+        version = self._graphviz_version(identity)
+        keys = [hashlib.sha256(f"{version}\0{source}".encode()).hexdigest() for source in sources]
+        self.used.update(keys)
+        return keys
 
     def _run_dot(self, sources: dict[str, str]) -> dict[str, str]:
         import graphviz
