@@ -212,6 +212,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         try:
             self.wfile.write(b"data: " + state + b"\n\n")
             self.wfile.flush()
+            self.counter.sent(state)  # a stream opened just after a rebuild has told it now
             while not self.counter.closed:
                 changed = self.counter.next_state(state, HEARTBEAT_SECONDS)
                 if changed is not None:
