@@ -7,6 +7,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from conftest import AS_OF, FIXTURES, run
 from stratmap.model.roles import resolve_roles
 from stratmap.source.trees import WorkingTree
@@ -48,6 +50,19 @@ def test_without_a_catalog_names_differing_by_case_are_one_role_with_a_stable_sl
     roles = resolve_roles(_model(repo.root))
     assert list(roles) == ["account-executive", "solutions-consultant"]
     assert roles["account-executive"].name == "Account Executive"
+
+
+@pytest.mark.parametrize("catalog", [ROLES, ""], ids=["catalog", "no-catalog"])
+def test_the_role_pages_listed_are_the_roles_resolved_in_the_same_order(repo, catalog):
+    """The page table lists roles from role_names, which gathers no asks: it must name
+    exactly the roles resolve_roles makes, spelt and ordered alike."""
+    _with_roles(repo, "      Sales Engineer: Demos.\n      AE: Runs the review.\n"
+                      "      account executive: Again.\n      Partner Manager: Recruits.", catalog)
+    model = _model(repo.root)
+    assert model.role_names == {slug: role.name for slug, role in resolve_roles(model).items()}
+    assert list(model.role_names) == (["account-executive", "sales-engineer", "partner-manager"]
+                                      if catalog else  # the catalog's first, AE one of its names
+                                      ["sales-engineer", "ae", "account-executive", "partner-manager"])
 
 
 def test_role_pages_list_exactly_the_models_asks_and_team_pages_link_them(repo, tmp_path):

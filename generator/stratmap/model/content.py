@@ -445,6 +445,13 @@ class StrategyModel(BaseModel):
         return resolve_roles(self)
 
     @functools.cached_property
+    def role_names(self) -> dict[str, str]:
+        """Every role's name, keyed by slug, in resolved_roles' order (see roles.role_names):
+        what lists the roles' pages needs, without what each is asked."""
+        from .roles import role_names
+        return role_names(self)
+
+    @functools.cached_property
     def plan_digests(self) -> dict[str, str]:
         """Every team's plan digest (see approval.py): the checks and the version after
         this one each ask for all of them."""

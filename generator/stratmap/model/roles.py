@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .content import Objective, StrategyModel, Team
-from .settings import Settings
+from .settings import RoleDefinition, Settings
 from .types import slug_of as role_slug
 
 
@@ -55,26 +55,40 @@ def role_named(settings: Settings, named: str) -> tuple[str, str]:
     return name, role_slug(name)
 
 
+def role_names(model: StrategyModel) -> dict[str, str]:
+    """Every role's name by slug, in resolve_roles' order, without gathering what each is
+    asked: the catalog's roles, then those plans name outside it, spelt as first written."""
+    names: dict[str, str] = {}
+    for entry in model.settings.roles:
+        names.setdefault(role_slug(entry.name), entry.name)
+    for named in _names_in_plans(model):
+        name, slug = role_named(model.settings, named)
+        names.setdefault(slug, name)
+    return names
+
+
 def resolve_roles(model: StrategyModel) -> dict[str, Role]:
     """Every role: the catalog's, in its order, then those plans name outside it, in order
     of first mention (spelt as first written); keyed by slug. Asks are in team order,
-    then priority order."""
-    roles: dict[str, Role] = {}
+    then priority order. (role_names is called, not the model's index of it: an index
+    made from another would hide what that one read.)"""
+    catalog: dict[str, RoleDefinition] = {}
     for entry in model.settings.roles:
-        slug = role_slug(entry.name)
-        roles.setdefault(slug, Role(entry.name, slug, entry.description, list(entry.aliases)))
-    resolved: dict[str, tuple[str, str]] = {}  # plans name a few roles, thousands of times
+        catalog.setdefault(role_slug(entry.name), entry)
+    roles = {slug: Role(name, slug, catalog[slug].description, list(catalog[slug].aliases))
+             if slug in catalog else Role(name, slug) for slug, name in role_names(model).items()}
+    slugs = {named: role_named(model.settings, named)[1] for named in _names_in_plans(model)}
     for team in model.teams.values():
         for priority in team.priorities:
             objective = model.objectives.get(priority.objective)
-            for named, does in priority.roles.items():
-                found = resolved.get(named)
-                if found is None:
-                    found = resolved[named] = role_named(model.settings, named)
-                name, slug = found
-                role = roles.get(slug)
-                if role is None:  # (not setdefault: that makes a Role for every ask)
-                    role = roles[slug] = Role(name, slug)
-                if objective is not None:
-                    role.asks.append(RoleAsk(team, objective, does))
+            if objective is not None:
+                for named, does in priority.roles.items():
+                    roles[slugs[named]].asks.append(RoleAsk(team, objective, does))
     return roles
+
+
+def _names_in_plans(model: StrategyModel) -> dict[str, None]:
+    """Every role name the plans write, once each, in order of first mention: plans name
+    a few roles, thousands of times."""
+    return dict.fromkeys(named for team in model.teams.values()
+                         for priority in team.priorities for named in priority.roles)

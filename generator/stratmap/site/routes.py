@@ -92,10 +92,10 @@ def page_table(view: VersionView, maps: VersionMaps) -> list[Page]:
         pages.append(Page(path, "objective.html", f"{objective.id} · {objective.title}",
                           [("Strategy", "index.html"), (objective.id, path)],
                           ("objective", objective), map_of(neighbourhood_map(objective.id))))
-    for role in model.resolved_roles.values():
-        path = f"roles/{role.slug}/index.html"
-        pages.append(Page(path, "role.html", role.name, [("Roles", "roles/index.html"), (role.name, path)],
-                          extras=_role_page(role.slug)))
+    for slug, name in model.role_names.items():
+        path = f"roles/{slug}/index.html"
+        pages.append(Page(path, "role.html", name, [("Roles", "roles/index.html"), (name, path)],
+                          extras=_role_page(slug)))
     for team in model.teams.values():
         trail = [("Teams", "teams/index.html"),
                  *((a.name, team_path(a.slug)) for a in reversed(model.ancestors(team))),
