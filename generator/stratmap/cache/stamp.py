@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from ..diagrams.graphviz import dot_identity
 from ..findings.printers import VersionFindings
@@ -45,8 +45,7 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
     for relpath in [SETTINGS_FILE, *_files_below(root, settings.content_dir)]:
         hasher.update(relpath.encode("utf-8", "surrogateescape") + b"\0")
         try:
-            with open(os.path.join(root, relpath), "rb") as file:
-                data = _hashed(file, hasher)
+            data = _hashed(os.path.join(root, relpath), hasher)
         except OSError:
             hasher.update(b"\0unreadable")  # the build that follows says what is wrong
             continue
@@ -55,16 +54,24 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
     return hasher.hexdigest()
 
 
-def _hashed(file: BinaryIO, hasher: Any) -> bytes | None:
+def _hashed(path: str, hasher: Any) -> bytes | None:
     """The file's bytes, fed to `hasher`; None for a file too large to load, which is fed
-    in pieces and never held whole."""
-    if os.fstat(file.fileno()).st_size <= MAX_FILE_BYTES:
-        data = file.read()
-        hasher.update(data)
-        return data
-    for piece in iter(functools.partial(file.read, 1 << 20), b""):
-        hasher.update(piece)
-    return None
+    in pieces and never held whole. (os.read, not a file object: thousands of files are
+    hashed on every build, and a file object costs as much again as the reading.)"""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(descriptor).st_size
+        if size <= MAX_FILE_BYTES:
+            data = os.read(descriptor, size + 1)  # one more: a file that grew meanwhile says so
+            if len(data) > size:
+                data += b"".join(iter(functools.partial(os.read, descriptor, 1 << 20), b""))
+            hasher.update(data)
+            return data if len(data) <= MAX_FILE_BYTES else None
+        for piece in iter(functools.partial(os.read, descriptor, 1 << 20), b""):
+            hasher.update(piece)
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def _files_below(root: Path, folder: str) -> list[str]:
