@@ -72,11 +72,7 @@ def resolve_roles(model: StrategyModel) -> dict[str, Role]:
     of first mention (spelt as first written); keyed by slug. Asks are in team order,
     then priority order. (role_names is called, not the model's index of it: an index
     made from another would hide what that one read.)"""
-    catalog: dict[str, RoleDefinition] = {}
-    for entry in model.settings.roles:
-        catalog.setdefault(role_slug(entry.name), entry)
-    roles = {slug: Role(name, slug, catalog[slug].description, list(catalog[slug].aliases))
-             if slug in catalog else Role(name, slug) for slug, name in role_names(model).items()}
+    roles = {role.slug: role for role in role_headings(model.settings, role_names(model))}
     slugs = {named: role_named(model.settings, named)[1] for named in _names_in_plans(model)}
     for team in model.teams.values():
         for priority in team.priorities:
@@ -85,6 +81,16 @@ def resolve_roles(model: StrategyModel) -> dict[str, Role]:
                 for named, does in priority.roles.items():
                     roles[slugs[named]].asks.append(RoleAsk(team, objective, does))
     return roles
+
+
+def role_headings(settings: Settings, names: dict[str, str]) -> list[Role]:
+    """The roles of role_names (`names`), as resolve_roles makes them but without asks:
+    a catalog role with its description and aliases."""
+    catalog: dict[str, RoleDefinition] = {}
+    for entry in settings.roles:
+        catalog.setdefault(role_slug(entry.name), entry)
+    return [Role(name, slug, catalog[slug].description, list(catalog[slug].aliases))
+            if slug in catalog else Role(name, slug) for slug, name in names.items()]
 
 
 def _names_in_plans(model: StrategyModel) -> dict[str, None]:

@@ -18,6 +18,7 @@ from .. import __version__
 from ..diff.compute import StrategyDiff
 from ..markdown.render import MarkdownRenderer
 from ..model.content import Content, Kpi, Objective, StrategyModel
+from ..model.roles import role_headings
 from ..model.status import Standing, progress
 from .routes import SECTIONS, objective_path, team_path
 from .theme import Theme, format_number
@@ -203,8 +204,10 @@ class SearchIndex:
         entries += [self._entry(whole, "guidance", slug, g, lambda g: (
             g.title, f"guidance/index.html#topic-{g.slug}", "Guidance", [*g.do, *g.dont]))
             for slug, g in model.guidance.items()]
+        # (the roles' headings, not whole.roles(): that gathers every ask of every plan)
         others = [{"t": role.name, "u": f"roles/{role.slug}/index.html", "k": "Role",
-                   "x": _search_text(role.description, *role.aliases)} for role in whole.roles()]
+                   "x": _search_text(role.description, *role.aliases)}
+                  for role in role_headings(model.settings, model.role_names)]
         others += [{"t": person.name, "u": f"people/index.html#person-{person.slug}", "k": "Person",
                     "x": ""} for person in whole.people()]
         others += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
