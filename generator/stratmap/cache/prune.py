@@ -3,8 +3,9 @@
 Without it the cache grew with every upgrade of stratmap (each version's parse cache and
 compiled templates under a name of their own), with every change to the settings, the
 theme or the tags (each tagged version's rendered pages, a whole site at a time, under a
-key of those), and with every edit that moved a map (one laid-out map per DOT source). Only entries named as a build names them are removed; a link is
-removed as a link, never followed.
+key of those), and with every edit that moved a map (one laid-out map per DOT source).
+Only entries named as a build names them are removed; a link is removed as a link, never
+followed.
 """
 
 from __future__ import annotations

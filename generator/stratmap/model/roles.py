@@ -58,28 +58,22 @@ def role_named(settings: Settings, named: str) -> tuple[str, str]:
 def role_names(model: StrategyModel) -> dict[str, str]:
     """Every role's name by slug, in resolve_roles' order, without gathering what each is
     asked: the catalog's roles, then those plans name outside it, spelt as first written."""
-    names: dict[str, str] = {}
-    for entry in model.settings.roles:
-        names.setdefault(role_slug(entry.name), entry.name)
-    for named in _names_in_plans(model):
-        name, slug = role_named(model.settings, named)
-        names.setdefault(slug, name)
-    return names
+    return _role_names(model.settings, _plan_names(model))
 
 
 def resolve_roles(model: StrategyModel) -> dict[str, Role]:
     """Every role: the catalog's, in its order, then those plans name outside it, in order
     of first mention (spelt as first written); keyed by slug. Asks are in team order,
-    then priority order. (role_names is called, not the model's index of it: an index
-    made from another would hide what that one read.)"""
-    roles = {role.slug: role for role in role_headings(model.settings, role_names(model))}
-    slugs = {named: role_named(model.settings, named)[1] for named in _names_in_plans(model)}
+    then priority order. (Not from the model's role_names: an index made from another
+    would hide what that one read.)"""
+    plan_names = _plan_names(model)
+    roles = {role.slug: role for role in role_headings(model.settings, _role_names(model.settings, plan_names))}
     for team in model.teams.values():
         for priority in team.priorities:
             objective = model.objectives.get(priority.objective)
             if objective is not None:
                 for named, does in priority.roles.items():
-                    roles[slugs[named]].asks.append(RoleAsk(team, objective, does))
+                    roles[plan_names[named][1]].asks.append(RoleAsk(team, objective, does))
     return roles
 
 
@@ -93,8 +87,18 @@ def role_headings(settings: Settings, names: dict[str, str]) -> list[Role]:
             if slug in catalog else Role(name, slug) for slug, name in names.items()]
 
 
-def _names_in_plans(model: StrategyModel) -> dict[str, None]:
-    """Every role name the plans write, once each, in order of first mention: plans name
-    a few roles, thousands of times."""
-    return dict.fromkeys(named for team in model.teams.values()
-                         for priority in team.priorities for named in priority.roles)
+def _plan_names(model: StrategyModel) -> dict[str, tuple[str, str]]:
+    """Every role name the plans write → (name, slug) of the role it stands for, in order
+    of first mention: plans name a few roles, thousands of times."""
+    written = dict.fromkeys(named for team in model.teams.values()
+                            for priority in team.priorities for named in priority.roles)
+    return {named: role_named(model.settings, named) for named in written}
+
+
+def _role_names(settings: Settings, plan_names: dict[str, tuple[str, str]]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for entry in settings.roles:
+        names.setdefault(role_slug(entry.name), entry.name)
+    for name, slug in plan_names.values():
+        names.setdefault(slug, name)
+    return names
