@@ -10,8 +10,7 @@ from .rules import Severity, declared
 
 
 class Position(NamedTuple):
-    """A tuple, not a dataclass: the parse cache holds tens of thousands, and tuples
-    unpickle three times faster."""
+    """A tuple, not a dataclass: cheap to make and compared by value."""
 
     line: int  # 1-based
     column: int  # 1-based

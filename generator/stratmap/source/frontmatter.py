@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from ..findings import Finding, Position, error
+from .positions import AT_VALUE, Positions, PositionsWriter, pointer_step
 
 # Front matter holds at most a few thousand values; far more means an alias bomb.
 MAX_YAML_NODES = 100_000
@@ -31,13 +32,8 @@ _SCALAR_BUILDERS = {
     _TAG + "timestamp": _constructor.construct_yaml_timestamp,
 }
 
-PathKey = tuple[str | int, ...]
-Parsed = tuple[dict[str, Any], dict[PathKey, Position]]  # a file's values, and where each stands
-# (*path, AT_VALUE) is where the scalar value of a key starts, beside (*path) for the key:
-# a wrong value is pointed at, a missing or unknown key at the key. No key can collide with
-# it: only a scalar value gets the mark, and a scalar holds no keys.
-AT_VALUE = "\x00value"
-
+Parsed = tuple[dict[str, Any], Positions]  # a file's values, and where each stands
+_AT_VALUE_STEP = pointer_step(AT_VALUE)
 
 
 class LoadError(Exception):
@@ -77,16 +73,16 @@ def parse_yaml(text: str, relpath: str, *, first_line: int,
                               Position(first_line, 1))) from None
     if node is None:
         if allow_empty:
-            return {}, {}
+            return {}, Positions()
         raise LoadError(error("not-a-mapping", "front matter is empty; it must be a mapping of "
                               "`key: value` lines", relpath, Position(max(first_line - 1, 1), 1)))
     converter = _NodeConverter(relpath, first_line)
     if not isinstance(node, yaml.MappingNode):
         raise LoadError(error("not-a-mapping", f"expected a mapping of `key: value` lines, found "
                               f"{_node_kind(node)}", relpath, converter.position(node)))
-    converter.positions[()] = converter.position(node)
-    data = converter.convert(node, ())
-    return data, converter.positions
+    converter.positions.add("", converter.position(node))
+    data = converter.convert(node, "", 0)
+    return data, converter.positions.done()
 
 
 def _yaml_syntax_finding(problem: yaml.MarkedYAMLError, relpath: str, first_line: int) -> Finding:
@@ -115,7 +111,7 @@ class _NodeConverter:
     def __init__(self, relpath: str, first_line: int):
         self.relpath = relpath
         self.first_line = first_line
-        self.positions: dict[PathKey, Position] = {}
+        self.positions = PositionsWriter()
         self.budget = MAX_YAML_NODES
         self.open_nodes: set[int] = set()  # the nodes being converted: an alias back to one recurses
 
@@ -125,7 +121,8 @@ class _NodeConverter:
     def fail(self, rule: str, message: str, node: yaml.Node) -> LoadError:
         return LoadError(error(rule, message, self.relpath, self.position(node)))
 
-    def convert(self, node: yaml.Node, path: PathKey) -> Any:
+    def convert(self, node: yaml.Node, at: str, depth: int) -> Any:
+        """`node` as plain values; `at` is its JSON Pointer, `depth` how deep it nests."""
         self.budget -= 1
         if self.budget < 0:
             raise self.fail("yaml-too-large", f"YAML expands to more than {MAX_YAML_NODES:,} values "
@@ -135,19 +132,20 @@ class _NodeConverter:
         if id(node) in self.open_nodes:
             raise self.fail("bad-yaml", "an alias refers to a list or mapping that contains it, "
                             "so it never ends; write the value out", node)
-        if len(path) >= MAX_YAML_DEPTH:
+        if depth >= MAX_YAML_DEPTH:
             raise self.fail("yaml-too-deep", f"YAML nests lists or mappings more than "
                             f"{MAX_YAML_DEPTH} deep; flatten it", node)
         self.open_nodes.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
                 self._require_tag(node, _TAG + "map")
-                return self._mapping(node, path)
+                return self._mapping(node, at, depth)
             self._require_tag(node, _TAG + "seq")
             items = []
             for index, item in enumerate(node.value):
-                self.positions.setdefault((*path, index), self.position(item))
-                items.append(self.convert(item, (*path, index)))
+                item_at = f"{at}/{index}"
+                self.positions.add(item_at, self.position(item))
+                items.append(self.convert(item, item_at, depth + 1))
             return items
         finally:
             self.open_nodes.discard(id(node))
@@ -157,7 +155,7 @@ class _NodeConverter:
             raise self.fail("bad-yaml", f"YAML tag `{node.tag}` is not allowed; only plain "
                             "lists, mappings, text, numbers, booleans, dates and null are", node)
 
-    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, at: str, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         seen: dict[str, Position] = {}
         for key_node, value_node in node.value:
@@ -169,10 +167,11 @@ class _NodeConverter:
                 raise self.fail("duplicate-key", f"key `{key}` is given twice in one mapping (first "
                                 f"on line {seen[key].line}); remove one", key_node)
             seen[key] = here
-            self.positions.setdefault((*path, key), here)
+            key_at = at + pointer_step(key)
+            self.positions.add(key_at, here)
             if isinstance(value_node, yaml.ScalarNode):
-                self.positions.setdefault((*path, key, AT_VALUE), self.position(value_node))
-            result[key] = self.convert(value_node, (*path, key))
+                self.positions.add(key_at + _AT_VALUE_STEP, self.position(value_node))
+            result[key] = self.convert(value_node, key_at, depth + 1)
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:

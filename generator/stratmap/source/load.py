@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Position, error, printable
-from .frontmatter import AT_VALUE, LoadError, PathKey, parse_yaml, split_front_matter
+from .frontmatter import LoadError, parse_yaml, split_front_matter
 from .parse_cache import ParseCache
+from .positions import Positions
 from .trees import NotARegularFile, SourceTree
 
 SETTINGS_FILE = "stratmap.yaml"
@@ -30,7 +31,7 @@ class Document:
 
     file: str
     data: dict[str, Any]
-    positions: dict[PathKey, Position] = field(default_factory=dict)
+    positions: Positions = field(default_factory=Positions)
     body: str = ""
     body_line: int = 1
     # of the file's path and whole text: what a content item made from it depends on
@@ -43,16 +44,11 @@ class Document:
 
     def where(self, *path: str | int) -> Position:
         """The position of `path`, or of its nearest ancestor we know."""
-        key = tuple(path)
-        while key:
-            if key in self.positions:
-                return self.positions[key]
-            key = key[:-1]
-        return self.positions.get((), Position(1, 1))
+        return self.positions.nearest(path)
 
     def where_value(self, *path: str | int) -> Position:
         """Where the value at `path` starts, when it is a scalar; else as `where`."""
-        return self.positions.get((*path, AT_VALUE)) or self.where(*path)
+        return self.positions.of_value(path)
 
 
 @dataclass

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..findings import Position
 from ..write import write_atomically
 from .frontmatter import Parsed, parse_yaml
+from .positions import Positions
 
 
 class ParseCache:
@@ -92,8 +92,7 @@ class _Entry:
         if self.text is None:
             assert self.parsed is not None
             data, positions = self.parsed
-            self.text = _ENTRY_JSON.encode([_encode_value(data),
-                                            [[list(path), *where] for path, where in positions.items()]])
+            self.text = _ENTRY_JSON.encode([_encode_value(data), positions.text])
         return self.text
 
 
@@ -102,9 +101,11 @@ def _decoded(entry: _Entry) -> Parsed | None:
     if entry.parsed is None:
         try:
             data, positions = json.loads(entry.text or "", object_hook=_decode_object)
-            entry.parsed = (data, {tuple(path): Position(line, column) for path, line, column in positions})
         except (ValueError, TypeError):
             return None
+        if not isinstance(data, dict) or not isinstance(positions, str):
+            return None
+        entry.parsed = (data, Positions(positions))
     return entry.parsed
 
 
