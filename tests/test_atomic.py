@@ -137,10 +137,24 @@ def test_worker_processes_left_early_end_and_hand_out_only_a_few_pages_ahead():
 
     from stratmap.site.render import paced_imap
 
-    assert list(paced_imap(abs, 50, jobs=2, chunk=2)) == list(range(50))
-    pages = paced_imap(abs, 50, jobs=2, chunk=1)
+    assert list(paced_imap(abs, [range(0, 3), range(3, 4), range(4, 50)], jobs=2)) == list(range(50))
+    pages = paced_imap(abs, [range(index, index + 1) for index in range(50)], jobs=2)
     assert [next(pages), next(pages)] == [0, 1]
     closing = threading.Thread(target=pages.close)  # as when the caller's frame goes
     closing.start()
     closing.join(60)
     assert not closing.is_alive(), "the pool waits for work nobody will take"
+
+
+def test_a_page_about_the_whole_organisation_goes_to_a_worker_alone():
+    """Its HTML grows with the organisation; several of them in one batch came back as one
+    message, the largest thing a build held. Pages about one item go in runs."""
+    from stratmap.site.render import _batches
+    from stratmap.site.routes import Page
+
+    def page(subject):
+        return Page("p.html", "t.html", "P", subject=("team", object()) if subject else None)
+
+    pages = [page(False), page(False), *[page(True)] * 5, page(False), *[page(True)] * 2]
+    assert _batches(pages, size=3) == [range(0, 1), range(1, 2), range(2, 5), range(5, 7),
+                                       range(7, 8), range(8, 10)]

@@ -239,3 +239,15 @@ def test_page_records_saved_and_read_back_are_the_records_a_build_made(tmp_path)
     assert read.records["teams/east/index.html"].file == [east.st_size, east.st_mtime_ns, east.st_ino]
     assert read.known.digests == {teams_on: "d-q", name: "d-name", plan: "d-plan", unused_item: "d-w"}
     assert read.known.items == {("team", "east"): "code:file"} and read.words == {"key": "words"}
+
+
+@pytest.mark.parametrize("size", [0, 1, 999, 1000, 2501])
+def test_page_records_written_in_pieces_are_the_json_of_them_whole(size):
+    import json
+
+    from stratmap.cache.pages import _json_object_in_pieces
+
+    fields = {"reads": [["item", "team", str(n), "name"] for n in range(size)],
+              "pages": {f"teams/{n}/index.html": ["base", [n, n + 1], None] for n in range(size)},
+              "words": {}, "items": [], "n": size, "text": "\"<é>\""}
+    assert "".join(_json_object_in_pieces(fields)) == json.dumps(fields, separators=(",", ":"))

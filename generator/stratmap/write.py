@@ -24,7 +24,7 @@ import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from .cache.standby import Standby
@@ -32,19 +32,23 @@ if TYPE_CHECKING:
 OUTPUT_MARKER = ".stratmap-output"
 MARKER_TEXT = "This folder is a site built by stratmap; each build replaces all of it.\n"
 STAGING_INFIX = ".building-"
+# a file's contents: text, bytes, or text in pieces (a large file, never held whole)
+FileData = str | bytes | Iterable[str]
 RETIRED_INFIX = ".old-"
 
 
-def write_atomically(path: Path, data: str | bytes | Iterable[str]) -> None:
-    """Write a file so that a reader, or an interrupted run, never sees half of it. A large
-    file may come as pieces of text, so that its whole text is never held at once."""
-    pieces = [data] if isinstance(data, (str, bytes)) else data
+def write_atomically(path: Path, data: FileData) -> None:
+    """Write a file so that a reader, or an interrupted run, never sees half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(temporary, "wb") as file:
-        for piece in pieces:
-            file.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+        _write_data(file, data)
     temporary.replace(path)
+
+
+def _write_data(file: BinaryIO, data: FileData) -> None:
+    for piece in [data] if isinstance(data, (str, bytes)) else data:
+        file.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
 
 
 def user_folder_mode() -> int:
@@ -86,7 +90,7 @@ class TreeWriter:
             self._folders_made.add(folder)
         return destination
 
-    def write(self, relpath: str, data: str | bytes) -> None:
+    def write(self, relpath: str, data: FileData) -> None:
         _replace(self._destination(relpath), lambda destination: _create(destination, data))
 
     def link_file(self, source: Path | str, relpath: str) -> None:
@@ -152,7 +156,7 @@ class SiteWriter(TreeWriter):
 
     # -- what the new site holds
 
-    def write(self, relpath: str, data: str | bytes) -> None:
+    def write(self, relpath: str, data: FileData) -> None:
         self._put(relpath, False, lambda destination: _create(destination, data))
 
     def link_file(self, source: Path | str, relpath: str) -> None:
@@ -285,12 +289,10 @@ def _replace(destination: str, make: Callable[[str], None]) -> None:
         make(destination)
 
 
-def _create(destination: str, data: str | bytes) -> None:
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+def _create(destination: str, data: FileData) -> None:
     descriptor = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
+        _write_data(file, data)
 
 
 def _link_or_copy(source: Path | str, destination: str) -> None:

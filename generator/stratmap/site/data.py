@@ -12,6 +12,7 @@ import io
 import json
 import urllib.parse
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
@@ -25,24 +26,50 @@ from .theme import Theme, format_number
 from .view import SiteInfo, VersionView
 
 
-def strategy_json(view: VersionView) -> str:
-    """Everything, as one JSON object: what `model.to_data()` holds, with the version, each
-    objective's status and the generator. Each item's part is its file's alone, so it is
-    encoded once per file text (serve encodes only the edited one again)."""
+@dataclass
+class MadePerFile:
+    """What the data files made of each item's file text, to be made again only for a new
+    text. A process that builds again (serve) keeps one between builds (`KEPT_BY_PROCESS`);
+    a single build's goes with the build: at 3,000 teams it holds 6 MB."""
+
+    item_json: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, file digest) → JSON
+    # an item's digest → its search entry as JSON, and its words
+    search_entries: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def trim(self, model: StrategyModel) -> None:
+        """When the files have been edited many times over, start again, to hold about one
+        of each file."""
+        files = 1 + len(model.objectives) + len(model.teams) + len(model.guidance)
+        for made in (self.item_json, self.search_entries):
+            if len(made) > 2 * files:
+                made.clear()
+
+
+KEPT_BY_PROCESS = MadePerFile()
+
+
+def strategy_json(view: VersionView, made: MadePerFile) -> list[str]:
+    """Everything, as one JSON object in pieces: what `model.to_data()` holds, with the
+    version, each objective's status and the generator. Each item's part is its file's
+    alone, so it is encoded once per file text (serve encodes only the edited one again),
+    and the whole text, megabytes at a few thousand teams, is never made at once."""
     model = view.whole_view().model
-    _trim(_ITEM_JSON, model)
+    made.trim(model)
     status = {o.id: {"status": view.objective_status(o.id).value,
                      "kpis": {k.id: view.kpi_status(k).value for k in o.kpis}}
               for o in view.model.objectives.values()}
-    parts = {"settings": _json(model.settings.model_dump(mode="json")),
-             "strategy": _item_json(model.strategy),
-             "objectives": _json_list(_item_json(o) for o in model.objectives.values()),
-             "teams": _json_list(_item_json(t) for t in model.teams.values()),
-             "guidance": _json_list(_item_json(g) for g in model.guidance.values()),
-             "version": _json(view.info.identity()), "status": _json(status),
-             "generator": _json(f"stratmap {__version__}")}
+    parts = {"settings": [_json(model.settings.model_dump(mode="json"))],
+             "strategy": [_item_json(model.strategy, made)],
+             "objectives": _json_list(_item_json(o, made) for o in model.objectives.values()),
+             "teams": _json_list(_item_json(t, made) for t in model.teams.values()),
+             "guidance": _json_list(_item_json(g, made) for g in model.guidance.values()),
+             "version": [_json(view.info.identity())], "status": [_json(status)],
+             "generator": [_json(f"stratmap {__version__}")]}
     # what json.dumps(dict of them) writes: ", " and ": " between, no indent
-    return "{" + ", ".join(f"{_json(key)}: {value}" for key, value in parts.items()) + "}\n"
+    pieces = ["{"]
+    for number, (key, value) in enumerate(parts.items()):
+        pieces += [", " if number else "", _json(key), ": ", *value]
+    return [*pieces, "}\n"]
 
 
 def _json(data: Any) -> str:
@@ -53,30 +80,23 @@ def _json(data: Any) -> str:
 _TEXT_JSON = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps makes one per call
 
 
-def _json_list(encoded: Iterable[str]) -> str:
-    """What json.dumps writes for a list of values already encoded."""
-    return "[" + ", ".join(encoded) + "]"
+def _json_list(encoded: Iterable[str]) -> list[str]:
+    """What json.dumps writes for a list of values already encoded, in pieces."""
+    pieces = ["["]
+    for number, value in enumerate(encoded):
+        pieces += [", ", value] if number else [value]
+    return [*pieces, "]"]
 
 
-def _item_json(item: Content) -> str:
-    """An item's part of strategy.json, encoded once per text of its file in this process."""
+def _item_json(item: Content, made: MadePerFile) -> str:
+    """An item's part of strategy.json, encoded once per text of its file."""
     key = (type(item).__name__, item.source.digest)
     if not key[1]:
         return _json(item.to_data())
-    found = _ITEM_JSON.get(key)
+    found = made.item_json.get(key)
     if found is None:
-        found = _ITEM_JSON[key] = _json(item.to_data())
+        found = made.item_json[key] = _json(item.to_data())
     return found
-
-
-_ITEM_JSON: dict[tuple[str, str], str] = {}  # (kind, file digest) → the item's JSON
-
-
-def _trim(made_per_file: dict, model: StrategyModel) -> None:
-    """A memo of what was made from each file's text in this process: when the files have
-    been edited many times over, start again, to hold about one of each file."""
-    if len(made_per_file) > 2 * (1 + len(model.objectives) + len(model.teams) + len(model.guidance)):
-        made_per_file.clear()
 
 
 def changes_json(view: VersionView) -> str:
@@ -175,17 +195,19 @@ class SearchIndex:
     of the cost."""
 
     def __init__(self, markdown: MarkdownRenderer, known: dict[str, str],
-                 item_digest: Callable[[str, str], str]):
+                 item_digest: Callable[[str, str], str], made: MadePerFile):
         self.markdown = markdown
+        self.made = made
         self.known = known
         self.item_digest = item_digest  # (kind, key) → digest of the whole item
         self.words: dict[str, str] = {}
 
-    def script(self, view: VersionView) -> str:
-        """Every page's whole text: bodies, plans, what each role is asked, KPI comments."""
+    def script(self, view: VersionView) -> list[str]:
+        """Every page's whole text, in pieces: bodies, plans, what each role is asked, KPI
+        comments."""
         whole = view.whole_view()  # every item, read untracked: one read of the whole model
         model = whole.model
-        _trim(_ENTRIES, model)
+        self.made.trim(model)
         entries = [self._entry(whole, "strategy", "", model.strategy, lambda s: (
             s.title, "index.html", "Strategy",
             [s.vision, *s.tradeoffs, *(f"{i.title} {i.description}" for i in s.imperatives),
@@ -212,7 +234,7 @@ class SearchIndex:
                     "x": ""} for person in whole.people()]
         others += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
         listed = _json_list([*entries, *(_json_for_script(entry) for entry in others)])
-        return f"{_assignment_to('STRATMAP_SEARCH', view.info.path)}{listed};\n"
+        return [_assignment_to("STRATMAP_SEARCH", view.info.path), *listed, ";\n"]
 
     def _entry(self, view: VersionView, kind: str, key: str, item: Any,
                describe: Callable[[Any], tuple[str, str, str, list[str]]]) -> str:
@@ -220,7 +242,7 @@ class SearchIndex:
         kind and texts besides the body), made again only when its file's text is new to
         this process."""
         digest = self.item_digest(kind, key)
-        found = _ENTRIES.get(digest)
+        found = self.made.search_entries.get(digest)
         if found is None:
             title, url, label, parts = describe(item)
             words = self.known.get(digest)
@@ -228,14 +250,11 @@ class SearchIndex:
                 body = self.markdown.render(item.body, source_file=item.file,
                                             page_for=view.page_for, to_version_root="")
                 words = _search_text(*parts, body.striptags())
-            found = _ENTRIES[digest] = (_json_for_script({"t": title, "u": url, "k": label, "x": words}),
+            found = self.made.search_entries[digest] = (_json_for_script({"t": title, "u": url, "k": label, "x": words}),
                                         words)
         self.words[digest] = found[1]
         return found[0]
 
-
-# an item's digest → its search entry as JSON and its words: made once per text of its file
-_ENTRIES: dict[str, tuple[str, str]] = {}
 
 
 def _search_text(*parts: str) -> str:

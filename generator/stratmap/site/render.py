@@ -12,7 +12,7 @@ import dataclasses
 import functools
 import multiprocessing
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
@@ -33,7 +33,15 @@ from ..model.status import Status
 from ..versions import VersionInfo
 from ..write import TreeWriter, files_in
 from .charts import trend_svg
-from .data import SearchIndex, changes_json, scorecard_csv, script_assignment, strategy_json
+from .data import (
+    KEPT_BY_PROCESS,
+    MadePerFile,
+    SearchIndex,
+    changes_json,
+    scorecard_csv,
+    script_assignment,
+    strategy_json,
+)
 from .feed import CHANGES_FILE
 from .reads import ReadLog, ReadResolver, TrackedView
 from .routes import CHANGE_DETAILS, SECTIONS, Page, objective_path, page_table, team_path
@@ -55,10 +63,11 @@ class RenderedVersion:
 @dataclass
 class DataFile:
     path: str
-    make: Callable[[VersionView], str]
+    make: Callable[[VersionView], str | list[str]]  # the text, or it in pieces
 
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 # Below this many pages a pool of processes costs more than it saves.
 PARALLEL_FROM = 64
@@ -73,20 +82,40 @@ def _render_in_worker(index: int) -> tuple[str, list[Read]]:
     return renderer.render_page(view, pages[index])
 
 
-def paced_imap(function: Callable[[int], T], count: int, jobs: int, chunk: int) -> Iterator[T]:
-    """function(0) … function(count - 1), in order, run by `jobs` forked processes with
-    at most a few chunks handed out and not yet taken by the caller. A pool on its own
-    asks for work as fast as its workers finish it and keeps every result until it is
-    taken: when writing fell behind rendering (two workers and the writer on two cores),
-    the pages' HTML piled up in memory."""
-    window = _Window(jobs * chunk * 2)
+def paced_imap(function: Callable[[int], T], batches: Sequence[range], jobs: int) -> Iterator[T]:
+    """function(i) for each i of each batch, in order, each batch run whole by one of
+    `jobs` forked processes, with at most two batches per process handed out and not yet
+    taken by the caller. A pool on its own asks for work as fast as its workers finish it
+    and keeps every result until it is taken: when writing fell behind rendering (two
+    workers and the writer on two cores), the pages' HTML piled up in memory."""
+    window = _Window(jobs * 2)
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         try:
-            for result in pool.imap(function, window.paced(count), chunksize=chunk):
+            for results in pool.imap(functools.partial(_each, function), window.paced(batches)):
                 window.done()
-                yield result
+                yield from results
         finally:
             window.close()  # before the pool ends, which waits for the thread handing out work
+
+
+def _each(function: Callable[[int], T], batch: range) -> list[T]:
+    return [function(index) for index in batch]
+
+
+def _batches(pages: list[Page], size: int) -> list[range]:
+    """Runs of up to `size` pages about one item each; a page about the whole organisation
+    (no subject: the scorecard, the alignment map, a role) goes alone. Its HTML grows with
+    the organisation, megabytes at a few thousand teams, and a batch comes back as one
+    message: a few of them together were the largest thing a build held."""
+    batches: list[range] = []
+    for index, page in enumerate(pages):
+        last = batches[-1] if batches else None
+        if last is not None and len(last) < size and page.subject is not None \
+                and pages[last.start].subject is not None:
+            batches[-1] = range(last.start, index + 1)
+        else:
+            batches.append(range(index, index + 1))
+    return batches
 
 
 class _Window:
@@ -96,13 +125,13 @@ class _Window:
         self._free = threading.Semaphore(size)
         self._closed = False
 
-    def paced(self, count: int) -> Iterator[int]:
-        """0 … count-1, each once there is room (read by the pool's task thread)."""
-        for index in range(count):
+    def paced(self, items: Iterable[U]) -> Iterator[U]:
+        """Each item once there is room (read by the pool's task thread)."""
+        for item in items:
             self._free.acquire()
             if self._closed:
                 return
-            yield index
+            yield item
 
     def done(self) -> None:
         self._free.release()
@@ -125,7 +154,7 @@ class VersionRenderer:
         self.remember_reads = remember_reads
         self.markdown = MarkdownRenderer()
 
-    def render(self, view: VersionView, emit: Callable[[str, str], None],
+    def render(self, view: VersionView, emit: Callable[[str, str | list[str]], None],
                previous: PreviousPages | None = None) -> RenderedVersion:
         """Every file of the version, each handed to `emit(relpath, text)` as soon as it is
         rendered (nothing holds every page's HTML at once); with `previous`, unchanged files
@@ -135,9 +164,11 @@ class VersionRenderer:
         resolver.map_sources = maps.sources
         pages = page_table(view, maps)
         code = code_digest()[:16]  # an entry's words also depend on how our code finds them
+        made = KEPT_BY_PROCESS if self.remember_reads else MadePerFile()
         search = SearchIndex(self.markdown, previous.words if previous else {},
-                             lambda kind, key: f"{code}:{resolver.digest(('item', kind, key, '*'))}")
-        data_files = [DataFile("strategy.json", strategy_json), DataFile("scorecard.csv", scorecard_csv),
+                             lambda kind, key: f"{code}:{resolver.digest(('item', kind, key, '*'))}", made)
+        data_files = [DataFile("strategy.json", functools.partial(strategy_json, made=made)),
+                      DataFile("scorecard.csv", scorecard_csv),
                       DataFile("search.js", search.script), DataFile(CHANGES_FILE, changes_json)]
         # a page's base: its version's, and its own place in the page table
         version_base = self._version_base(view)
@@ -159,7 +190,7 @@ class VersionRenderer:
         # a worker sends back its own copy of each (thousands of pages, dozens of reads each)
         distinct: dict[Read, Read] = {}
 
-        def rendered(path: str, text: str, reads: list[Read]) -> None:
+        def rendered(path: str, text: str | list[str], reads: list[Read]) -> None:
             emit(path, text)
             result.written.append(path)
             reads = [distinct.setdefault(read, read) for read in reads]
@@ -246,8 +277,8 @@ class VersionRenderer:
             view.earlier[-1].model  # noqa: B018
         _inherited_by_workers = (self, view, pages)
         try:
-            yield from paced_imap(_render_in_worker, len(pages), self.jobs,
-                                  chunk=max(1, min(16, len(pages) // (self.jobs * 8))))
+            size = max(1, min(16, len(pages) // (self.jobs * 8)))
+            yield from paced_imap(_render_in_worker, _batches(pages, size), self.jobs)
         finally:
             _inherited_by_workers = None
 
