@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from stratmap.findings import Position
 from stratmap.source.frontmatter import parse_yaml
 from stratmap.source.parse_cache import ParseCache
-from stratmap.source.positions import AT_VALUE, Positions
+from stratmap.source.positions import Positions
 
 # keys with every character that means something in a pointer or in the stored text
 keys = st.lists(st.sampled_from(["a", "0", "~", "/", "\t", "\n", "~0", "~1", " ", "é"]),
@@ -22,20 +22,22 @@ values = st.recursive(st.integers(0, 9) | st.text(alphabet="xy", max_size=3),
                       max_leaves=12)
 
 
-def expected_positions(node: yaml.Node, path: tuple = ()) -> dict[tuple, Position]:
-    """Every path's position, read straight off PyYAML's nodes."""
-    found: dict[tuple, Position] = {}
+def start(node: yaml.Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def expected_positions(node: yaml.Node, path: tuple = ()) -> dict[tuple, tuple[Position, Position | None]]:
+    """Every path's position, and its scalar value's, read straight off PyYAML's nodes."""
+    found: dict[tuple, tuple[Position, Position | None]] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key_path = (*path, key_node.value)
-            found[key_path] = Position(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if isinstance(value_node, yaml.ScalarNode):
-                found[(*key_path, AT_VALUE)] = Position(value_node.start_mark.line + 1,
-                                                        value_node.start_mark.column + 1)
+            found[key_path] = (start(key_node),
+                               start(value_node) if isinstance(value_node, yaml.ScalarNode) else None)
             found |= expected_positions(value_node, key_path)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            found[(*path, index)] = Position(item.start_mark.line + 1, item.start_mark.column + 1)
+            found[(*path, index)] = (start(item), None)
             found |= expected_positions(item, (*path, index))
     return found
 
@@ -46,8 +48,8 @@ def test_every_path_is_found_where_yaml_put_it(data):
     text = yaml.safe_dump(data, allow_unicode=True)
     parsed, positions = parse_yaml(text, "f.yaml", first_line=1, allow_empty=False)
     assert parsed == data
-    for path, position in expected_positions(yaml.compose(text)).items():
-        assert positions.get(path) == position, path
+    for path, (position, value) in expected_positions(yaml.compose(text)).items():
+        assert (positions.get(path), positions.value(path)) == (position, value), path
 
 
 def test_an_unknown_path_falls_back_to_its_nearest_known_ancestor():
@@ -74,7 +76,7 @@ def test_positions_from_a_cache_that_lies_point_at_the_file_not_a_traceback(tmp_
     entries[key] = json.dumps([data, [["a"], 2, 1]])  # not what this version writes: parsed again
     cache_path.write_text(json.dumps(entries))
     _, positions = ParseCache(cache_path).parse("a: 1\n", "f.yaml", first_line=2, allow_empty=False)
-    assert positions == Positions("\n\t2\t1\n/a\t2\t1\n/a/\x00value\t2\t4\n")
+    assert positions == Positions("\n\t2\t1\n/a\t2\t1\t2\t4\n")
 
 
 def test_keys_that_look_like_pointers_or_lines_are_never_taken_for_others():

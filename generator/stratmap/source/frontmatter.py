@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from ..findings import Finding, Position, error
-from .positions import AT_VALUE, Positions, PositionsWriter, pointer_step
+from .positions import Positions, PositionsWriter, pointer_step
 
 # Front matter holds at most a few thousand values; far more means an alias bomb.
 MAX_YAML_NODES = 100_000
@@ -33,7 +33,6 @@ _SCALAR_BUILDERS = {
 }
 
 Parsed = tuple[dict[str, Any], Positions]  # a file's values, and where each stands
-_AT_VALUE_STEP = pointer_step(AT_VALUE)
 
 
 class LoadError(Exception):
@@ -168,9 +167,8 @@ class _NodeConverter:
                                 f"on line {seen[key].line}); remove one", key_node)
             seen[key] = here
             key_at = at + pointer_step(key)
-            self.positions.add(key_at, here)
-            if isinstance(value_node, yaml.ScalarNode):
-                self.positions.add(key_at + _AT_VALUE_STEP, self.position(value_node))
+            self.positions.add(key_at, here, self.position(value_node)
+                               if isinstance(value_node, yaml.ScalarNode) else None)
             result[key] = self.convert(value_node, key_at, depth + 1)
         return result
 

@@ -6,8 +6,10 @@ them from the parse cache most of a fresh process's load time. As text they cost
 bytes each, the parse cache stores and reads them as one JSON string, and a lookup is a
 substring search.
 
-The text is `\\n` then one line per value: its JSON Pointer (RFC 6901, with tab and line
-break escaped too), a tab, its line, a tab, its column.
+The text is `\\n` then one line per key or item: its JSON Pointer (RFC 6901, with tab and
+line break escaped too), its line and column, and for a key whose value is a scalar the
+value's line and column, all separated by tabs. A wrong value is pointed at where the
+value starts, a missing or unknown key at the key.
 """
 
 from __future__ import annotations
@@ -17,14 +19,10 @@ import re
 from ..findings import Position
 
 PathKey = tuple[str | int, ...]
-# the mark after a key's path for where its scalar value starts, beside the path itself
-# for the key: a wrong value is pointed at, a missing or unknown key at the key. No key can
-# collide with it: only a scalar value gets the mark, and a scalar holds no keys.
-AT_VALUE = "\x00value"
 
 _NEEDS_ESCAPE = re.compile(r"[~/\t\n]")
 _ESCAPES = str.maketrans({"~": "~0", "/": "~1", "\t": "~2", "\n": "~3"})
-_LINE_AND_COLUMN = re.compile(r"(\d{1,9})\t(\d{1,9})\n")
+_LINE_AND_COLUMN = re.compile(r"(\d{1,9})\t(\d{1,9})(?:\t(\d{1,9})\t(\d{1,9}))?\n")
 
 
 def pointer_step(element: str | int) -> str:
@@ -45,8 +43,12 @@ class PositionsWriter:
     def __init__(self) -> None:
         self._lines: list[str] = ["\n"]
 
-    def add(self, at: str, position: Position) -> None:
-        self._lines.append(f"{at}\t{position.line}\t{position.column}\n")
+    def add(self, at: str, position: Position, value: Position | None = None) -> None:
+        """`value`: where a key's scalar value starts."""
+        if value is None:
+            self._lines.append(f"{at}\t{position.line}\t{position.column}\n")
+        else:
+            self._lines.append(f"{at}\t{position.line}\t{position.column}\t{value.line}\t{value.column}\n")
 
     def done(self) -> Positions:
         return Positions("".join(self._lines))
@@ -65,13 +67,19 @@ class Positions:
         return f"Positions({self.text!r})"
 
     def get(self, path: PathKey) -> Position | None:
+        found = self._entry(path)
+        return Position(int(found[1]), int(found[2])) if found else None
+
+    def value(self, path: PathKey) -> Position | None:
+        """Where the scalar value of the key at `path` starts."""
+        found = self._entry(path)
+        return Position(int(found[3]), int(found[4])) if found and found[3] else None
+
+    def _entry(self, path: PathKey) -> re.Match[str] | None:
         at = pointer(path)
         start = self.text.find(f"\n{at}\t")
-        if start < 0:
-            return None
         # from the parse cache, the text is untrusted: a malformed line is no position
-        found = _LINE_AND_COLUMN.match(self.text, start + len(at) + 2)
-        return Position(int(found[1]), int(found[2])) if found else None
+        return _LINE_AND_COLUMN.match(self.text, start + len(at) + 2) if start >= 0 else None
 
     def nearest(self, path: PathKey) -> Position:
         """The position of `path`, or of its nearest ancestor we know."""
@@ -83,4 +91,4 @@ class Positions:
 
     def of_value(self, path: PathKey) -> Position:
         """Where the value at `path` starts, when it is a scalar; else as `nearest`."""
-        return self.get((*path, AT_VALUE)) or self.nearest(path)
+        return self.value(path) or self.nearest(path)
