@@ -20,9 +20,7 @@ from pydantic import (
     field_validator,
 )
 
-from ..source.load import (
-    Document,
-)
+from ..source.load import Source
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -104,13 +102,13 @@ class Interlock(Strict):
 class Content(Strict):
     """Front matter of a Markdown file; the body and source come from the file itself."""
 
-    _source: Document | None = PrivateAttr(None)
+    _source: Source | None = PrivateAttr(None)
 
     # Private attributes are read from pydantic's own dict: `self._source` goes through
     # pydantic's __getattr__, which raised and caught an exception on every read — a
     # tenth of a one-edit build, since every page and digest asks for bodies and slugs.
     @property
-    def source(self) -> Document:
+    def source(self) -> Source:
         source = self.__pydantic_private__["_source"]  # type: ignore[index]
         assert source is not None, "content objects are made by to_model()"
         return source

@@ -112,7 +112,7 @@ def _type(kind: type[BaseModel], document: Document) -> tuple[Any, tuple[Finding
     if gaps:
         return None, gaps
     if isinstance(item, Content):
-        item._source = document
+        item._source = document.source()
     if isinstance(item, SlugNamed):
         item._slug = document.stem
     return item, ()

@@ -28,7 +28,7 @@ from ..cache.digests import code_digest
 from ..cache.pages import ONE_ITEM_READS, KnownReads
 from ..model.content import Guidance, Objective, Perspective, Strategy, StrategyModel, Team
 from ..model.settings import Settings
-from ..source.load import Document
+from ..source.load import Source
 
 # A read is a tuple of strings:
 #   ("item", kind, key, field)   a field (or property) of one content item; field "*" is all of it
@@ -636,8 +636,8 @@ def _plain(value: Any) -> Any:
         return value.model_dump(mode="json")
     if isinstance(value, TrackedItem):  # in a query's value while what it reads is noted
         return _plain(value._item)
-    if isinstance(value, Document):
-        return [value.data, value.body, value.file]
+    if isinstance(value, Source):
+        return [value.file, value.digest, value.body, value.body_line, value.positions.text]
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, (set, frozenset)):

@@ -31,7 +31,7 @@ from ..markdown.render import MarkdownRenderer
 from ..model.content import Perspective
 from ..model.status import Status
 from ..versions import VersionInfo
-from ..write import TreeWriter, files_in
+from ..write import FileData, TreeWriter, files_in
 from .charts import trend_svg
 from .data import (
     KEPT_BY_PROCESS,
@@ -154,7 +154,7 @@ class VersionRenderer:
         self.remember_reads = remember_reads
         self.markdown = MarkdownRenderer()
 
-    def render(self, view: VersionView, emit: Callable[[str, str | list[str]], None],
+    def render(self, view: VersionView, emit: Callable[[str, FileData], None],
                previous: PreviousPages | None = None) -> RenderedVersion:
         """Every file of the version, each handed to `emit(relpath, text)` as soon as it is
         rendered (nothing holds every page's HTML at once); with `previous`, unchanged files
@@ -190,7 +190,7 @@ class VersionRenderer:
         # a worker sends back its own copy of each (thousands of pages, dozens of reads each)
         distinct: dict[Read, Read] = {}
 
-        def rendered(path: str, text: str | list[str], reads: list[Read]) -> None:
+        def rendered(path: str, text: FileData, reads: list[Read]) -> None:
             emit(path, text)
             result.written.append(path)
             reads = [distinct.setdefault(read, read) for read in reads]
