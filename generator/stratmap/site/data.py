@@ -190,9 +190,9 @@ def build_date() -> str:
 class SearchIndex:
     """search.js: every page's title and words, for the search box (loaded by script tag,
     so it works from plain files too). An item's entry comes from its own file alone, so
-    it is made once per text of the file: in this process, its JSON; across processes, its
-    words (`known`, by the item's digest): turning every body's Markdown into text was most
-    of the cost."""
+    it is made once per text of the file: between builds of one process (serve), its JSON
+    (`made`); across processes, its words (`known`, by the item's digest): turning every
+    body's Markdown into text was most of the cost."""
 
     def __init__(self, markdown: MarkdownRenderer, known: dict[str, str],
                  item_digest: Callable[[str, str], str], made: MadePerFile):
@@ -240,7 +240,7 @@ class SearchIndex:
                describe: Callable[[Any], tuple[str, str, str, list[str]]]) -> str:
         """An item's entry as JSON, from the item alone (`describe(item)`: its title, page,
         kind and texts besides the body), made again only when its file's text is new to
-        this process."""
+        `made`."""
         digest = self.item_digest(kind, key)
         found = self.made.search_entries.get(digest)
         if found is None:
@@ -250,8 +250,8 @@ class SearchIndex:
                 body = self.markdown.render(item.body, source_file=item.file,
                                             page_for=view.page_for, to_version_root="")
                 words = _search_text(*parts, body.striptags())
-            found = self.made.search_entries[digest] = (_json_for_script({"t": title, "u": url, "k": label, "x": words}),
-                                        words)
+            entry = _json_for_script({"t": title, "u": url, "k": label, "x": words})
+            found = self.made.search_entries[digest] = (entry, words)
         self.words[digest] = found[1]
         return found[0]
 
