@@ -80,9 +80,7 @@ def resolve_roles(model: StrategyModel) -> dict[str, Role]:
 def role_headings(settings: Settings, names: dict[str, str]) -> list[Role]:
     """The roles of role_names (`names`), as resolve_roles makes them but without asks:
     a catalog role with its description and aliases."""
-    catalog: dict[str, RoleDefinition] = {}
-    for entry in settings.roles:
-        catalog.setdefault(role_slug(entry.name), entry)
+    catalog = _catalog(settings)
     return [Role(name, slug, catalog[slug].description, list(catalog[slug].aliases))
             if slug in catalog else Role(name, slug) for slug, name in names.items()]
 
@@ -96,9 +94,15 @@ def _plan_names(model: StrategyModel) -> dict[str, tuple[str, str]]:
 
 
 def _role_names(settings: Settings, plan_names: dict[str, tuple[str, str]]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for entry in settings.roles:
-        names.setdefault(role_slug(entry.name), entry.name)
+    names = {slug: entry.name for slug, entry in _catalog(settings).items()}
     for name, slug in plan_names.values():
         names.setdefault(slug, name)
     return names
+
+
+def _catalog(settings: Settings) -> dict[str, RoleDefinition]:
+    """The settings' roles by slug, in their order; of two with one slug, the first."""
+    catalog: dict[str, RoleDefinition] = {}
+    for entry in settings.roles:
+        catalog.setdefault(role_slug(entry.name), entry)
+    return catalog
