@@ -208,6 +208,44 @@ def test_in_serve_an_edit_re_runs_only_the_queries_that_read_what_changed(warm_d
         assert len(runs) < len(recorded_queries(warm_demo)) / 2
 
 
+def test_in_serve_an_edit_looks_again_only_at_the_queries_that_read_the_edited_item(warm_demo, monkeypatch):
+    """A query none of whose reads is of the edited item keeps its digest unlooked-at: the
+    work of a rebuild follows the edit, not the number of queries."""
+    from stratmap.site.reads import ReadResolver
+    build_site(BuildOptions(warm_demo, force=True, serving=True))
+    looked_at: list[tuple[str, ...]] = []
+    real = ReadResolver._same
+
+    def same(self, shape):
+        looked_at.append(shape)
+        return real(self, shape)
+    monkeypatch.setattr(ReadResolver, "_same", same)
+    with edited(warm_demo, *EDITS["team plan text"]):
+        build_site(BuildOptions(warm_demo, serving=True))
+        queries = len(recorded_queries(warm_demo))
+        assert 0 < len(looked_at) < queries / 4
+
+
+SERVE_CHAIN = ["team plan text", "team parent", "team priority", "objective arrow", "team name",
+               "guidance scope", "kpi actual"]
+
+
+def test_in_serve_a_chain_of_edits_equals_a_clean_build_at_every_step(tmp_path):
+    """serve carries each query's digest and what it read from build to build while nothing
+    it read changes; edit after edit in one process, of items that queries read across each
+    other, every site equals a clean build of the same files."""
+    root = copy_demo(tmp_path / "demo")
+    build_site(BuildOptions(root, force=True, serving=True))
+    for step, name in enumerate(SERVE_CHAIN):
+        relpath, old, new = EDITS[name]
+        (root / relpath).write_text((root / relpath).read_text().replace(old, new))
+        build_site(BuildOptions(root, serving=True))
+        clean_root = tmp_path / f"clean-{step}"
+        shutil.copytree(root, clean_root, ignore=shutil.ignore_patterns("output", ".stratmap-cache"))
+        build_site(BuildOptions(clean_root, force=True))
+        assert snapshot(root / "output") == snapshot(clean_root / "output"), f"after: {name}"
+
+
 def test_page_records_saved_and_read_back_are_the_records_a_build_made(tmp_path):
     """The records of a version's pages go to the cache after the swap and come back in
     the next process: each page's base, its reads and its file as written; each read's

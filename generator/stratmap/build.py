@@ -439,6 +439,8 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
     result.rendered += [f"{info.path}/{relpath}" for relpath in rendered.written]
     result.pages_reused += len(rendered.reused.keys() & rendered.titles.keys())
     writer.after_commit(lambda: manifest.save(rendered.records, rendered.known, rendered.words))
+    if options.serving:  # kept for the next build of this process, which looks reads up in it
+        writer.after_commit(rendered.known.index_now)
 
 
 def _render_tag(folder: Path, report: VersionReport, info: VersionInfo, earlier: list, renderer,

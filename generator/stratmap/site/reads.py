@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from enum import Enum
@@ -249,7 +250,8 @@ VIEW_READS: dict[str, Callable[[Any, "ReadResolver"], Any]] = {
     "earlier": lambda view, _: [(e.info.name, e.info.commit) for e in view.earlier],
     "previous": lambda view, _: [(e.info.name, e.info.commit) for e in view.earlier[-1:]],
     "changes": lambda view, resolver: [resolver.whole_model(), VIEW_READS["earlier"](view, resolver)],
-    "pages_by_file": lambda view, _: view.pages_by_file,
+    # (a list of pairs is what the walk through a mapping makes: the digest is the same)
+    "pages_by_file": lambda view, _: _Plain(list(view.pages_by_file.items())),
 }
 
 
@@ -464,6 +466,7 @@ class ReadResolver:
         self.shapes: dict[Read, QueryShape] = {}  # what each query digested this build read
         self.maps: tuple[QueryShape, str, Any] | None = None  # what the maps read, their key, them
         self._before = before or KnownReads()
+        self._whole_model: str | None = None
         self._items, unknown = self._item_file_digests()
         same = {key for key, source in self._items.items() if self._before.items.get(key) == source}
         self._same_items = same  # (kind, key): the item's file is the last build's
@@ -480,16 +483,25 @@ class ReadResolver:
 
     def changed(self) -> set[Read]:
         """Of the reads the last build digested, those whose digest differs now (each one
-        is digested now, so the next build can compare with all of them)."""
-        same_items, digests = self._same_items, self.digests
-        changed = set()
-        for read, before in self._before.digests.items():
-            # most reads are of one item whose file is the last build's: taken as they were
-            if read[0] in ONE_ITEM_READS and (read[1], read[2]) in same_items:
-                digests[read] = before
-            elif self.digest(read) != before:
-                changed.add(read)
-        return changed
+        is digested now, so the next build can compare with all of them). Only these are
+        digested again: the reads of items whose file changed, the queries that read of
+        such an item or read something else that changed, and reads of no one item whose
+        shape is unknown. The rest are taken as they were, with their shapes."""
+        before, index = self._before, self._before.index
+        items = {(kind, key) for kind, keys in self._changed_keys.items() for key in keys}
+        suspects = {reader for item in items for reader in index.item_readers.get(item, ())}
+        suspects.update(reader for read, readers in index.read_readers.items()
+                        if self.digest(read) != before.digests.get(read) for reader in readers)
+        again = {*index.unshaped, *suspects, *itertools.chain.from_iterable(
+            index.groups[item] for item in index.groups.keys() - self._same_items)}
+        shaped_now, self.shapes = self.shapes, dict(before.shapes)
+        digested_now, self.digests = self.digests, dict(before.digests)
+        for read in again:
+            self.shapes.pop(read, None)
+            self.digests.pop(read, None)
+        self.shapes.update(shaped_now)
+        self.digests.update(digested_now)
+        return {read for read in again if self.digest(read) != before.digests.get(read)}
 
     def known(self) -> KnownReads:
         """What the next build compares with: every read's digest, every content item's file
@@ -569,8 +581,11 @@ class ReadResolver:
         return digests, unknown
 
     def whole_model(self) -> str:
-        model = self.view.model
-        return value_digest([self.digest(("item", *key, "*")) for key in _item_keys(model)])
+        """The digest of every item's (asked by more than one read a build: worked out once)."""
+        if self._whole_model is None:
+            self._whole_model = value_digest([self.digest(("item", *key, "*"))
+                                              for key in _item_keys(self.view.model)])
+        return self._whole_model
 
     def _value(self, read: Read) -> Any:
         kind, *rest = read
@@ -582,7 +597,7 @@ class ReadResolver:
         if kind == "exists":
             return _lookup(self.view.model, rest[0], rest[1]) is not None
         if kind == "ids":
-            return list(getattr(self.view.model, _collection_of(rest[0])))
+            return _Plain(list(getattr(self.view.model, _collection_of(rest[0]))))  # keys: text
         if kind == "view":
             return VIEW_READS[rest[0]](self.view, self)
         if kind == "query" and rest[0] in WHOLE_MODEL_QUERIES:
