@@ -30,6 +30,7 @@ from .cache.tags import PublishedTagCopies
 from .findings import Finding, error, printable, warning
 from .findings.printers import VersionFindings
 from .guard import ProtectedFolders, UntrustedCache, check_cache, check_output, output_folder, tracked_by_git
+from .memory import return_to_the_collector, set_aside_from_the_collector
 from .model.approval import PlanStamp
 from .model.content import KpiValues, StrategyModel
 from .model.convert import load_settings
@@ -182,9 +183,12 @@ def build_site(options: BuildOptions) -> BuildResult:
     with build_lock(cache, options.progress):
         recover_leftovers(output)  # first: even a build that fails puts the last good site back
         StandbyStore(cache, output).remove_leftovers()
-        # a committed output is content like any other: its pages are never reused
-        return _build_locked(options, settings, output, cache, folders, repository,
-                             output not in tracked, started)
+        try:
+            # a committed output is content like any other: its pages are never reused
+            return _build_locked(options, settings, output, cache, folders, repository,
+                                 output not in tracked, started)
+        finally:
+            return_to_the_collector()
 
 
 def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache: CacheLayout,
@@ -214,6 +218,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     # Only the working tree is parsed again and again, so only its files are kept between builds
     parsed = (options.parse_cache or parse_cache_for(root)) if any(not v.tag for v in versions) else None
     reports = _validate_all(versions, options, parsed, cache)
+    set_aside_from_the_collector()  # the models and their files: they last until the end
     result = BuildResult(output, [*_skipped_tag_findings(skipped_tags), *(r.to_findings() for r in reports)])
     failed = any(r.required and r.failed(options.strict) for r in reports)
     if parsed is not None and (failed or not options.serving):
@@ -431,6 +436,7 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
         return
     manifest = Manifest(cache.page_records(writer.output / info.path), writer.output / info.path)
     previous = manifest.load() if previous_output else None
+    set_aside_from_the_collector()  # the last build's records: they last until the end
     rendered = renderer.render(VersionView(report.load_model(), info, earlier),
                                lambda relpath, text: writer.write(f"{info.path}/{relpath}", text), previous)
     for relpath, existing in rendered.reused.items():
