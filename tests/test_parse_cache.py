@@ -156,6 +156,42 @@ def test_kept_plan_digests_follow_every_edit_of_a_plan(repo, tmp_path):
     assert len(seen) == 2 and cache.plan_digests
 
 
+def test_kept_findings_of_the_plans_follow_every_change_they_depend_on(tmp_path):
+    """serve looks again only at the plans whose file changed, unless what the per-plan
+    rules read of the rest changed: the settings' limit, review period and roles, the date,
+    the version before. After each such change the findings are a fresh validation's."""
+    from stratmap.model.approval import PlanStamp
+
+    root = copy_demo(tmp_path / "demo")
+    cache = ParseCache()
+
+    def findings(as_of=AS_OF, previous=None):
+        kept = validate(WorkingTree(root), as_of, cache, previous).findings
+        assert kept == validate(WorkingTree(root), as_of, None, previous).findings
+        return {(f.rule, f.file) for f in kept}
+
+    def edit(relpath, old, new):
+        path = root / relpath
+        assert old in path.read_text()
+        path.write_text(path.read_text().replace(old, new))
+
+    east = "content/teams/enterprise-east.md"
+    before = findings()
+    assert findings(as_of=dt.date(2027, 6, 1)) - before >= {("stale-review", east)}
+    edit("stratmap.yaml", "review_every_days: 92", "review_every_days: 5")
+    assert ("stale-review", east) in findings() - before
+    edit("stratmap.yaml", "max_priorities_per_team: 3", "max_priorities_per_team: 1")
+    assert ("too-many-priorities", east) in findings() - before
+    edit("stratmap.yaml", "name: Account Executive", "name: Account Lead")
+    assert ("unknown-role", east) in findings() - before
+    edit(east, "stop_doing:\n  - what: Discounts above 15% without the deal desk\n    why: Protects "
+         "margin (F2).\n  - what: Attending RFPs we did not shape\n    why: We lose 9 in 10 of them.",
+         "stop_doing: []")
+    assert ("no-stop-doing", east) in findings() - before
+    stamp = PlanStamp("0" * 16, "2026-09-30")  # approved on the same day, another plan
+    assert ("changed-after-approval", east) in findings(previous=lambda: {"enterprise-east": stamp})
+
+
 def test_a_file_the_no_change_check_read_is_loaded_from_those_bytes_once(repo):
     """A build hashes every file to know whether anything changed, then loads them: each
     file is read once. The bytes are taken after the same checks as a read, and once."""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import check
+from .check import KeptFindings, check
 from .check.problem import CheckContext
 from .findings import Finding, has_errors
 from .model.approval import PlanStamp
@@ -57,10 +57,17 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
     findings = result.findings
     if result.model is not None:
         context = CheckContext(as_of, previous) if previous else CheckContext(as_of)
-        findings += check(result.model, context)
+        findings += check(result.model, context, _kept_findings(cache) if cache else None)
     findings.sort(key=Finding.sort_key)
     return Validation(result.model if not has_errors(findings) else None, findings,
                       checked=result.model is not None)
+
+
+def _kept_findings(cache: ParseCache) -> KeptFindings:
+    """What the checks found in each plan, kept with the cache for the next validation."""
+    if cache.checked is None:
+        cache.checked = KeptFindings()
+    return cache.checked
 
 
 def typed_model(tree: SourceTree, cache: ParseCache | None = None) -> StrategyModel | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..findings import Position
 from ..model.approval import PlanStamp
-from ..model.content import StrategyModel
+from ..model.content import StrategyModel, Team
 
 
 class Problem(NamedTuple):
@@ -36,6 +36,28 @@ class CheckContext:
 
 
 Check = Callable[[StrategyModel, CheckContext], Iterable[Problem]]
+
+
+def _nothing_more(model: StrategyModel, context: CheckContext) -> Hashable:
+    return None
+
+
+@dataclass(frozen=True)
+class PerTeam:
+    """A rule that looks at one team's plan at a time. What it finds in a plan depends on
+    nothing but that plan's file, what `scope` gives (what the rule reads of the rest: a
+    setting, the date) and, with `previous_plan`, the plan's stamp in the version before.
+    A process that checks again and again (serve) looks again only at the plans whose
+    file changed, or at every plan when one of those did (see check.check)."""
+
+    look_at: Callable[[Team, StrategyModel, CheckContext], Iterable[Problem]]
+    scope: Callable[[StrategyModel, CheckContext], Hashable] = _nothing_more
+    previous_plan: bool = False
+
+    def __call__(self, model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
+        """Every plan's problems: a rule like any other (a Check)."""
+        for team in model.teams.values():
+            yield from self.look_at(team, model, context)
 
 
 def did_you_mean(wrong: str, known: Iterable[str]) -> str:

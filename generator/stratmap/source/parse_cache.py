@@ -27,11 +27,12 @@ class ParseCache:
         self.path = path
         self._saved: dict[str, _Entry] = {}
         self._used: dict[str, _Entry] = {}
-        # what later stages made of a file, by the file's digest: its typed item, and a
-        # team plan's digest. In memory only, for as long as this cache lives (serve keeps
+        # what later stages made of a file, by the file's digest: its typed item, a team
+        # plan's digest, what the checks found in a plan. In memory only, for as long as this cache lives (serve keeps
         # one between builds)
         self.made: dict[Any, Any] = {}
         self.plan_digests: dict[str, str] = {}
+        self.checked: Any = None  # what the checks found in each plan (check.KeptFindings)
         # a content file's bytes as last read, the document made of them and the key of
         # its parse, by path: a file read again unchanged is the same document, made once
         self._documents: dict[str, tuple[bytes, Any, str]] = {}
