@@ -210,6 +210,49 @@ def test_a_serve_rebuild_writes_only_what_an_edit_changes_and_equals_a_clean_bui
         assert snapshot(root / "output") == snapshot(clean / "output")
 
 
+def test_a_serve_rebuild_reads_only_the_files_whose_status_changed(tmp_path, monkeypatch):
+    """serve knows each content file's status and bytes from its last build: a rebuild
+    reads only the file that was edited, and sees an edit that kept the file's size and
+    modification time (its change time moved)."""
+    import os
+
+    from stratmap.build import BuildOptions, build_site, parse_cache_for
+    from stratmap.cache import stamp
+
+    root = copy_demo(tmp_path / "demo")
+    options = BuildOptions(root, parse_cache=parse_cache_for(root), serving=True)
+    monkeypatch.setattr(stamp, "RACY_NS", 0)  # the demo's files were written a moment ago
+    build_site(options)
+    read: list[str] = []
+    real = stamp._hashed
+    monkeypatch.setattr(stamp, "_hashed", lambda path: read.append(path) or real(path))
+    team = root / "content/teams/enterprise-east.md"
+    status = team.stat()
+    team.write_text(team.read_text().replace("The East covers", "The West covers"))  # same size
+    os.utime(team, ns=(status.st_atime_ns, status.st_mtime_ns))
+    build_site(options)
+    assert read == [str(team)]
+    assert "The West covers" in (root / "output/next/teams/enterprise-east/index.html").read_text()
+
+
+def test_a_file_changed_in_the_moment_it_was_read_is_read_again():
+    """Two changes within the file system's clock grain leave a file's status as it was
+    (git's "racily clean"): a file changed that close to its last reading is read again."""
+    from types import SimpleNamespace
+
+    from stratmap.cache.stamp import RACY_NS, KnownFile, KnownFiles
+
+    changed_at = 10**18
+    status = SimpleNamespace(st_ino=7, st_size=100, st_mtime_ns=changed_at, st_ctime_ns=changed_at)
+    signature = (7, 100, changed_at, changed_at)
+
+    def known(asked_at: int) -> KnownFiles:
+        return KnownFiles({"f.md": KnownFile(signature, asked_at, b"x" * 100, b"digest")})
+    assert known(changed_at + RACY_NS + 1).unchanged("f.md", status) is not None
+    assert known(changed_at + RACY_NS).unchanged("f.md", status) is None
+    assert known(changed_at + 5 * RACY_NS).unchanged("f.md", SimpleNamespace(**{**vars(status), "st_size": 99})) is None
+
+
 def test_a_serve_rebuild_reads_the_previous_quarter_once(git_repo):
     """A team page shows what changed since the last published quarter, which needs that
     quarter's model; a tag never changes, so serve reads it from git once, not per edit."""

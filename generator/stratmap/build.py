@@ -24,7 +24,7 @@ from .cache.digests import code_digest, theme_key
 from .cache.layout import CacheLayout
 from .cache.pages import Manifest
 from .cache.prune import remove_unused
-from .cache.stamp import Stamp, inputs_digest
+from .cache.stamp import KnownFiles, Stamp, inputs_digest
 from .cache.standby import KnownTrees, StandbyStore
 from .cache.tags import PublishedTagCopies
 from .findings import Finding, error, printable, warning
@@ -73,6 +73,9 @@ class BuildOptions:
     # serve: work out and keep in memory what lets the next build redo only what an edit
     # changed (what each query and the maps read); a single build does without it
     serving: bool = False
+    # serve: the content files' status, bytes and digests as last read, so that a rebuild
+    # reads only the files that changed
+    known_files: KnownFiles = field(default_factory=KnownFiles)
     progress: Callable[[str], None] = lambda message: None
     # called the moment the new site is in place, before what the next build needs of it
     # is recorded (serve reloads the browser then)
@@ -202,7 +205,8 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     theme_digest = theme_key(folders)
     working = next((v.tree for v in versions if isinstance(v.tree, WorkingTree)), None)
     inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict,
-                           working.read_before if working else None)
+                           working.read_before if working else None,
+                           options.known_files if options.serving else None)
     if options.only is None and not options.force and reuse_output:
         last = Stamp.load(cache.stamp(output))
         if last and last.inputs == inputs and (output / "versions.json").is_file():

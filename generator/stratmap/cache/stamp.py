@@ -14,10 +14,12 @@ import functools
 import hashlib
 import json
 import os
+import stat
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 from ..diagrams.graphviz import dot_identity
 from ..findings.printers import VersionFindings
@@ -30,9 +32,11 @@ from .digests import code_digest
 
 def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme: str,
                   output: Path, strict: bool,
-                  read: Callable[[str, bytes], None] | None = None) -> str:
+                  read: Callable[[str, bytes], None] | None = None,
+                  known: KnownFiles | None = None) -> str:
     """`read(relpath, data)` is told each file's bytes as they are read, for a build that
-    follows to read each file once."""
+    follows to read each file once; `known`: what a process that builds again knows of
+    the files from its last build (serve), so that unchanged ones are not read again."""
     hasher = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -42,22 +46,72 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
         dt.date.today(), dot_identity())
     for version in versions:
         add(version.name, version.path, version.tag, version.commit, version.date, version.draft)
-    for relpath in [SETTINGS_FILE, *_files_below(root, settings.content_dir)]:
+    top = str(root)
+    for relpath, status in [(SETTINGS_FILE, None), *_files_below(top, settings.content_dir)]:
         hasher.update(relpath.encode("utf-8", "surrogateescape") + b"\0")
         try:
-            data = _hashed(os.path.join(root, relpath), hasher)
+            data, digest = _file(os.path.join(top, relpath), status, known)
         except OSError:
             hasher.update(b"\0unreadable")  # the build that follows says what is wrong
             continue
+        hasher.update(digest)
         if read is not None and data is not None and relpath.endswith((".md", ".yaml")):
             read(relpath, data)  # what the loader reads; not images, nor what it refuses
     return hasher.hexdigest()
 
 
-def _hashed(path: str, hasher: Any) -> bytes | None:
-    """The file's bytes, fed to `hasher`; None for a file too large to load, which is fed
-    in pieces and never held whole. (os.read, not a file object: thousands of files are
-    hashed on every build, and a file object costs as much again as the reading.)"""
+class KnownFile(NamedTuple):
+    status: tuple[int, int, int, int]  # inode, size, modified and changed (ns)
+    asked_at: int  # the clock (ns) just before the status was asked
+    data: bytes | None  # None: too large to load
+    digest: bytes
+
+
+# A file changed twice within the file system's clock grain keeps its status (git calls
+# such a file "racily clean"): one changed this close to when it was read is read again.
+RACY_NS = 2_000_000_000  # FAT's grain is two seconds; most are a few milliseconds
+
+
+@dataclass
+class KnownFiles:
+    """What a process that builds again and again (serve) knows of the content files, by
+    path: each one's status when it was read, its bytes and their digest. A file whose
+    status is the same, and was not changed in the moment it was read, is not read again."""
+
+    by_path: dict[str, KnownFile] = field(default_factory=dict)
+
+    def unchanged(self, path: str, status: os.stat_result) -> KnownFile | None:
+        known = self.by_path.get(path)
+        if known is None or known.status != _signature(status):
+            return None
+        if max(status.st_mtime_ns, status.st_ctime_ns) >= known.asked_at - RACY_NS:
+            return None
+        return known
+
+
+def _signature(status: os.stat_result) -> tuple[int, int, int, int]:
+    return status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
+def _file(path: str, status: os.stat_result | None, known: KnownFiles | None) -> tuple[bytes | None, bytes]:
+    """The file's bytes (None when too large to load) and their digest: as known, when the
+    file has not changed since, else read."""
+    if known is None:
+        return _hashed(path)
+    asked_at = time.time_ns()
+    status = os.stat(path) if status is None else status
+    found = known.unchanged(path, status)
+    if found is None:
+        data, digest = _hashed(path)
+        found = known.by_path[path] = KnownFile(_signature(status), asked_at, data, digest)
+    return found.data, found.digest
+
+
+def _hashed(path: str) -> tuple[bytes | None, bytes]:
+    """The file's bytes and their digest; None for a file too large to load, which is
+    digested in pieces and never held whole. (os.read, not a file object: thousands of
+    files are hashed on every build, and a file object costs as much again as the reading.)"""
+    hasher = hashlib.sha256()
     descriptor = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(descriptor).st_size
@@ -66,19 +120,26 @@ def _hashed(path: str, hasher: Any) -> bytes | None:
             if len(data) > size:
                 data += b"".join(iter(functools.partial(os.read, descriptor, 1 << 20), b""))
             hasher.update(data)
-            return data if len(data) <= MAX_FILE_BYTES else None
+            return (data if len(data) <= MAX_FILE_BYTES else None), hasher.digest()
         for piece in iter(functools.partial(os.read, descriptor, 1 << 20), b""):
             hasher.update(piece)
-        return None
+        return None, hasher.digest()
     finally:
         os.close(descriptor)
 
 
-def _files_below(root: Path, folder: str) -> list[str]:
-    """Every regular file below `folder` (a link to one counts), relative to `root`, sorted;
-    folders that are links are not entered."""
-    return sorted(f"{folder}/{inside}".replace(os.sep, "/")
-                  for path, inside in files_in(os.path.join(root, folder)) if os.path.isfile(path))
+def _files_below(root: str, folder: str) -> list[tuple[str, os.stat_result]]:
+    """Every regular file below `folder` (a link to one counts), relative to `root`, sorted,
+    with its status; folders that are links are not entered."""
+    found = []
+    for path, inside in files_in(os.path.join(root, folder)):
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue  # a link to nothing: no file
+        if stat.S_ISREG(status.st_mode):
+            found.append((f"{folder}/{inside}".replace(os.sep, "/"), status))
+    return sorted(found, key=lambda entry: entry[0])
 
 @dataclass
 class Stamp:
