@@ -352,3 +352,13 @@ def test_a_standby_record_naming_a_mirror_outside_the_tree_is_not_used(repo):
     assert run_process("build", str(repo.root), "-q").returncode == 0
     assert "Sales C" in (repo.root / "output/latest/teams/sales/index.html").read_text()
     assert not (repo.root / ".stratmap-cache" / "escape").exists()
+
+
+@pytest.mark.parametrize("path, inside", [
+    ("next/teams/a/index.html", True), ("x/.hidden", True), ("...", True),
+    ("", False), (".", False), ("..", False), ("a/../b", False), ("a/./b", False), ("a//b", False),
+    ("/etc/passwd", False), ("a/", False), ("a\\b", False), ("a\0b", False), (3, False)])
+def test_a_recorded_path_counts_only_when_it_stays_inside_the_tree(path, inside):
+    """The standby's record is untrusted: each path in it is checked before it is used."""
+    from stratmap.cache.standby import _inside
+    assert _inside(path) is inside

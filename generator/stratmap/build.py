@@ -337,9 +337,12 @@ def _report(version: Version, required: bool, validation: Validation) -> Version
     def load_model() -> StrategyModel:
         assert model is not None, "only a version that validated is rendered"
         return model
+    # a tag's KPI values and plan stamps are what the versions after it read of it; the
+    # working tree is the last version, so nothing reads its own (thousands of teams' worth)
+    kept = model if model is not None and version.tag else None
     return VersionReport(version, validation.findings, validation.ok, required,
-                         model.kpi_values() if model else {}, load_model,
-                         model.plan_stamps() if model else {})
+                         kept.kpi_values() if kept else {}, load_model,
+                         kept.plan_stamps() if kept else {})
 
 
 # Tagged versions' models, read again from git when a page needs one (the change since the

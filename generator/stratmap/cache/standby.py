@@ -132,5 +132,9 @@ def _paths(value: object) -> frozenset[str] | None:
 
 
 def _inside(path: object) -> bool:
-    return isinstance(path, str) and "\0" not in path and "\\" not in path and all(
-        part not in ("", ".", "..") for part in path.split("/"))
+    """A relative path that stays inside: no part empty, "." or "..", no NUL or backslash
+    (one search per path: a record names every file of the site)."""
+    return isinstance(path, str) and _NOT_INSIDE.search(f"/{path}/") is None
+
+
+_NOT_INSIDE = re.compile(r"/\.{0,2}/|[\0\\]")
