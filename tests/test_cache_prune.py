@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import run_process
-from stratmap.cache.layout import CacheLayout
+from stratmap.cache.layout import CacheLayout, compiled_templates
 
 
 def _build(root: Path) -> None:
@@ -32,7 +32,29 @@ def test_an_upgrade_leaves_no_parse_cache_or_templates_of_the_old_version(repo, 
     assert not old_parses.exists() and not old_templates.exists()
     assert not link.is_symlink() and (outside / "keep.txt").read_text() == "not the cache's"
     assert notes.read_text() == "mine"
-    assert cache.parsed.is_file() and any(cache.compiled_templates.iterdir())  # this version's stay
+    assert cache.parsed.is_file() and any(compiled_templates().iterdir())  # this version's stay
+
+
+def test_a_cold_build_of_another_repository_compiles_no_template_of_the_built_in_theme(tmp_path, monkeypatch):
+    """Compiled templates are the user's: the built-in theme's are compiled once for every
+    repository, and an older stratmap's are removed from there as from a repository."""
+    from jinja2 import Environment
+
+    from conftest import copy_demo
+    from stratmap.build import BuildOptions, build_site
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    older = compiled_templates().parent / "0123456789abcdef"
+    older.mkdir(parents=True)
+    build_site(BuildOptions(copy_demo(tmp_path / "first")))
+    assert not older.exists() and any(compiled_templates().iterdir())
+    compiled: list[str] = []
+    real = Environment.compile
+    monkeypatch.setattr(Environment, "compile", lambda self, source, name=None, *rest, **options:
+                        compiled.append(name) or real(self, source, name, *rest, **options))
+    second = copy_demo(tmp_path / "second")
+    build_site(BuildOptions(second))
+    assert compiled == [] and (second / "output/index.html").is_file()
+    assert not (CacheLayout.of(second).root / "templates").exists()
 
 
 def test_a_settings_change_leaves_one_rendered_copy_of_each_tag(git_repo):

@@ -21,7 +21,7 @@ from dataclasses import KW_ONLY, dataclass, field, replace
 from pathlib import Path
 
 from .cache.digests import code_digest, theme_key
-from .cache.layout import CacheLayout
+from .cache.layout import CacheLayout, compiled_templates
 from .cache.pages import Manifest
 from .cache.prune import remove_unused
 from .cache.stamp import KnownFiles, Stamp, inputs_digest
@@ -238,7 +238,7 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     infos |= {v: _info(v, False, False) for v in skipped}
     site = SiteInfo(settings.title, settings.base_url, tuple(infos[v] for v in versions), build_date(),
                     repository[1] if repository else "")
-    theme = Theme(folders, theme_digest, cache.compiled_templates, settings.language)
+    theme = Theme(folders, theme_digest, compiled_templates(), settings.language)
     diagrams = DiagramRenderer(cache, options.jobs)
     renderer = VersionRenderer(theme, diagrams, site, options.jobs, remember_reads=options.serving)
     tag_copies = PublishedTagCopies(cache.published_tags(output), output, trust_last_output=reuse_output)

@@ -3,7 +3,8 @@
 Jinja's own FileSystemBytecodeCache loads `marshal`led code from the cache folder: code
 that a cloned repository could have planted there. This cache signs each entry with an
 HMAC under a key kept outside any repository (in the user's cache folder, readable by the
-user alone) and ignores an entry whose signature does not match.
+user alone) and ignores an entry whose signature does not match. The entries live in the
+user's cache folder too (layout.compiled_templates).
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from pathlib import Path
 from jinja2.bccache import Bucket, BytecodeCache
 
 from ..write import write_atomically
+from .layout import user_cache
 
 _SIGNATURE_BYTES = 32
 
 
 def machine_key() -> bytes | None:
     """This user's signing key, made on first use; None where it cannot be kept."""
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(home) / "stratmap" / "signing-key"
+    path = user_cache() / "signing-key"
     try:
         key = path.read_bytes()
         if len(key) == 32:

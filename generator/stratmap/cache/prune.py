@@ -16,7 +16,7 @@ import shutil
 import stat
 from pathlib import Path
 
-from .layout import CacheLayout
+from .layout import CacheLayout, compiled_templates
 
 _CODE_KEYED = re.compile(r"[0-9a-f]{16}(\.json)?")  # parsed/<code>.json, templates/<code>/
 _TAG_KEYED = re.compile(r"[0-9a-f]{32}(\.json|\.pages)?")  # validated/<key>.json, versions/<key>(.pages)
@@ -24,12 +24,14 @@ _DIAGRAM = re.compile(r"[0-9a-f]{64}\.svg")  # diagrams/<key>.svg
 
 
 def remove_unused(cache: CacheLayout, diagrams_used: set[str]) -> None:
-    """After a build of every version: remove the parse caches and compiled templates of
-    other versions of stratmap, the tagged versions' entries this build did not ask for,
+    """After a build of every version: remove the parse caches and compiled templates (the
+    user's) of other versions of stratmap, the tagged versions' entries this build did not ask for,
     and the laid-out maps (`diagrams_used`: their keys) that none of its maps is. Another
     build that needs one makes it again."""
     _remove_others(cache.parsed.parent, _CODE_KEYED, {cache.parsed.name})
-    _remove_others(cache.compiled_templates.parent, _CODE_KEYED, {cache.compiled_templates.name})
+    templates = compiled_templates()
+    _remove_others(templates.parent, _CODE_KEYED, {templates.name})
+    _remove_others(cache.root / "templates", _CODE_KEYED, set())  # where earlier versions kept them
     asked = {path.name for path in cache.asked}
     _remove_others(cache.root / "validated", _TAG_KEYED, asked)
     _remove_others(cache.root / "versions", _TAG_KEYED,
