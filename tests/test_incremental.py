@@ -289,3 +289,22 @@ def test_page_records_written_in_pieces_are_the_json_of_them_whole(size):
               "pages": {f"teams/{n}/index.html": ["base", [n, n + 1], None] for n in range(size)},
               "words": {}, "items": [], "n": size, "text": "\"<é>\""}
     assert "".join(_json_object_in_pieces(fields)) == json.dumps(fields, separators=(",", ":"))
+
+
+def test_a_pages_base_follows_each_part_of_its_place_in_the_site():
+    """serve keeps each page's base by what it is made of: a new title, template or
+    breadcrumb trail (a renamed ancestor), or a new version base, gives a new base."""
+    from dataclasses import replace
+
+    from stratmap.site.render import PageBases
+    from stratmap.site.routes import Page
+    page = Page("teams/a/index.html", "team.html", "A", [("Teams", "teams/index.html"), ("A", "teams/a/index.html")])
+    kept = PageBases()
+    first = kept.of("version", [page])
+    assert kept.of("version", [page]) == first == PageBases().of("version", [page])
+    for moved in (replace(page, title="B"), replace(page, template="other.html"),
+                  replace(page, breadcrumbs=[("Top", "teams/top/index.html"), *page.breadcrumbs])):
+        kept.of("version", [page])  # the last build's, each time
+        assert kept.of("version", [moved]) != first
+    kept.of("version", [page])
+    assert kept.of("another version", [page]) != first

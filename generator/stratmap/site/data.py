@@ -35,6 +35,9 @@ class MadePerFile:
     item_json: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, file digest) → JSON
     # an item's digest → its search entry as JSON, and its words
     search_entries: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the search entries of roles, people and sections: (title, page, kind, words) → JSON,
+    # those of the last build only (thousands of people at a few thousand teams)
+    other_entries: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
 
     def trim(self, model: StrategyModel) -> None:
         """When the files have been edited many times over, start again, to hold about one
@@ -227,14 +230,27 @@ class SearchIndex:
             g.title, f"guidance/index.html#topic-{g.slug}", "Guidance", [*g.do, *g.dont]))
             for slug, g in model.guidance.items()]
         # (the roles' headings, not whole.roles(): that gathers every ask of every plan)
-        others = [{"t": role.name, "u": f"roles/{role.slug}/index.html", "k": "Role",
-                   "x": _search_text(role.description, *role.aliases)}
+        others = [(role.name, f"roles/{role.slug}/index.html", "Role",
+                   _search_text(role.description, *role.aliases))
                   for role in role_headings(model.settings, model.role_names)]
-        others += [{"t": person.name, "u": f"people/index.html#person-{person.slug}", "k": "Person",
-                    "x": ""} for person in whole.people()]
-        others += [{"t": label, "u": path, "k": "Page", "x": ""} for label, path in SECTIONS[1:]]
-        listed = _json_list([*entries, *(_json_for_script(entry) for entry in others)])
+        others += [(person.name, f"people/index.html#person-{person.slug}", "Person", "")
+                   for person in whole.people()]
+        others += [(label, path, "Page", "") for label, path in SECTIONS[1:]]
+        listed = _json_list([*entries, *self._other_entries(others)])
         return [_assignment_to("STRATMAP_SEARCH", view.info.path), *listed, ";\n"]
+
+    def _other_entries(self, others: list[tuple[str, str, str, str]]) -> list[str]:
+        """Each (title, page, kind, words) as its entry's JSON, encoded again only when new."""
+        known, self.made.other_entries = self.made.other_entries, {}
+        encoded = []
+        for entry in others:
+            found = known.get(entry)
+            if found is None:
+                title, url, kind, words = entry
+                found = _json_for_script({"t": title, "u": url, "k": kind, "x": words})
+            encoded.append(found)
+            self.made.other_entries[entry] = found
+        return encoded
 
     def _entry(self, view: VersionView, kind: str, key: str, item: Any,
                describe: Callable[[Any], tuple[str, str, str, list[str]]]) -> str:

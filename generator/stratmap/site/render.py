@@ -142,6 +142,28 @@ class _Window:
         self._free.release()
 
 
+class PageBases:
+    """Each page's base (its version's, and its own place in the page table), digested
+    again only when one of those changed. A process that builds again keeps one
+    (`BASES_KEPT_BY_PROCESS`): digesting every page's place cost 15 ms of each serve
+    rebuild at 3,000 teams."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple, str] = {}
+
+    def of(self, version_base: str, pages: list[Page]) -> dict[str, str]:
+        known, self._known = self._known, {}
+        bases = {}
+        for page in pages:
+            key = (version_base, page.path, page.template, page.title, tuple(page.breadcrumbs))
+            base = known.get(key)
+            bases[page.path] = self._known[key] = digest(*key) if base is None else base
+        return bases
+
+
+BASES_KEPT_BY_PROCESS = PageBases()
+
+
 class VersionRenderer:
     def __init__(self, theme: Theme, diagrams: DiagramRenderer, site: SiteInfo, jobs: int = 1,
                  remember_reads: bool = False):
@@ -171,9 +193,7 @@ class VersionRenderer:
                       DataFile("scorecard.csv", scorecard_csv),
                       DataFile("search.js", search.script), DataFile(CHANGES_FILE, changes_json)]
         # a page's base: its version's, and its own place in the page table
-        version_base = self._version_base(view)
-        bases = {page.path: digest(version_base, page.path, page.template, page.title, page.breadcrumbs)
-                 for page in pages}
+        bases = (BASES_KEPT_BY_PROCESS if self.remember_reads else PageBases()).of(self._version_base(view), pages)
         bases |= {data.path: digest(code_digest(), data.path, view.info.identity()) for data in data_files}
         result = RenderedVersion([], {page.path: page.title for page in pages})
 
