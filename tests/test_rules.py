@@ -158,3 +158,11 @@ def test_links_are_found_where_markdown_finds_them(repo):
     broken = [(f["line"], f["column"], f["message"].split("`")[1])
               for f in findings if f["rule"] == "broken-link"]
     assert broken == [(7, 14, "teams/gone.md"), (10, 9, "objectives/C9.md")]
+
+
+def test_a_link_that_spells_md_with_an_escape_is_still_checked(repo):
+    """`%2Emd` and `&#46;md` name a content file once unescaped, as the site reads them."""
+    repo.write(STRATEGY, _strategy_with_body("[a](objectives/C8%2Emd) and [b](teams/gone&#46;md)\n"))
+    _, findings = validate_json(repo.root)
+    assert sorted(f["message"].split("`")[1] for f in findings if f["rule"] == "broken-link") == \
+        ["objectives/C8%2Emd", "teams/gone.md"]

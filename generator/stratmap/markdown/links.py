@@ -50,8 +50,8 @@ def _parser() -> MarkdownIt:
 
 def content_links(body: str, source_file: str) -> list[ContentLink]:
     """Every link in `body` to another content file, with where it is written."""
-    if ".md" not in body:  # no link can name a content file; skip the parse
-        return []
+    if ".md" not in body and "%" not in body and "&" not in body:
+        return []  # no link can name a content file, even written `%2Emd` or `&#46;md`: no parse
     lines = body.splitlines()
     found: list[ContentLink] = []
     for block in _parser().parse(body):
