@@ -233,6 +233,13 @@ def test_a_serve_rebuild_reads_only_the_files_whose_status_changed(tmp_path, mon
     build_site(options)
     assert read == [str(team)]
     assert "The West covers" in (root / "output/next/teams/enterprise-east/index.html").read_text()
+    note = root / "content/notes.txt"  # any file of the content folder is an input
+    note.write_text("an aside")
+    build_site(options)
+    assert str(note) in options.known_files.by_path
+    note.unlink()
+    build_site(options)
+    assert str(note) not in options.known_files.by_path  # forgotten once deleted
 
 
 def test_a_file_changed_in_the_moment_it_was_read_is_read_again():

@@ -47,7 +47,10 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
     for version in versions:
         add(version.name, version.path, version.tag, version.commit, version.date, version.draft)
     top = str(root)
-    for relpath, status in [(SETTINGS_FILE, None), *_files_below(top, settings.content_dir)]:
+    files = [(SETTINGS_FILE, None), *_files_below(top, settings.content_dir)]
+    if known is not None:  # a file deleted since is forgotten
+        known.keep_only({os.path.join(top, relpath) for relpath, _ in files})
+    for relpath, status in files:
         hasher.update(relpath.encode("utf-8", "surrogateescape") + b"\0")
         try:
             data, digest = _file(os.path.join(top, relpath), status, known)
@@ -62,7 +65,7 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
 
 class KnownFile(NamedTuple):
     status: tuple[int, int, int, int]  # inode, size, modified and changed (ns)
-    asked_at: int  # the clock (ns) just before the status was asked
+    asked_at: int  # the clock (ns) when the file was read, its status just asked
     data: bytes | None  # None: too large to load
     digest: bytes
 
@@ -79,6 +82,10 @@ class KnownFiles:
     status is the same, and was not changed in the moment it was read, is not read again."""
 
     by_path: dict[str, KnownFile] = field(default_factory=dict)
+
+    def keep_only(self, paths: set[str]) -> None:
+        for gone in self.by_path.keys() - paths:
+            del self.by_path[gone]
 
     def unchanged(self, path: str, status: os.stat_result) -> KnownFile | None:
         known = self.by_path.get(path)
@@ -140,6 +147,7 @@ def _files_below(root: str, folder: str) -> list[tuple[str, os.stat_result]]:
         if stat.S_ISREG(status.st_mode):
             found.append((f"{folder}/{inside}".replace(os.sep, "/"), status))
     return sorted(found, key=lambda entry: entry[0])
+
 
 @dataclass
 class Stamp:

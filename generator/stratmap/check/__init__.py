@@ -50,6 +50,7 @@ CHECKS: dict[str, Check] = {
 
 PER_TEAM = {rule_id: rule for rule_id, rule in CHECKS.items() if isinstance(rule, PerTeam)}
 
+
 @dataclass
 class KeptFindings:
     """What the PerTeam rules found in each plan, by the plan file's digest and its stamp
