@@ -174,9 +174,10 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
     import os
 
     from .build import BuildOptions
-    from .memory import return_large_blocks_to_the_system
+    from .memory import no_collection_at_exit, return_large_blocks_to_the_system
 
     return_large_blocks_to_the_system()
+    no_collection_at_exit()
     options = BuildOptions(project_root(directory), out=Path(out_dir) if out_dir else None,
                            strict=strict, jobs=jobs or os.cpu_count() or 1, only=only, force=force,
                            clean_out=clean_out, progress=_progress_printer(quiet))
@@ -196,12 +197,13 @@ def serve(directory: str | None, port: int, host: str) -> None:
     import threading
 
     from .build import BuildOptions, build_site, parse_cache_for, site_settings
-    from .memory import return_large_blocks_to_the_system
+    from .memory import no_collection_at_exit, return_large_blocks_to_the_system
     from .serve import BuildCounter, draft_path, make_server, settle_memory, watch_and_rebuild
     from .site.theme_folders import theme_folders
     from .source.git import git_folder
 
     return_large_blocks_to_the_system()
+    no_collection_at_exit()
     root = project_root(directory)
     # parsed files stay in memory between rebuilds: a rebuild reads only what changed
     options = BuildOptions(root, progress=_progress_printer(False), parse_cache=parse_cache_for(root),

@@ -3,6 +3,7 @@ commands that build, and what Python's collector need not walk."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import gc
@@ -38,3 +39,11 @@ def return_to_the_collector() -> None:
     """What was set aside is the collector's again: once a build ends, a process that goes
     on (serve, the tests, a program using the library) collects its garbage cycles as usual."""
     gc.unfreeze()
+
+
+def no_collection_at_exit() -> None:
+    """When the process ends, the interpreter collects garbage over everything still alive,
+    for memory the system takes back anyway: 0.1-0.15 s after a one-edit build at 1,000
+    teams, a tenth of it. Set aside at exit (atexit runs before those collections), it is
+    not walked. Only garbage cycles are left to the system; every file is closed by then."""
+    atexit.register(gc.freeze)
