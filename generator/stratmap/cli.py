@@ -63,6 +63,9 @@ dir_option = click.option("--dir", "directory", type=click.Path(file_okay=False)
 @click.version_option(__version__, prog_name="stratmap")
 def main() -> None:
     """Publish a sales strategy, kept as Markdown + YAML in git, as a static site."""
+    from .memory import no_collection_at_exit
+
+    no_collection_at_exit()
 
 
 @main.command()
@@ -174,10 +177,9 @@ def build(directory: str | None, out_dir: str | None, strict: bool, jobs: int | 
     import os
 
     from .build import BuildOptions
-    from .memory import no_collection_at_exit, return_large_blocks_to_the_system
+    from .memory import return_large_blocks_to_the_system
 
     return_large_blocks_to_the_system()
-    no_collection_at_exit()
     options = BuildOptions(project_root(directory), out=Path(out_dir) if out_dir else None,
                            strict=strict, jobs=jobs or os.cpu_count() or 1, only=only, force=force,
                            clean_out=clean_out, progress=_progress_printer(quiet))
@@ -197,13 +199,12 @@ def serve(directory: str | None, port: int, host: str) -> None:
     import threading
 
     from .build import BuildOptions, build_site, parse_cache_for, site_settings
-    from .memory import no_collection_at_exit, return_large_blocks_to_the_system
+    from .memory import return_large_blocks_to_the_system
     from .serve import BuildCounter, draft_path, make_server, settle_memory, watch_and_rebuild
     from .site.theme_folders import theme_folders
     from .source.git import git_folder
 
     return_large_blocks_to_the_system()
-    no_collection_at_exit()
     root = project_root(directory)
     # parsed files stay in memory between rebuilds: a rebuild reads only what changed
     options = BuildOptions(root, progress=_progress_printer(False), parse_cache=parse_cache_for(root),
