@@ -47,13 +47,14 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
     for version in versions:
         add(version.name, version.path, version.tag, version.commit, version.date, version.draft)
     top = str(root)
-    files = [(SETTINGS_FILE, None), *_files_below(top, settings.content_dir)]
+    files = [(relpath, os.path.join(top, relpath), status)
+             for relpath, status in [(SETTINGS_FILE, None), *_files_below(top, settings.content_dir)]]
     if known is not None:  # a file deleted since is forgotten
-        known.keep_only({os.path.join(top, relpath) for relpath, _ in files})
-    for relpath, status in files:
+        known.keep_only({path for _, path, _ in files})
+    for relpath, path, status in files:
         hasher.update(relpath.encode("utf-8", "surrogateescape") + b"\0")
         try:
-            data, digest = _file(os.path.join(top, relpath), status, known)
+            data, digest = _file(path, status, known)
         except OSError:
             hasher.update(b"\0unreadable")  # the build that follows says what is wrong
             continue
