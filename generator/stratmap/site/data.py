@@ -246,8 +246,7 @@ class SearchIndex:
         for entry in others:
             found = known.get(entry)
             if found is None:
-                title, url, kind, words = entry
-                found = _json_for_script({"t": title, "u": url, "k": kind, "x": words})
+                found = _search_entry(*entry)
             encoded.append(found)
             self.made.other_entries[entry] = found
         return encoded
@@ -266,11 +265,14 @@ class SearchIndex:
                 body = self.markdown.render(item.body, source_file=item.file,
                                             page_for=view.page_for, to_version_root="")
                 words = _search_text(*parts, body.striptags())
-            entry = _json_for_script({"t": title, "u": url, "k": label, "x": words})
-            found = self.made.search_entries[digest] = (entry, words)
+            found = self.made.search_entries[digest] = (_search_entry(title, url, label, words), words)
         self.words[digest] = found[1]
         return found[0]
 
+
+def _search_entry(title: str, page: str, kind: str, words: str) -> str:
+    """One entry of search.js, as JSON."""
+    return _json_for_script({"t": title, "u": page, "k": kind, "x": words})
 
 
 def _search_text(*parts: str) -> str:
