@@ -103,7 +103,8 @@ def test_maps_no_longer_drawn_leave_the_cache(repo):
 def test_maps_kept_in_memory_by_serve_stay_in_the_cache(repo):
     """serve reuses the maps of its last build without reading their files; they are
     this build's maps all the same."""
-    from stratmap.build import BuildOptions, build_site, parse_cache_for
+    from stratmap.build import BuildOptions, build_site
+    from stratmap.source.parse_cache import parse_cache_for
 
     options = BuildOptions(repo.root, parse_cache=parse_cache_for(repo.root), serving=True)
     build_site(options)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
 from conftest import copy_demo
+from stratmap.cache.signing import verified
 from stratmap.source.parse_cache import ParseCache
 from stratmap.source.trees import WorkingTree
 from stratmap.validate import validate
@@ -14,63 +16,75 @@ from stratmap.validate import validate
 AS_OF = dt.date(2026, 11, 1)  # the minimal fixture is clean as of then
 
 
+KEY = b"k" * 32  # this user's key, as cache/signing.py keeps it
+
+
 def cache_file(tmp_path):
     return tmp_path / "cache" / "parsed.json"
+
+
+def disk_cache(tmp_path):
+    return ParseCache(cache_file(tmp_path), KEY)
+
+
+def stored(tmp_path) -> dict[str, str]:
+    """The parsed files the cache file holds, by key, under their signature."""
+    return json.loads(verified(KEY, cache_file(tmp_path).read_bytes()))["yaml"]
 
 
 def test_a_cached_parse_validates_exactly_like_a_fresh_one(tmp_path):
     root = copy_demo(tmp_path / "demo")
     fresh = validate(WorkingTree(root), AS_OF)
-    first = ParseCache(cache_file(tmp_path))
+    first = disk_cache(tmp_path)
     validate(WorkingTree(root), AS_OF, first)
     first.save()
-    cached = validate(WorkingTree(root), AS_OF, ParseCache(cache_file(tmp_path)))
+    cached = validate(WorkingTree(root), AS_OF, disk_cache(tmp_path))
     assert cached.findings == fresh.findings  # positions included: they come from the cache
     assert cached.model.to_data() == fresh.model.to_data()
 
 
 def test_an_edit_after_caching_is_parsed_and_its_error_reported(repo, tmp_path):
-    cache = ParseCache(cache_file(tmp_path))
+    cache = disk_cache(tmp_path)
     assert validate(WorkingTree(repo.root), AS_OF, cache).ok
     cache.save()
     team = repo.root / "content/teams/sales.md"
     team.write_text(team.read_text().replace("leader: Head of Sales", "leader: [Head of Sales"))
-    result = validate(WorkingTree(repo.root), AS_OF, ParseCache(cache_file(tmp_path)))
+    result = validate(WorkingTree(repo.root), AS_OF, disk_cache(tmp_path))
     assert [(f.rule, f.file) for f in result.errors()] == [("bad-yaml", "content/teams/sales.md")]
 
 
 def test_a_damaged_cache_is_ignored(repo, tmp_path):
     cache_file(tmp_path).parent.mkdir()
     cache_file(tmp_path).write_bytes(b"\x80\x05 not a pickle")
-    assert validate(WorkingTree(repo.root), AS_OF, ParseCache(cache_file(tmp_path))).ok
+    assert validate(WorkingTree(repo.root), AS_OF, disk_cache(tmp_path)).ok
 
 
 def test_the_cache_keeps_only_what_the_last_run_parsed(repo, tmp_path):
-    cache = ParseCache(cache_file(tmp_path))
+    cache = disk_cache(tmp_path)
     validate(WorkingTree(repo.root), AS_OF, cache)
     cache.save()
-    before = len(json.loads(cache_file(tmp_path).read_bytes()))
+    before = len(stored(tmp_path))
     repo.remove("content/guidance/" + next((repo.root / "content/guidance").iterdir()).name)
-    cache = ParseCache(cache_file(tmp_path))
+    cache = disk_cache(tmp_path)
     validate(WorkingTree(repo.root), AS_OF, cache)
     cache.save()
-    assert len(json.loads(cache_file(tmp_path).read_bytes())) == before - 1
+    assert len(stored(tmp_path)) == before - 1
 
 
 def test_a_process_that_validates_again_saves_every_file_it_still_uses(repo, tmp_path):
     """serve reads unchanged files from memory; what it saves for the next process must
     still hold them all, not just the files its last rebuild parsed."""
-    cache = ParseCache(cache_file(tmp_path))
+    cache = disk_cache(tmp_path)
     validate(WorkingTree(repo.root), AS_OF, cache)
     cache.save()
-    every_file = set(json.loads(cache_file(tmp_path).read_bytes()))
+    every_file = set(stored(tmp_path))
     team = repo.root / "content/teams/sales.md"
     team.write_text(team.read_text().replace("leader: ", "leader: VP Sales #", 1))
     validate(WorkingTree(repo.root), AS_OF, cache)
     cache.save()
-    saved = set(json.loads(cache_file(tmp_path).read_bytes()))
+    saved = set(stored(tmp_path))
     assert len(saved) == len(every_file) and len(saved - every_file) == 1  # the edited file's new parse
-    next_process = ParseCache(cache_file(tmp_path))
+    next_process = disk_cache(tmp_path)
     validate(WorkingTree(repo.root), AS_OF, next_process)
     # every file found in the cache, none parsed anew
     assert next_process._used.keys() == saved
@@ -79,7 +93,7 @@ def test_a_process_that_validates_again_saves_every_file_it_still_uses(repo, tmp
 
 def test_one_cache_serves_a_process_that_validates_again_and_again(repo, tmp_path):
     """`stratmap serve` keeps one cache in memory; every run must see the latest edits."""
-    cache = ParseCache(cache_file(tmp_path))
+    cache = disk_cache(tmp_path)
     team = repo.root / "content/teams/sales.md"
     for leader in ("Head of Sales", "VP Sales", "Chief Revenue Officer"):
         team.write_text(team.read_text().replace("leader: ", f"leader: {leader} #", 1))
@@ -94,10 +108,10 @@ def test_dates_and_keys_that_look_like_the_codec_survive_the_cache(tmp_path):
     """JSON has no dates, so the cache tags them; a key of the content's own that looks
     like a tag must come back as the same mapping, not as a date."""
     text = 'when: 2026-03-31\nat: 2026-03-31T10:00:00Z\nodd: {"\\0d": "2026-01-01"}\n'
-    first = ParseCache(cache_file(tmp_path))
+    first = disk_cache(tmp_path)
     fresh = first.parse(text, "x.yaml", first_line=1, allow_empty=False)
     first.save()
-    cached = ParseCache(cache_file(tmp_path)).parse(text, "x.yaml", first_line=1, allow_empty=False)
+    cached = disk_cache(tmp_path).parse(text, "x.yaml", first_line=1, allow_empty=False)
     assert cached == fresh
     assert cached[0]["odd"] == {"\0d": "2026-01-01"} and cached[0]["when"] == dt.date(2026, 3, 31)
 
@@ -105,7 +119,7 @@ def test_dates_and_keys_that_look_like_the_codec_survive_the_cache(tmp_path):
 def test_a_process_that_validates_again_types_only_the_files_that_changed(repo, tmp_path):
     """serve keeps one cache: an unchanged file's typed item is the same object as last
     time, an edited file's is new, and a file with a mistake reports it every time."""
-    cache = ParseCache(cache_file(tmp_path))
+    cache = disk_cache(tmp_path)
     first = validate(WorkingTree(repo.root), AS_OF, cache)
     sales = repo.root / "content/teams/sales.md"
     sales.write_text(sales.read_text().replace("leader: Head of Sales", "leader: Head of Revenue"))
@@ -125,7 +139,7 @@ def test_a_process_that_validates_again_types_only_the_files_that_changed(repo, 
 def test_a_file_read_again_unchanged_is_the_same_document_and_an_edit_a_new_one(repo, tmp_path):
     """serve keeps one cache: a file whose bytes did not change is not decoded, split or
     looked up again; one whose bytes changed is, even back to an earlier text."""
-    cache = ParseCache(cache_file(tmp_path))
+    cache = disk_cache(tmp_path)
     sales = repo.root / "content/teams/sales.md"
     original = sales.read_text()
     first = validate(WorkingTree(repo.root), AS_OF, cache).model.teams["sales"].source
@@ -143,7 +157,7 @@ def test_kept_plan_digests_follow_every_edit_of_a_plan(repo, tmp_path):
     new digest, so an approval never outlives the plan it approved."""
     from stratmap.model.approval import plan_digest
 
-    cache = ParseCache(cache_file(tmp_path))
+    cache = disk_cache(tmp_path)
     sales = repo.root / "content/teams/sales.md"
     original = sales.read_text()
     seen = set()
@@ -214,3 +228,101 @@ def test_bytes_read_before_never_stand_in_for_a_file_that_leads_outside(repo, tm
     result = validate(tree, AS_OF)
     assert [(f.rule, f.file) for f in result.errors()] == [("not-a-file", "content/teams/sales.md")]
     assert "TOPSECRET" not in repr(result.findings)
+
+
+# --- what a commit could plant, and `validate` reusing a build's cache ------------------
+
+def test_a_cache_file_this_user_did_not_sign_is_ignored(repo, tmp_path):
+    """A commit can put any file in .stratmap-cache/: one not signed with this user's key
+    holds no parse that is used, whatever it says."""
+    ours = disk_cache(tmp_path)
+    validate(WorkingTree(repo.root), AS_OF, ours)
+    ours.save()
+    again = disk_cache(tmp_path)
+    assert again._saved and not again.foreign  # our own file: every parse found
+    other_key = ParseCache(cache_file(tmp_path), b"x" * 32)
+    assert other_key._saved == {} and other_key.foreign
+    cache_file(tmp_path).write_bytes(verified(KEY, cache_file(tmp_path).read_bytes()))  # unsigned
+    unsigned = disk_cache(tmp_path)
+    assert unsigned._saved == {} and unsigned.foreign
+    assert validate(WorkingTree(repo.root), AS_OF, unsigned).ok
+
+
+def test_links_in_bodies_come_from_the_cache_and_follow_every_edit(repo, tmp_path):
+    """A body's links to content files are kept by its text: the next process finds the
+    same broken link at the same place without parsing, and sees an edit of the body."""
+    def broken(cache):
+        result = validate(WorkingTree(repo.root), AS_OF, cache)
+        assert result.findings == validate(WorkingTree(repo.root), AS_OF).findings
+        return [(f.file, f.line, f.column, f.message) for f in result.findings if f.rule == "broken-link"]
+
+    sales = repo.root / "content/teams/sales.md"
+    sales.write_text(sales.read_text() + "\nSee [the plan](../objectives/C1.md) and [old](gone.md).\n")
+    first = disk_cache(tmp_path)
+    found = broken(first)
+    assert [(file, message) for file, _, _, message in found] == \
+        [("content/teams/sales.md", "link to `gone.md`: no such content file")]
+    first.save()
+    second = disk_cache(tmp_path)
+    assert broken(second) == found
+    assert second._links_used and all(second._links_used[key] is second._links_saved[key]
+                                      for key in second._links_used)  # none parsed anew
+    sales.write_text(sales.read_text().replace("(gone.md)", "(../objectives/C1.md)"))
+    assert broken(second) == []
+    sales.write_text(sales.read_text().replace("(../objectives/C1.md)", "(../objectives/C1%2Emd)", 1)
+                     .replace("C1.md)", "Z9.md)"))
+    assert [message for *_, message in broken(second)] == \
+        ["link to `../objectives/Z9.md`: no such content file"]
+
+
+LOADED_AFTER_VALIDATE = """
+import sys
+from stratmap.cli import main
+try:
+    main(["validate", sys.argv[1]])
+except SystemExit:
+    pass
+print("LOADED", sorted(name for name in ("yaml", "markdown_it") if name in sys.modules))
+"""
+
+
+def _validate_in_a_process(root) -> tuple[str, list[str]]:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", LOADED_AFTER_VALIDATE, str(root)],
+                          capture_output=True, text=True, timeout=120)
+    report, _, loaded = done.stdout.rpartition("LOADED ")
+    return report, json.loads(loaded.replace("'", '"'))
+
+
+def test_validate_reuses_the_cache_a_build_left_and_loads_no_parser(git_repo, tmp_path):
+    """`validate` as a pre-commit hook: after a build, it parses only what changed, so an
+    unchanged repository is validated without PyYAML or markdown-it (40 ms of 220)."""
+    from conftest import run
+
+    root = git_repo.root
+    sales = root / "content/teams/sales.md"
+    sales.write_text(sales.read_text() + "\nSee [the plan](../objectives/C1.md) and [old](gone.md).\n")
+    git_repo.commit("a link", "2026-09-01T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q3", "2026-10-02T12:00:00+00:00")
+    sales.write_text(sales.read_text().replace("Forecast weekly", "Forecast daily"))  # the version before differs
+    assert run("build", str(root), "-q", "--out", str(tmp_path / "site")).exit_code == 0
+    shutil.copytree(root, tmp_path / "never-built", ignore=shutil.ignore_patterns(".stratmap-cache"))
+    fresh, loaded = _validate_in_a_process(tmp_path / "never-built")
+    assert "gone.md" in fresh and "changed-after-approval" in fresh and loaded == ["markdown_it", "yaml"]
+    _validate_in_a_process(root)  # parses the version before's plan, which the build did not keep
+    assert _validate_in_a_process(root) == (fresh, [])
+    assert not (tmp_path / "never-built/.stratmap-cache").exists()  # validate makes no cache folder
+
+
+def test_validate_never_overwrites_a_cache_file_it_did_not_write(repo, tmp_path):
+    from conftest import run, validate_json
+    from stratmap.source.parse_cache import parse_cache_for
+
+    before = validate_json(repo.root)
+    assert run("build", str(repo.root), "-q", "--out", str(tmp_path / "site")).exit_code == 0
+    planted = parse_cache_for(repo.root).path
+    planted.write_bytes(b'{"yaml": {}, "links": {}}')
+    assert validate_json(repo.root) == before
+    assert planted.read_bytes() == b'{"yaml": {}, "links": {}}'

@@ -9,6 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stratmap.cache.signing import signed, verified
 from stratmap.findings import Position
 from stratmap.source.frontmatter import parse_yaml
 from stratmap.source.parse_cache import ParseCache
@@ -62,20 +63,21 @@ def test_an_unknown_path_falls_back_to_its_nearest_known_ancestor():
 
 
 def test_positions_from_a_cache_that_lies_point_at_the_file_not_a_traceback(tmp_path):
-    cache_path = tmp_path / "parsed.json"
-    cache = ParseCache(cache_path)
+    """Even a cache signed with this user's key (so trusted) that holds nonsense."""
+    cache_path, key = tmp_path / "parsed.json", b"k" * 32
+    cache = ParseCache(cache_path, key)
     cache.parse("a: 1\n", "f.yaml", first_line=2, allow_empty=False)
     cache.save()
-    entries = json.loads(cache_path.read_bytes())
-    (key, text), = entries.items()
+    stored = json.loads(verified(key, cache_path.read_bytes()))
+    (entry_key, text), = stored["yaml"].items()
     data, _ = json.loads(text)
-    entries[key] = json.dumps([data, "\n\tx\t1\n/a\t99999999999\t2\n"])
-    cache_path.write_text(json.dumps(entries))
-    _, positions = ParseCache(cache_path).parse("a: 1\n", "f.yaml", first_line=2, allow_empty=False)
+    stored["yaml"][entry_key] = json.dumps([data, "\n\tx\t1\n/a\t99999999999\t2\n"])
+    cache_path.write_bytes(signed(key, json.dumps(stored).encode()))
+    _, positions = ParseCache(cache_path, key).parse("a: 1\n", "f.yaml", first_line=2, allow_empty=False)
     assert positions.nearest(("a",)) == Position(1, 1)
-    entries[key] = json.dumps([data, [["a"], 2, 1]])  # not what this version writes: parsed again
-    cache_path.write_text(json.dumps(entries))
-    _, positions = ParseCache(cache_path).parse("a: 1\n", "f.yaml", first_line=2, allow_empty=False)
+    stored["yaml"][entry_key] = json.dumps([data, [["a"], 2, 1]])  # not what this version writes: parsed again
+    cache_path.write_bytes(signed(key, json.dumps(stored).encode()))
+    _, positions = ParseCache(cache_path, key).parse("a: 1\n", "f.yaml", first_line=2, allow_empty=False)
     assert positions == Positions("\n\t2\t1\n/a\t2\t1\t2\t4\n")
 
 

@@ -180,7 +180,8 @@ def test_a_serve_rebuild_writes_only_what_an_edit_changes_and_equals_a_clean_bui
     rest keep their files), and the result is byte for byte a clean build's. Three edits
     in a row: the second and third update the standby tree the one before left."""
     from conftest import snapshot
-    from stratmap.build import BuildOptions, build_site, parse_cache_for
+    from stratmap.build import BuildOptions, build_site
+    from stratmap.source.parse_cache import parse_cache_for
 
     root = copy_demo(tmp_path / "demo")
     options = BuildOptions(root, parse_cache=parse_cache_for(root), serving=True)  # as `stratmap serve` holds it
@@ -216,8 +217,9 @@ def test_a_serve_rebuild_reads_only_the_files_whose_status_changed(tmp_path, mon
     modification time (its change time moved)."""
     import os
 
-    from stratmap.build import BuildOptions, build_site, parse_cache_for
+    from stratmap.build import BuildOptions, build_site
     from stratmap.cache import stamp
+    from stratmap.source.parse_cache import parse_cache_for
 
     root = copy_demo(tmp_path / "demo")
     options = BuildOptions(root, parse_cache=parse_cache_for(root), serving=True)
@@ -264,7 +266,8 @@ def test_a_serve_rebuild_reads_the_previous_quarter_once(git_repo):
     """A team page shows what changed since the last published quarter, which needs that
     quarter's model; a tag never changes, so serve reads it from git once, not per edit."""
     from stratmap import build
-    from stratmap.build import BuildOptions, build_site, parse_cache_for
+    from stratmap.build import BuildOptions, build_site
+    from stratmap.source.parse_cache import parse_cache_for
 
     git_repo.tag("strategy/2026-Q1", "2026-02-01T12:00:00+00:00")
     team = git_repo.root / "content/teams/sales.md"

@@ -37,7 +37,7 @@ from .model.convert import load_settings
 from .model.settings import Settings
 from .site.theme_folders import theme_folders
 from .source.git import repository_of
-from .source.parse_cache import ParseCache
+from .source.parse_cache import ParseCache, parse_cache_for
 from .source.trees import WorkingTree
 from .validate import PreviousPlans, Validation, typed_model, validate
 from .versions import SkippedTag, Version, VersionInfo, discover_all
@@ -279,11 +279,6 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
     result.diagrams_from_cache = diagrams.from_cache
     result.seconds = time.perf_counter() - started
     return result
-
-
-def parse_cache_for(root: Path) -> ParseCache:
-    """The project's parse cache, as the last build left it (parsing depends on our code)."""
-    return ParseCache(CacheLayout.of(root).parsed)
 
 
 @contextmanager

@@ -76,14 +76,20 @@ def main() -> None:
 @as_of_option
 def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.date) -> None:
     """Check the strategy in the working tree: every error and warning of the rules."""
+    import contextlib
+
     from .findings.printers import OUTCOME_FORMATS, Outcome
     from .source.git import repository_of
+    from .source.parse_cache import cache_a_build_left
     from .source.trees import WorkingTree
     from .validate import newest_published_plans
     from .validate import validate as validate_tree
 
     root = project_root(directory)
-    validation = validate_tree(WorkingTree(root), as_of, previous=newest_published_plans(root))
+    cache = cache_a_build_left(root)  # unchanged files are not parsed again, nor PyYAML loaded
+    validation = validate_tree(WorkingTree(root), as_of, cache, newest_published_plans(root, cache))
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        cache.save()
     # only annotations need the strategy's folder inside git: the other formats run no git
     repository = repository_of(root) if output_format == "github" else None
     outcome = Outcome(validation.findings, strict, validation.checks_skipped,
@@ -198,11 +204,12 @@ def serve(directory: str | None, port: int, host: str) -> None:
     import dataclasses
     import threading
 
-    from .build import BuildOptions, build_site, parse_cache_for, site_settings
+    from .build import BuildOptions, build_site, site_settings
     from .memory import return_large_blocks_to_the_system
     from .serve import BuildCounter, draft_path, make_server, settle_memory, watch_and_rebuild
     from .site.theme_folders import theme_folders
     from .source.git import git_folder
+    from .source.parse_cache import parse_cache_for
 
     return_large_blocks_to_the_system()
     root = project_root(directory)

@@ -11,6 +11,7 @@ from pathlib import Path
 from .check import KeptFindings, check
 from .check.problem import CheckContext
 from .findings import Finding, has_errors
+from .markdown.links import content_links
 from .model.approval import PlanStamp
 from .model.content import StrategyModel
 from .model.convert import ModelResult, to_model
@@ -56,7 +57,8 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
     result = _typed(tree, cache)
     findings = result.findings
     if result.model is not None:
-        context = CheckContext(as_of, previous) if previous else CheckContext(as_of)
+        links = cache.content_links if cache else content_links
+        context = CheckContext(as_of, previous, links) if previous else CheckContext(as_of, content_links=links)
         findings += check(result.model, context, _kept_findings(cache) if cache else None)
     findings.sort(key=Finding.sort_key)
     return Validation(result.model if not has_errors(findings) else None, findings,
@@ -92,21 +94,22 @@ def errors_after_edits(root: Path, texts: dict[str, str], as_of: dt.date,
     return [f"{f.file}:{f.line or 1}: {f.message} [{f.rule}]" for f in after.errors()] if not after.ok else []
 
 
-def newest_published_plans(root: Path) -> PreviousPlans:
+def newest_published_plans(root: Path, cache: ParseCache | None = None) -> PreviousPlans:
     """Reads, when called, the plans of the newest published version: what the working
     tree changes. None outside git, with nothing published, or when it does not type-check.
-    (Typed, not checked: its own checks would read the version before it, and so on.)"""
+    (Typed, not checked: its own checks would read the version before it, and so on.)
+    `cache`: the working tree's parse cache, which holds most of that version's files."""
     def load() -> dict[str, PlanStamp]:
         from .model.convert import load_settings
         from .source.git import GitError
         from .source.trees import WorkingTree
         from .versions import newest_published
 
-        settings, _ = load_settings(WorkingTree(root))
+        settings, _ = load_settings(WorkingTree(root), cache)
         try:
             version = newest_published(root, settings.versions) if settings else None
         except GitError:
             return {}
-        model = typed_model(version.tree) if version else None
+        model = typed_model(version.tree, cache) if version else None
         return model.plan_stamps() if model else {}
     return load

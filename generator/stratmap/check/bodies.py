@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..findings import Position
-from ..markdown.links import content_links
 from ..markdown.raw_html import MAX_HTML_DEPTH, nesting_depth
 from ..model.content import StrategyModel
 from .problem import CheckContext, Problem
@@ -17,7 +16,7 @@ def broken_links(model: StrategyModel, context: CheckContext) -> Iterable[Proble
     items = model.contents()
     existing = {item.file for item in items}
     for item in items:
-        for link in content_links(item.body, item.file):
+        for link in context.content_links(item.body, item.file):
             if link.target.content_file not in existing:
                 target = link.href.partition("#")[0]
                 yield Problem(f"link to `{target}`: no such content file", item.file,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..findings import Position
+from ..markdown.links import ContentLink, content_links
 from ..model.approval import PlanStamp
 from ..model.content import StrategyModel, Team
 
@@ -29,6 +30,8 @@ class CheckContext:
     as_of: dt.date  # the date reviews are due by and actuals are aged against
     # the plans of the version before, for the rule that compares two; read when needed
     load_previous_plans: Callable[[], dict[str, PlanStamp]] = _no_previous
+    # the links to content files in a body (its text, its file): a parse cache's, kept
+    content_links: Callable[[str, str], list[ContentLink]] = content_links
 
     @functools.cached_property
     def previous_plans(self) -> dict[str, PlanStamp]:

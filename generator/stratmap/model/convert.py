@@ -22,6 +22,7 @@ from ..source.load import (
     LoadedRepository,
     load_settings_document,
 )
+from ..source.parse_cache import ParseCache
 from ..source.trees import SourceTree
 from .content import Content, Guidance, Objective, SlugNamed, Strategy, StrategyModel, Team
 from .settings import Settings
@@ -71,10 +72,10 @@ def to_model(loaded: LoadedRepository, typed: TypedItems | None = None,
     return ModelResult(model, findings)
 
 
-def load_settings(tree: SourceTree) -> tuple[Settings | None, list[Finding]]:
+def load_settings(tree: SourceTree, cache: ParseCache | None = None) -> tuple[Settings | None, list[Finding]]:
     """The typed stratmap.yaml of a tree, or None with the findings that say why not."""
     try:
-        document = load_settings_document(tree)
+        document = load_settings_document(tree, cache)
     except LoadError as problem:
         return None, [problem.finding]
     findings: list[Finding] = []

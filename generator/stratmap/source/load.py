@@ -145,9 +145,9 @@ def content_dir_of(tree: SourceTree) -> str:
         return _content_dir(None)
 
 
-def load_settings_document(tree: SourceTree) -> Document:
+def load_settings_document(tree: SourceTree, cache: ParseCache | None = None) -> Document:
     """stratmap.yaml alone; raises LoadError when it is missing or malformed."""
-    return _load_settings_file(tree, SETTINGS_FILE)
+    return _load_settings_file(tree, SETTINGS_FILE, cache)
 
 
 def folder_in_repository(value: str) -> str:

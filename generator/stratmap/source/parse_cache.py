@@ -1,14 +1,19 @@
-"""Parse cache: parsed YAML kept between builds, as JSON (never code).
+"""Parse cache: parsed YAML, and the links in Markdown bodies, kept between runs as JSON
+(never code), signed with this user's key (cache/signing.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+from ..cache.layout import CacheLayout
+from ..cache.signing import machine_key, read_signed, signed
+from ..markdown.links import ContentLink, ContentTarget, content_links
 from ..write import write_atomically
 from .frontmatter import Parsed, parse_yaml
 from .positions import Positions
@@ -21,12 +26,20 @@ class ParseCache:
     The file is JSON: a cache is never trusted to hold code (no pickle).
 
     Each entry is kept as its own JSON text, decoded when a file asks for it and written
-    back as it was read: saving after one edit encodes one entry, not all of them."""
+    back as it was read: saving after one edit encodes one entry, not all of them.
 
-    def __init__(self, path: Path | None = None):
-        self.path = path
+    The file is kept only when `key` signs it: one that is not signed with it (planted by
+    a commit, or left by another machine) is ignored, and `foreign` says so."""
+
+    def __init__(self, path: Path | None = None, key: bytes | None = None):
+        self.path = path if key is not None else None
+        self._key = key
         self._saved: dict[str, _Entry] = {}
         self._used: dict[str, _Entry] = {}
+        # the links to content files in each Markdown body, as JSON, by the body's digest
+        self._links_saved: dict[str, str] = {}
+        self._links_used: dict[str, str] = {}
+        self.foreign = False
         # what later stages made of a file, by the file's digest: its typed item, a team
         # plan's digest, what the checks found in a plan. In memory only, for as long as this cache lives (serve keeps
         # one between builds)
@@ -37,11 +50,17 @@ class ParseCache:
         # its parse, by path: a file read again unchanged is the same document, made once
         self._documents: dict[str, tuple[bytes, Any, str]] = {}
         self._last_key: dict[str, str] = {}  # by path: the key of the file's last parse
-        if path is not None:
-            try:
-                self._saved = _entries_of(path.read_bytes())
-            except (OSError, ValueError, TypeError, KeyError, IndexError):
-                self._saved = {}  # missing, or not what this version writes: parse again
+        if self.path is not None and key is not None:
+            self._load(self.path, key)
+
+    def _load(self, path: Path, key: bytes) -> None:
+        payload = read_signed(key, path)
+        if payload is None:
+            self.foreign = path.exists() or path.is_symlink()
+            return
+        with contextlib.suppress(ValueError, TypeError, KeyError, IndexError):
+            # (what an older version wrote stays unread: its files are parsed again)
+            self._saved, self._links_saved = _entries_of(payload)
 
     def parse(self, text: str, relpath: str, *, first_line: int, allow_empty: bool) -> Parsed:
         key = hashlib.sha256(f"{relpath}\0{first_line}\0{allow_empty}\0{text}".encode()).hexdigest()
@@ -70,11 +89,48 @@ class ParseCache:
         """`document` was just made of `raw`, after its front matter was parsed here."""
         self._documents[relpath] = (raw, document, self._last_key[relpath])
 
+    def content_links(self, body: str, source_file: str) -> list[ContentLink]:
+        """markdown.links.content_links, kept: a body read before is not parsed again (nor
+        markdown-it loaded, when no body changed)."""
+        if ".md" not in body and "%" not in body and "&" not in body:
+            return content_links(body, source_file)  # none, found without parsing
+        key = hashlib.sha256(f"{source_file}\0{body}".encode()).hexdigest()
+        text = self._links_used.get(key) or self._links_saved.get(key)
+        links = _links_decoded(text) if text is not None else None
+        if text is None or links is None:
+            links = content_links(body, source_file)
+            text = _ENTRY_JSON.encode([[link.href, link.target.content_file, link.target.fragment,
+                                        link.line, link.column] for link in links])
+        self._links_used[key] = text
+        return links
+
     def save(self) -> None:
         """Keep what this run parsed, on disk and for the next run of the same process."""
-        if self.path is not None and self._used.keys() != self._saved.keys():
-            write_atomically(self.path, _encode_cache(self._used))
+        changed = self._used.keys() != self._saved.keys() or \
+            self._links_used.keys() != self._links_saved.keys()
+        if self.path is not None and self._key is not None and changed:
+            write_atomically(self.path, signed(self._key, _encode_cache(self._used, self._links_used)))
         self._saved, self._used = self._used, {}
+        self._links_saved, self._links_used = self._links_used, {}
+
+
+def parse_cache_for(root: Path) -> ParseCache:
+    """The project's parse cache, as the last run left it (parsing depends on our code)."""
+    return ParseCache(CacheLayout.of(root).parsed, machine_key())
+
+
+def cache_a_build_left(root: Path) -> ParseCache:
+    """For a command that only reads the repository (`validate`): the parse cache a build
+    left, read and written back. One in memory only when no build made the cache folder
+    (such a command makes no folder), when a folder on the way is a link (which could lead
+    out of the repository), or when the file is not one this user's stratmap wrote (it is
+    never overwritten: a commit may have put it there)."""
+    layout = CacheLayout.of(root)
+    folder = layout.parsed.parent
+    if layout.root.is_symlink() or folder.is_symlink() or not folder.is_dir():
+        return ParseCache()
+    cache = parse_cache_for(root)
+    return ParseCache() if cache.foreign else cache
 
 
 # one encoder, made once: json.dumps with any option makes a new one per call
@@ -138,12 +194,22 @@ def _decode_object(pairs: dict[str, Any]) -> Any:
     return pairs
 
 
-def _encode_cache(entries: dict[str, _Entry]) -> bytes:
-    return json.dumps({key: entry.encoded() for key, entry in entries.items()}, separators=(",", ":")).encode()
+def _links_decoded(text: str) -> list[ContentLink] | None:
+    try:
+        return [ContentLink(href, ContentTarget(content_file, fragment), line, column)
+                for href, content_file, fragment, line, column in json.loads(text)]
+    except (ValueError, TypeError):
+        return None
 
 
-def _entries_of(raw: bytes) -> dict[str, _Entry]:
-    entries = json.loads(raw)
-    if not isinstance(entries, dict) or not all(isinstance(text, str) for text in entries.values()):
+def _encode_cache(entries: dict[str, _Entry], links: dict[str, str]) -> bytes:
+    return json.dumps({"yaml": {key: entry.encoded() for key, entry in entries.items()}, "links": links},
+                      separators=(",", ":")).encode()
+
+
+def _entries_of(raw: bytes) -> tuple[dict[str, _Entry], dict[str, str]]:
+    stored = json.loads(raw)
+    entries, links = stored["yaml"], stored["links"]
+    if not all(isinstance(text, str) for kept in (entries, links) for text in kept.values()):
         raise ValueError("not a parse cache of this version")
-    return {key: _Entry(text=text) for key, text in entries.items()}
+    return {key: _Entry(text=text) for key, text in entries.items()}, dict(links)
