@@ -159,21 +159,26 @@ def _svg_id(raw: str) -> str:
 
 def highlight(svg: str, layout: MapLayout, own: set[str], on_path: set[str],
               edges: set[tuple[str, str]]) -> str:
-    """Restyle a laid-out map: the team's own objectives, the paths up from them, the rest."""
-    def mark(text: str, raw_id: str, kind: str, extra: str) -> str:
-        return text.replace(f'id="{_svg_id(raw_id)}" class="{kind}"',
-                            f'id="{_svg_id(raw_id)}" class="{kind} {extra}"', 1)
+    """Restyle a laid-out map: the team's own objectives, the paths up from them, the rest.
+    (One pass over the SVG: every team page of a build restyles the same map.)"""
+    classes: dict[str, str] = {}
     for objective, node_id in layout.node_ids.items():
         if objective in own:
-            svg = mark(svg, node_id, "node", "lit own")
+            classes[_svg_id(node_id)] = "lit own"
         elif objective in on_path:
-            svg = mark(svg, node_id, "node", "lit")
+            classes[_svg_id(node_id)] = "lit"
     for edge in edges:
         if edge in layout.edge_ids:
-            svg = mark(svg, layout.edge_ids[edge], "edge", "lit")
-    return svg
+            classes[_svg_id(layout.edge_ids[edge])] = "lit"
+
+    def restyle(shape: re.Match) -> str:
+        more = classes.get(shape[1])
+        return shape[0] if more is None else f'id="{shape[1]}" class="{shape[2]} {more}"'
+    return _SHAPE.sub(restyle, svg) if classes else svg
 
 
+# a node's or an edge's group, as Graphviz writes it
+_SHAPE = re.compile(r'id="([^"]*)" class="(node|edge)"')
 _PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([-\d. ]+)"')
