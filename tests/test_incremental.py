@@ -181,6 +181,35 @@ def test_every_query_gives_the_same_through_the_proxy_that_notes_its_reads(tmp_p
     assert {"guidance_for_team", "teams_on", "subteams", "role_asks", "role_index"} <= noted
 
 
+def test_a_whole_item_is_digested_by_its_file_never_typed_out(tmp_path, monkeypatch):
+    """All of a content item comes from its file, so the file's digest stands for a read of
+    the whole item (a team's diff, the whole model behind strategy.json): a build never
+    types every item out as JSON to digest the model (0.15 s at 1,000 teams)."""
+    import datetime as dt
+
+    from stratmap.cache.digests import code_digest
+    from stratmap.model.content import Guidance, Objective, Team
+    from stratmap.site import reads
+    from stratmap.site.view import VersionView
+    from stratmap.source.trees import WorkingTree
+    from stratmap.validate import validate
+    from stratmap.versions import VersionInfo
+
+    root = copy_demo(tmp_path / "demo")
+    model = validate(WorkingTree(root), dt.date.today()).model
+    resolver = reads.ReadResolver(VersionView(model, VersionInfo("Next", "Next", "next", None, False, True)))
+    real = reads.whole_item
+
+    def typed_out(item):
+        assert not isinstance(item, (Objective, Team, Guidance)), f"{item} typed out"
+        return real(item)  # the settings and the strategy: digested whole, as before
+    monkeypatch.setattr(reads, "whole_item", typed_out)
+    team = model.teams["enterprise-east"]
+    assert resolver.digest(("item", "team", "enterprise-east", "*")) == \
+        f"{code_digest()[:16]}:{team.source.digest}"
+    assert resolver.whole_model()
+
+
 def test_in_serve_an_edit_re_runs_only_the_queries_that_read_what_changed(warm_demo, monkeypatch):
     """A process that builds again keeps what each query read: a plan's text is read by no
     query, so none runs again; a moved priority re-runs only those that read that team's

@@ -548,6 +548,11 @@ class ReadResolver:
         return all(self.digest(read) == before.get(read) for read in shape.others)
 
     def _digest_anew(self, read: Read) -> str:
+        if read[0] == "item" and read[3] == "*" and (read[1], read[2]) in self._items:
+            # all of an item comes from its file: the file's digest stands for it (it moves
+            # also when only a comment does), which spares typing every item out as JSON
+            # for the whole model's digest (0.15 s of a cold build at 1,000 teams)
+            return self._items[(read[1], read[2])]
         if read[0] == "index":  # digested from what making it read: the model's own is used
             reads = index_reads(self.view.model, read[1])
             self.shapes[read] = self._noted(reads)
