@@ -7,6 +7,9 @@ import datetime as dt
 import json
 import shutil
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import copy_demo
 from stratmap.cache.signing import verified
 from stratmap.source.parse_cache import ParseCache
@@ -114,6 +117,25 @@ def test_dates_and_keys_that_look_like_the_codec_survive_the_cache(tmp_path):
     cached = disk_cache(tmp_path).parse(text, "x.yaml", first_line=1, allow_empty=False)
     assert cached == fresh
     assert cached[0]["odd"] == {"\0d": "2026-01-01"} and cached[0]["when"] == dt.date(2026, 3, 31)
+
+
+KEYS = st.text(alphabet="\0dtx ", max_size=3)
+LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.text(alphabet="\0dtx -0123", max_size=6),
+                   st.dates(), st.datetimes())
+VALUES = st.recursive(LEAVES, lambda inner: st.lists(inner, max_size=3) |
+                      st.dictionaries(KEYS, inner, max_size=3), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(KEYS, VALUES, max_size=4))
+def test_any_values_come_back_from_the_cache_as_they_went_in(data):
+    """Dates, NULs in keys and texts, mappings that look like a tagged date: the decoder
+    picks how much decoding an entry needs from its text, and must never pick too little."""
+    from stratmap.source.parse_cache import _decoded, _Entry
+    from stratmap.source.positions import Positions
+
+    stored = _Entry((data, Positions(""))).encoded()
+    assert _decoded(_Entry(text=stored)) == (data, Positions(""))
 
 
 def test_a_process_that_validates_again_types_only_the_files_that_changed(repo, tmp_path):

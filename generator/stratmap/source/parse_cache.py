@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -156,8 +157,9 @@ class _Entry:
 def _decoded(entry: _Entry) -> Parsed | None:
     """The entry's values; None when its stored text is not what this version writes."""
     if entry.parsed is None:
+        text = entry.text or ""
         try:
-            data, positions = json.loads(entry.text or "", object_hook=_decode_object)
+            data, positions = json.loads(text, object_hook=_decoder_for(text))
         except (ValueError, TypeError):
             return None
         if not isinstance(data, dict) or not isinstance(positions, str):
@@ -183,12 +185,27 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
-def _decode_object(pairs: dict[str, Any]) -> Any:
+def _decoder_for(text: str) -> Callable[[dict[str, Any]], Any] | None:
+    """The least an entry's objects need decoding (a fresh process decodes every entry).
+    JSON writes NUL as \\u0000: an entry without one holds no date; one whose every NUL is
+    single holds no key of the content's own that starts with NUL."""
+    if "\\u0000" not in text:
+        return None
+    return _decode_object if '"\\u0000\\u0000' in text else _decode_date
+
+
+def _decode_date(pairs: dict[str, Any]) -> Any:
     if len(pairs) == 1:
         if _DATE in pairs:
             return dt.date.fromisoformat(pairs[_DATE])
         if _DATETIME in pairs:
             return dt.datetime.fromisoformat(pairs[_DATETIME])
+    return pairs
+
+
+def _decode_object(pairs: dict[str, Any]) -> Any:
+    if len(pairs) == 1 and (_DATE in pairs or _DATETIME in pairs):
+        return _decode_date(pairs)
     if any(k.startswith(_NUL) for k in pairs):
         return {k.removeprefix(_NUL): v for k, v in pairs.items()}
     return pairs
