@@ -101,7 +101,13 @@ def test_a_value_written_empty_is_a_missing_field(repo):
     assert code == 1 and [(f["rule"], f["line"]) for f in findings] == [("missing-field", 3)]
     assert "`leader` is empty" in findings[0]["message"]
     repo.write("content/teams/sales.md", text.replace("what: Chasing", "what: '  '\n    why: Chasing"))
-    assert [f["rule"] for f in validate_json(repo.root)[1]] == ["missing-field"]
+    assert [(f["rule"], f["message"].split(" is")[0], f["line"], f["column"])
+            for f in validate_json(repo.root)[1]] == [("missing-field", "`stop_doing[0].what`", 15, 11)]
+    repo.write("content/teams/sales.md", text)
+    guidance = "content/guidance/discovery.md"
+    repo.write(guidance, (repo.root / guidance).read_text().replace("dont: [Demo", 'dont: ["", Demo'))
+    assert [(f["file"], f["message"].split(" is")[0], f["column"]) for f in validate_json(repo.root)[1]
+            if f["rule"] == "missing-field"] == [(guidance, "`dont[0]`", 8)]
 
 
 def test_build_strict_holds_the_working_tree_to_its_warnings_not_a_tag(git_repo, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,7 +104,9 @@ def _typed(kind: type[BaseModel], document: Document, findings: list[Finding],
 
 def _type(kind: type[BaseModel], document: Document) -> tuple[Any, tuple[Finding, ...]]:
     """One file's item (None when it does not type-check), and what is wrong with it."""
-    gaps = tuple(_written_empty(document, document.data, ()))
+    blanks: list[Finding] = []
+    _written_empty(document, document.data, (), blanks)
+    gaps = tuple(blanks)
     try:
         item = kind.model_validate(document.data)
     except ValidationError as invalid:
@@ -119,18 +120,19 @@ def _type(kind: type[BaseModel], document: Document) -> tuple[Any, tuple[Finding
     return item, ()
 
 
-def _written_empty(document: Document, value: Any, path: tuple) -> Iterator[Finding]:
-    """A key or list item written as `""`: a gap left to fill, never a value. (Left out,
-    an optional field is simply absent; a required one is reported as missing.)"""
-    if isinstance(value, str) and path and not value.strip():
-        yield error("missing-field", f"`{dotted(path)}` is empty; write a value, or remove the "
-                    "line", document.file, document.where_value(*path))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _written_empty(document, item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _written_empty(document, item, (*path, index))
+def _written_empty(document: Document, value: dict | list, path: tuple, found: list[Finding]) -> None:
+    """Each key or list item below `value` written as `""`: a gap left to fill, never a value.
+    (Left out, an optional field is simply absent; a required one is reported as missing.)
+    Every file of a fresh build is walked: a path is made only on the way to a mapping or
+    list."""
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        if isinstance(item, str):
+            if not item.strip():
+                found.append(error("missing-field", f"`{dotted((*path, key))}` is empty; write a "
+                                   "value, or remove the line", document.file,
+                                   document.where_value(*path, key)))
+        elif isinstance(item, (dict, list)):
+            _written_empty(document, item, (*path, key), found)
 
 
 def _findings_from(invalid: ValidationError, kind: type[BaseModel],
