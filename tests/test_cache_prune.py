@@ -57,6 +57,24 @@ def test_a_cold_build_of_another_repository_compiles_no_template_of_the_built_in
     assert not (CacheLayout.of(second).root / "templates").exists()
 
 
+def test_without_a_user_cache_folder_to_write_builds_and_validates_still_work(repo, tmp_path):
+    """The signing key and the compiled templates live in the user's cache folder; where it
+    cannot be made (a read-only home, a file in the way), nothing is kept there and every
+    command still does its work."""
+    import os
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    env = {**os.environ, "XDG_CACHE_HOME": str(blocked / "cache")}
+    for _ in range(2):  # the second build finds no signed parse cache either, and says nothing of it
+        built = run_process("build", str(repo.root), "-q", env=env)
+        assert built.returncode == 0 and built.stderr == "", built.stderr
+    assert (repo.root / "output/index.html").is_file()
+    assert not CacheLayout.of(repo.root).parsed.exists()  # unsigned, it would be trusted by no one
+    checked = run_process("validate", str(repo.root), "--as-of", "2026-11-01", env=env)
+    assert checked.returncode == 0 and checked.stdout == "no problems found\n", checked.stderr
+
+
 def test_a_settings_change_leaves_one_rendered_copy_of_each_tag(git_repo):
     git_repo.tag("strategy/2026-Q1", "2026-01-01T12:00:00+00:00")
     _build(git_repo.root)

@@ -37,7 +37,10 @@ class Theme:
         self.key = f"{key}:{language}"
         self.language = language
         if compiled is not None:
-            compiled.mkdir(parents=True, exist_ok=True)
+            try:
+                compiled.mkdir(parents=True, exist_ok=True)
+            except OSError:  # no user cache folder to write: templates compile in memory
+                compiled = None
         self.environment = Environment(
             loader=ChoiceLoader([FileSystemLoader(str(f / "templates")) for f in self.folders]),
             autoescape=select_autoescape(default_for_string=True, default=True),
