@@ -29,8 +29,35 @@ REPO = BENCH.parent
 WORK = BENCH / "work"
 STRATMAP = [sys.executable, "-m", "stratmap"]
 
+TRASH = WORK / ".trash"
+# how long ext4 passes over the inodes it freed, one by one, before it hands them out again
+# (RECENTCY_MIN in fs/ext4/ialloc.c); a folder's tables are written back well within it
+FREED_INODES_SKIPPED_FOR = 60.0
+
 sys.path.insert(0, str(BENCH))
 import synth  # noqa: E402
+
+
+def set_aside(path: Path) -> None:
+    """Move a tree out of the way, to be deleted after the bench (empty_trash), instead of
+    deleting it. ext4 skips the inodes freed within the last minute, one at a time, when it
+    makes a file or folder: right after a clean-up deleted the last build's thousands of
+    files, each mkdir here cost 5x as much. No build a user runs follows such a deletion by
+    seconds, and the tools compared make different numbers of files: a bench that deleted
+    before timing measured its own clean-up (see NOTES.md)."""
+    if path.exists() or path.is_symlink():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        os.rename(path, TRASH / f"{time.monotonic_ns()}-{path.name}")
+
+
+def empty_trash() -> None:
+    """Delete what was set aside, then wait until the file system hands out freed inodes
+    again without a search, so that no timed build follows the deletion."""
+    if TRASH.exists():
+        print(f"deleting what earlier runs set aside, then waiting {FREED_INODES_SKIPPED_FOR:.0f} s",
+              flush=True)
+        shutil.rmtree(TRASH)
+        time.sleep(FREED_INODES_SKIPPED_FOR)
 
 
 @dataclass
@@ -143,8 +170,8 @@ def _built_pages(root: Path) -> int:
 
 def _clean(root: Path) -> Callable[[], None]:
     def clean() -> None:
-        shutil.rmtree(root / "output", ignore_errors=True)
-        shutil.rmtree(root / ".stratmap-cache", ignore_errors=True)
+        set_aside(root / "output")
+        set_aside(root / ".stratmap-cache")
     return clean
 
 
@@ -227,7 +254,7 @@ def bench_serve(runs: int) -> list[Measurement]:
 def bench_mkdocs(large: Path, pages: int, runs: int, cold: Measurement) -> Measurement:
     """MkDocs building as many pages of plain Markdown, made from the same content."""
     project = WORK / "mkdocs"
-    shutil.rmtree(project, ignore_errors=True)
+    set_aside(project)
     docs = project / "docs"
     docs.mkdir(parents=True)
     sources = sorted((large / "content").rglob("*.md"))
@@ -263,7 +290,7 @@ def bench_versions(runs: int) -> list[Measurement]:
         Scenario("8 tagged versions, cold", build, _clean(root))], runs)
     eight.note = f"{eight.median / one_cold.median:.1f}× one version's cold build"
     snapshot = WORK / "large-v8-built"
-    shutil.rmtree(snapshot, ignore_errors=True)
+    set_aside(snapshot)
     snapshot.mkdir()
     for name in ("output", ".stratmap-cache"):
         _linked_copy(root / name, snapshot / name)
@@ -271,13 +298,13 @@ def bench_versions(runs: int) -> list[Measurement]:
 
     def back_to_eight_built() -> None:
         for name in ("output", ".stratmap-cache"):
-            shutil.rmtree(root / name, ignore_errors=True)
+            set_aside(root / name)
             _linked_copy(snapshot / name, root / name)
     ninth = measure("adding a 9th tag to the built 8", build, runs, before=back_to_eight_built)
     ninth.note = f"{ninth.median / one_cold.median:.2f}× one version's cold build"
     diff = measure("stratmap diff between the first and the last tag",
                    [*STRATMAP, "diff", "2025-Q1", "2027-Q1", "--dir", str(root)], runs)
-    shutil.rmtree(root)  # the 9th tag is in it now; the next run makes it anew
+    set_aside(root)  # the 9th tag is in it now; the next run makes it anew
     return [one_cold, eight, ninth, diff]
 
 
@@ -385,6 +412,7 @@ def main() -> None:
     if args.fresh:
         shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(exist_ok=True)
+    empty_trash()  # what an interrupted run left
     # pip compiles an installed package to bytecode; an editable install run with
     # PYTHONDONTWRITEBYTECODE (as on this machine) never gets any and compiles every run
     compileall.compile_dir(REPO / "generator" / "stratmap", quiet=1)
@@ -394,6 +422,7 @@ def main() -> None:
     notes = (BENCH / "NOTES.md").read_text().splitlines() if (BENCH / "NOTES.md").exists() else []
     write_results(sections, args.runs,
                   target_table([m for ms in sections.values() for m in ms]) + notes)
+    empty_trash()  # the next bench on this machine starts with nothing freed recently
 
 
 if __name__ == "__main__":

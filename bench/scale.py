@@ -74,7 +74,7 @@ def organisation(teams: int) -> Path:
 
 def clean(root: Path) -> None:
     for name in ("output", ".stratmap-cache"):
-        shutil.rmtree(root / name, ignore_errors=True)
+        run.set_aside(root / name)
 
 
 def markdown_pages(root: Path, pages: int) -> list[tuple[str, str]]:
@@ -91,7 +91,7 @@ def markdown_pages(root: Path, pages: int) -> list[tuple[str, str]]:
 
 def hugo_site(root: Path, pages: list[tuple[str, str]], full_nav: bool) -> Path:
     site = run.WORK / f"hugo-{'full' if full_nav else 'small'}-{root.name}"
-    shutil.rmtree(site, ignore_errors=True)
+    run.set_aside(site)
     (site / "content" / "pages").mkdir(parents=True)
     (site / "layouts" / "_default").mkdir(parents=True)
     (site / "hugo.toml").write_text('baseURL = "/"\ntitle = "Synthetic"\n'
@@ -115,7 +115,7 @@ def hugo_site(root: Path, pages: list[tuple[str, str]], full_nav: bool) -> Path:
 
 def mkdocs_site(root: Path, pages: list[tuple[str, str]]) -> Path:
     site = run.WORK / f"mkdocs-{root.name}"
-    shutil.rmtree(site, ignore_errors=True)
+    run.set_aside(site)
     (site / "docs").mkdir(parents=True)
     for index, (title, text) in enumerate(pages):
         (site / "docs" / f"page-{index}.md").write_text(f"# {title}\n\n{text}")
@@ -174,9 +174,9 @@ def builds(size: Size, runs: int) -> None:
             timed(size.row("edit", "stratmap build, one plan's text edited again (fresh process)"), build, team.edit)
             for site, key, label in ((hugo_full, "hugo_full", "Hugo, nav listing every page"),
                                      (hugo_small, "hugo_small", "Hugo, small nav")):
-                shutil.rmtree(site / "public", ignore_errors=True)
+                run.set_aside(site / "public")
                 timed(size.row(key, label), ["hugo", "--quiet", "-s", str(site)])
-            shutil.rmtree(mkdocs / "site", ignore_errors=True)
+            run.set_aside(mkdocs / "site")
             timed(size.row("mkdocs", "MkDocs 1.6, small nav"),
                   [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(mkdocs / "mkdocs.yml")], cwd=mkdocs)
     finally:
@@ -384,6 +384,7 @@ def main() -> None:
     if shutil.which("hugo") is None:
         raise SystemExit("Hugo is not installed: run `make bench-setup` first")
     run.WORK.mkdir(exist_ok=True)
+    run.empty_trash()  # what an interrupted run left
     import compileall
     compileall.compile_dir(run.REPO / "generator" / "stratmap", quiet=1)
     sizes = {}
@@ -396,6 +397,7 @@ def main() -> None:
             print(f"{teams} teams: {row.label}: median {row.median:.3f} s"
                   + (f", peak {row.peak:.0f} MB" if row.peaks else ""), flush=True)
         write_section(report(sizes, args.runs, args.serve_edits))  # after each size: a long run is never lost
+    run.empty_trash()  # the next bench on this machine starts with nothing freed recently
 
 
 if __name__ == "__main__":
