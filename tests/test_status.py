@@ -146,3 +146,27 @@ def test_a_team_target_is_phased_from_the_kpis_baseline():
     standing = kpi_standing(team_share(objective_kpi, team), YEAR, D("2026-09-30"), at_risk_below=0.7)
     assert standing.target_now == pytest.approx(10)
     assert standing.status is Status.AT_RISK
+
+
+def test_a_team_kpi_share_is_what_the_methods_one_by_one_say(tmp_path):
+    """Pages take a team's KPIs on an objective in one call (each KPI, its share and its
+    standing worked out once); a theme may still ask for each alone: both agree."""
+    from conftest import copy_demo
+    from stratmap.site.view import VersionView
+    from stratmap.source.trees import WorkingTree
+    from stratmap.validate import validate
+    from stratmap.versions import VersionInfo
+
+    model = validate(WorkingTree(copy_demo(tmp_path / "demo")), dt.date(2026, 11, 1)).model
+    view = VersionView(model, VersionInfo("Next", "Next", "next", None, False, True))
+    seen = 0
+    for team in model.teams.values():
+        for priority in team.priorities:
+            shares = view.team_kpi_shares(priority.objective, priority.kpis)
+            assert [s.team_kpi for s in shares] == priority.kpis
+            for share, team_kpi in zip(shares, priority.kpis, strict=True):
+                assert share.kpi is view.team_kpi(priority.objective, team_kpi)
+                assert share.as_kpi == view.team_kpi_as_kpi(priority.objective, team_kpi)
+                assert share.standing == view.team_kpi_standing(priority.objective, team_kpi)
+                seen += 1
+    assert seen >= 5

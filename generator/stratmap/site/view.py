@@ -47,6 +47,17 @@ class SiteInfo:
 
 
 @dataclass(frozen=True)
+class TeamKpiShare:
+    """A team's share of one KPI of an objective: the KPI, the share as a KPI of its own
+    (judged and drawn as any KPI is: see status.team_share) and where its actual stands."""
+
+    team_kpi: TeamKpi
+    kpi: Kpi
+    as_kpi: Kpi
+    standing: Standing
+
+
+@dataclass(frozen=True)
 class TrendPoint:
     date: dt.date
     value: float
@@ -119,6 +130,16 @@ class VersionView:
 
     def team_kpi_standing(self, objective_id: str, team_kpi: TeamKpi) -> Standing:
         return self.kpi_standing(self.team_kpi_as_kpi(objective_id, team_kpi))
+
+    def team_kpi_shares(self, objective_id: str, team_kpis: Iterable[TeamKpi]) -> list[TeamKpiShare]:
+        """Each of a team's KPIs on one objective with its share and standing, worked out
+        once for a page that shows all three (a scorecard row per team KPI of the org)."""
+        shares = []
+        for team_kpi in team_kpis:
+            kpi = self.team_kpi(objective_id, team_kpi)
+            as_kpi = team_share(kpi, team_kpi)
+            shares.append(TeamKpiShare(team_kpi, kpi, as_kpi, self.kpi_standing(as_kpi)))
+        return shares
 
     def team_kpi_status(self, objective_id: str, team_kpi: TeamKpi) -> Status:
         return self.team_kpi_standing(objective_id, team_kpi).status
