@@ -71,9 +71,13 @@ _OWN_METHODS: dict[tuple[type, str], Callable | None] = {}
 
 def _own_method(cls: type, name: str) -> Callable | None:
     """A plain function defined by one of our classes (not pydantic's), to run through a proxy."""
-    if (cls, name) not in _OWN_METHODS:
-        _OWN_METHODS[(cls, name)] = _find_own_method(cls, name)
-    return _OWN_METHODS[(cls, name)]
+    found = _OWN_METHODS.get((cls, name), _NOT_ASKED)
+    if found is _NOT_ASKED:
+        found = _OWN_METHODS[(cls, name)] = _find_own_method(cls, name)
+    return found
+
+
+_NOT_ASKED: Any = object()
 
 
 def _find_own_method(cls: type, name: str) -> Callable | None:
@@ -94,14 +98,16 @@ class TrackedItem:
         self._item, self._kind, self._key, self._log = item, kind, key, log
 
     def __getattr__(self, name: str) -> Any:
-        method = _own_method(type(self._item), name)
+        # (asked hundreds of thousands of times a build: the look-ups are written out)
+        item = self._item
+        method = _OWN_METHODS.get((type(item), name), _NOT_ASKED)
+        if method is _NOT_ASKED:
+            method = _own_method(type(item), name)
         if method is not None:
             return functools.partial(method, self)
-        value = getattr(self._item, name)
-        if callable(value) and not isinstance(value, (BaseModel, type)):  # pydantic's: model_dump
-            self._log.note("item", self._kind, self._key, "*")
-        else:
-            self._log.note("item", self._kind, self._key, name)
+        value = getattr(item, name)
+        whole = callable(value) and not isinstance(value, (BaseModel, type))  # pydantic's: model_dump
+        self._log.reads.add(("item", self._kind, self._key, "*" if whole else name))
         return value
 
     def __eq__(self, other: object) -> bool:
