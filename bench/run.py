@@ -153,7 +153,7 @@ def bench_validate(runs: int) -> list[Measurement]:
     return [
         measure("validate the demo", [*STRATMAP, "validate", str(REPO)], runs,
                 note="reusing the parse cache a build left, as a pre-commit hook does"),
-        measure("validate with no parse cache (the demo's removed before each run)",
+        measure("validate with no parse cache (the demo's deleted before each run)",
                 [*STRATMAP, "validate", str(REPO)], runs, before=remove_parse_cache),
         measure("validate the large repository (300 teams, 40 objectives, 40 topics)",
                 [*STRATMAP, "validate", str(large)], runs),
@@ -198,7 +198,7 @@ def bench_build(runs: int) -> list[Measurement]:
         _clean(large)()
     try:
         cold, warm, forced, edited, retargeted = measure_in_rounds([
-            Scenario("cold build (output and cache removed before each run)", build, restore),
+            Scenario("cold build (no output or cache: the last run's moved aside)", build, restore),
             Scenario("warm build: nothing changed (up to date)", build),
             Scenario("warm build with --force: caches full, every input re-read and checked",
                      [*build, "--force"]),
@@ -246,7 +246,7 @@ def bench_serve(runs: int) -> list[Measurement]:
         server.wait()
         team.write_text(original)
     shown = " ".join(command).replace(sys.executable, "python").replace(f"{REPO}/", "")
-    first = Measurement("cold build inside `stratmap serve` (its first build; output and cache removed)",
+    first = Measurement("cold build inside `stratmap serve` (its first build; no output or cache)",
                         shown, [cold], None, "one run")
     edited = Measurement("one team edited under `stratmap serve`: the rebuild", shown, seconds, None,
                          f"{cold / statistics.median(seconds):.1f}× faster than serve's cold build")
