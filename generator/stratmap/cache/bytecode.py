@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2.bccache import Bucket, BytecodeCache
 
 from ..write import write_atomically
-from .signing import machine_key, signed, verified
+from .signing import machine_key, read_signed, signed
 
 
 class SignedBytecodeCache(BytecodeCache):
@@ -27,11 +27,7 @@ class SignedBytecodeCache(BytecodeCache):
         return self.folder / f"{bucket.key}.signed"
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            raw = self._path(bucket).read_bytes()
-        except OSError:
-            return
-        payload = verified(self.key, raw)
+        payload = read_signed(self.key, self._path(bucket))
         if payload is not None:
             bucket.bytecode_from_string(payload)
 

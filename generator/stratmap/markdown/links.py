@@ -48,10 +48,16 @@ def _parser() -> MarkdownIt:
     return new_parser()
 
 
+def may_link_to_content(body: str) -> bool:
+    """Whether `body` can hold a link to a content file; when not, it need not be parsed.
+    A link names a `.md` file, and can spell the dot `%2E` or `&#46;`."""
+    return ".md" in body or "%" in body or "&" in body
+
+
 def content_links(body: str, source_file: str) -> list[ContentLink]:
     """Every link in `body` to another content file, with where it is written."""
-    if ".md" not in body and "%" not in body and "&" not in body:
-        return []  # no link can name a content file, even written `%2Emd` or `&#46;md`: no parse
+    if not may_link_to_content(body):
+        return []
     lines = body.splitlines()
     found: list[ContentLink] = []
     for block in _parser().parse(body):

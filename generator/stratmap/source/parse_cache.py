@@ -14,7 +14,7 @@ from typing import Any
 
 from ..cache.layout import CacheLayout
 from ..cache.signing import machine_key, read_signed, signed
-from ..markdown.links import ContentLink, ContentTarget, content_links
+from ..markdown.links import ContentLink, ContentTarget, content_links, may_link_to_content
 from ..write import write_atomically
 from .frontmatter import Parsed, parse_yaml
 from .positions import Positions
@@ -93,8 +93,8 @@ class ParseCache:
     def content_links(self, body: str, source_file: str) -> list[ContentLink]:
         """markdown.links.content_links, kept: a body read before is not parsed again (nor
         markdown-it loaded, when no body changed)."""
-        if ".md" not in body and "%" not in body and "&" not in body:
-            return content_links(body, source_file)  # none, found without parsing
+        if not may_link_to_content(body):
+            return []
         key = hashlib.sha256(f"{source_file}\0{body}".encode()).hexdigest()
         text = self._links_used.get(key) or self._links_saved.get(key)
         links = _links_decoded(text) if text is not None else None
