@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from conftest import run_process
+from conftest import run_process, snapshot
 from stratmap.cache.layout import CacheLayout, compiled_templates
 
 
@@ -72,6 +73,22 @@ def test_without_a_user_cache_folder_to_write_builds_and_validates_still_work(re
     assert (repo.root / "output/index.html").is_file()
     assert not CacheLayout.of(repo.root).parsed.exists()  # unsigned, it would be trusted by no one
     checked = run_process("validate", str(repo.root), "--as-of", "2026-11-01", env=env)
+    assert checked.returncode == 0 and checked.stdout == "no problems found\n", checked.stderr
+
+
+def test_cache_folders_that_cannot_be_written_cost_time_not_the_build(repo, tmp_path):
+    """A file where the parse cache's or the maps' folder should be: the build parses and
+    lays out again and writes the same site; validate says the same."""
+    _build(repo.root)
+    expected = snapshot(repo.root / "output")
+    cache = CacheLayout.of(repo.root)
+    for folder in (cache.parsed.parent, cache.diagrams):
+        shutil.rmtree(folder)
+        folder.write_text("in the way")
+    built = run_process("build", str(repo.root), "-q", "--force")  # parsed and laid out again
+    assert built.returncode == 0 and built.stderr == "", built.stderr
+    assert snapshot(repo.root / "output") == expected
+    checked = run_process("validate", str(repo.root), "--as-of", "2026-11-01")
     assert checked.returncode == 0 and checked.stdout == "no problems found\n", checked.stderr
 
 

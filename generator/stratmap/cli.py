@@ -76,8 +76,6 @@ def main() -> None:
 @as_of_option
 def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.date) -> None:
     """Check the strategy in the working tree: every error and warning of the rules."""
-    import contextlib
-
     from .findings.printers import OUTCOME_FORMATS, Outcome
     from .source.git import repository_of
     from .source.parse_cache import cache_a_build_left
@@ -88,8 +86,7 @@ def validate(directory: str | None, strict: bool, output_format: str, as_of: dt.
     root = project_root(directory)
     cache = cache_a_build_left(root)  # unchanged files are not parsed again, nor PyYAML loaded
     validation = validate_tree(WorkingTree(root), as_of, cache, newest_published_plans(root, cache))
-    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        cache.save()
+    cache.save()
     # only annotations need the strategy's folder inside git: the other formats run no git
     repository = repository_of(root) if output_format == "github" else None
     outcome = Outcome(validation.findings, strict, validation.checks_skipped,

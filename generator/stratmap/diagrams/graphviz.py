@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -47,11 +48,13 @@ class DiagramRenderer:
         missing = {key: source for key, source in zip(keys, sources, strict=True)
                    if not (folder / f"{key}.svg").is_file()}
         self.from_cache += len(set(keys)) - len(missing)
-        if missing:
-            for key, svg in self._run_dot(missing).items():
+        laid_out = self._run_dot(missing) if missing else {}
+        for key, svg in laid_out.items():
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
                 write_atomically(folder / f"{key}.svg", svg)
-            self.rendered += len(missing)
-        return [(folder / f"{key}.svg").read_text(encoding="utf-8") for key in keys]
+        self.rendered += len(missing)
+        return [laid_out[key] if key in laid_out else (folder / f"{key}.svg").read_text(encoding="utf-8")
+                for key in keys]
 
     def kept(self, sources: list[str]) -> None:
         """Maps this process laid out for the last build and keeps: counted as from the cache."""
@@ -97,5 +100,6 @@ class DiagramRenderer:
             version = ".".join(map(str, graphviz.version()))
         except (graphviz.CalledProcessError, graphviz.ExecutableNotFound, RuntimeError) as failed:
             raise DiagramError(f"cannot run Graphviz `dot -V`: {failed}") from None
-        write_atomically(memo, json.dumps({"identity": identity, "version": version}))
+        with contextlib.suppress(OSError):
+            write_atomically(memo, json.dumps({"identity": identity, "version": version}))
         return version

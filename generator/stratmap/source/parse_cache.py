@@ -110,7 +110,8 @@ class ParseCache:
         changed = self._used.keys() != self._saved.keys() or \
             self._links_used.keys() != self._links_saved.keys()
         if self.path is not None and self._key is not None and changed:
-            write_atomically(self.path, signed(self._key, _encode_cache(self._used, self._links_used)))
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+                write_atomically(self.path, signed(self._key, _encode_cache(self._used, self._links_used)))
         self._saved, self._used = self._used, {}
         self._links_saved, self._links_used = self._links_used, {}
 
