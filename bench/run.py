@@ -171,11 +171,12 @@ def _built_pages(root: Path) -> int:
         1 for _ in (root / "output" / "latest").rglob("index.html")) - 1
 
 
-def _clean(root: Path) -> Callable[[], None]:
-    def clean() -> None:
+def cold_start(root: Path) -> Callable[[], None]:
+    """What makes the next build of `root` a cold one: no output and no cache."""
+    def set_both_aside() -> None:
         set_aside(root / "output")
         set_aside(root / ".stratmap-cache")
-    return clean
+    return set_both_aside
 
 
 def bench_build(runs: int) -> list[Measurement]:
@@ -195,7 +196,7 @@ def bench_build(runs: int) -> list[Measurement]:
 
     def restore() -> None:
         team.write_text(original)
-        _clean(large)()
+        cold_start(large)()
     try:
         cold, warm, forced, edited, retargeted = measure_in_rounds([
             Scenario("cold build (no output or cache: the last run's moved aside)", build, restore),
@@ -222,7 +223,7 @@ def bench_serve(runs: int) -> list[Measurement]:
     """The same edit under `stratmap serve`, which pays Python's start-up and imports once:
     each figure is the rebuild's own time, from its summary line."""
     large = large_repo()
-    _clean(large)()
+    cold_start(large)()
     command = [*STRATMAP, "serve", str(large), "--port", "0"]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     team = large / "content" / "teams" / "team-7.md"
@@ -289,8 +290,8 @@ def bench_versions(runs: int) -> list[Measurement]:
     one = large_repo()
     build = [*STRATMAP, "build", str(root), "-q"]
     one_cold, eight = measure_in_rounds([
-        Scenario("one version, cold (for comparison)", [*STRATMAP, "build", str(one), "-q"], _clean(one)),
-        Scenario("8 tagged versions, cold", build, _clean(root))], runs)
+        Scenario("one version, cold (for comparison)", [*STRATMAP, "build", str(one), "-q"], cold_start(one)),
+        Scenario("8 tagged versions, cold", build, cold_start(root))], runs)
     eight.note = f"{eight.median / one_cold.median:.1f}× one version's cold build"
     snapshot = WORK / "large-v8-built"
     set_aside(snapshot)

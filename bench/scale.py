@@ -72,11 +72,6 @@ def organisation(teams: int) -> Path:
     return root
 
 
-def clean(root: Path) -> None:
-    for name in ("output", ".stratmap-cache"):
-        run.set_aside(root / name)
-
-
 def markdown_pages(root: Path, pages: int) -> list[tuple[str, str]]:
     """(title, Markdown) for as many pages as stratmap builds, from the same files."""
     sources = sorted((root / "content").rglob("*.md"))
@@ -156,7 +151,7 @@ def timed(row: Row, command: list[str], before: Callable[[], None] | None = None
 def builds(size: Size, runs: int) -> None:
     """Cold builds of all four, then stratmap's no-change and one-edit builds, in rounds."""
     root = organisation(size.teams)
-    clean(root)
+    run.cold_start(root)()
     build = [*STRATMAP, "build", str(root), "-q"]
     subprocess.run(build, check=True, capture_output=True)
     size.pages = run._built_pages(root)
@@ -167,7 +162,7 @@ def builds(size: Size, runs: int) -> None:
     try:
         for _ in range(runs):
             size.loads.append(load_average())
-            timed(size.row("cold", "stratmap cold build (with diagrams)"), build, lambda: clean(root))
+            timed(size.row("cold", "stratmap cold build (with diagrams)"), build, run.cold_start(root))
             timed(size.row("unchanged", "stratmap build, nothing changed"), build)
             timed(size.row("edit_first", "stratmap build, one plan's text edited, first build after the cold one "
                                          "(fresh process; makes the standby tree)"), build, team.edit)
@@ -194,7 +189,7 @@ def serve_edits(size: Size, edits: int) -> None:
     """Edit → the reload event on serve's event stream (the new page is on disk by then),
     interleaved with MkDocs `serve --dirty`: edit → its "Reloading browsers" line."""
     root = organisation(size.teams)
-    clean(root)
+    run.cold_start(root)()
     port = _free_port()
     server = subprocess.Popen([*STRATMAP, "serve", str(root), "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
