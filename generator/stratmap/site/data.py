@@ -140,10 +140,10 @@ def scorecard_csv(view: VersionView) -> str:
     for team in view.model.teams.values():
         for priority in team.priorities:
             objective = view.model.objectives[priority.objective]
-            for team_kpi in priority.kpis:
-                writer.writerow(row(objective, view.team_kpi(objective.id, team_kpi), team_kpi.target,
-                                    team_kpi.actual, team_kpi.as_of,
-                                    view.team_kpi_standing(objective.id, team_kpi), team.slug))
+            for share in view.team_kpi_shares(objective.id, priority.kpis):
+                team_kpi = share.team_kpi
+                writer.writerow(row(objective, share.kpi, team_kpi.target, team_kpi.actual,
+                                    team_kpi.as_of, share.standing, team.slug))
     return buffer.getvalue()
 
 

@@ -128,18 +128,18 @@ class VersionView:
         assert kpi is not None, "validation guarantees a team KPI names a KPI of its objective"
         return kpi
 
-    def team_kpi_standing(self, objective_id: str, team_kpi: TeamKpi) -> Standing:
-        return self.kpi_standing(self.team_kpi_as_kpi(objective_id, team_kpi))
+    def team_kpi_share(self, objective_id: str, team_kpi: TeamKpi) -> TeamKpiShare:
+        """A team's KPI with its share and standing, worked out once for a page or file that
+        shows all three (a scorecard row per team KPI of the org)."""
+        kpi = self.team_kpi(objective_id, team_kpi)
+        as_kpi = team_share(kpi, team_kpi)
+        return TeamKpiShare(team_kpi, kpi, as_kpi, self.kpi_standing(as_kpi))
 
     def team_kpi_shares(self, objective_id: str, team_kpis: Iterable[TeamKpi]) -> list[TeamKpiShare]:
-        """Each of a team's KPIs on one objective with its share and standing, worked out
-        once for a page that shows all three (a scorecard row per team KPI of the org)."""
-        shares = []
-        for team_kpi in team_kpis:
-            kpi = self.team_kpi(objective_id, team_kpi)
-            as_kpi = team_share(kpi, team_kpi)
-            shares.append(TeamKpiShare(team_kpi, kpi, as_kpi, self.kpi_standing(as_kpi)))
-        return shares
+        return [self.team_kpi_share(objective_id, team_kpi) for team_kpi in team_kpis]
+
+    def team_kpi_standing(self, objective_id: str, team_kpi: TeamKpi) -> Standing:
+        return self.team_kpi_share(objective_id, team_kpi).standing
 
     def team_kpi_status(self, objective_id: str, team_kpi: TeamKpi) -> Status:
         return self.team_kpi_standing(objective_id, team_kpi).status
