@@ -1,8 +1,8 @@
 """The cache folder's layout: every path under `.stratmap-cache/`, named in one place.
 
 Everything here is data the build wrote and checks before use (JSON, SVG, HTML); nothing
-in it is ever unpickled or run. (Compiled templates are the user's: cache/bytecode.py.) Keys that depend on the code
-carry `code_digest()`, so an upgraded stratmap starts afresh.
+in it is ever unpickled or run. (Compiled templates are the user's: cache/bytecode.py.)
+Keys that depend on the code carry `code_digest()`, so an upgraded stratmap starts afresh.
 """
 
 from __future__ import annotations

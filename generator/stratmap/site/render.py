@@ -193,7 +193,8 @@ class VersionRenderer:
                       DataFile("scorecard.csv", scorecard_csv),
                       DataFile("search.js", search.script), DataFile(CHANGES_FILE, changes_json)]
         # a page's base: its version's, and its own place in the page table
-        bases = (BASES_KEPT_BY_PROCESS if self.remember_reads else PageBases()).of(self._version_base(view), pages)
+        kept_bases = BASES_KEPT_BY_PROCESS if self.remember_reads else PageBases()
+        bases = kept_bases.of(self._version_base(view), pages)
         bases |= {data.path: digest(code_digest(), data.path, view.info.identity()) for data in data_files}
         result = RenderedVersion([], {page.path: page.title for page in pages})
 

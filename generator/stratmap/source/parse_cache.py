@@ -42,8 +42,8 @@ class ParseCache:
         self._links_used: dict[str, str] = {}
         self.foreign = False
         # what later stages made of a file, by the file's digest: its typed item, a team
-        # plan's digest, what the checks found in a plan. In memory only, for as long as this cache lives (serve keeps
-        # one between builds)
+        # plan's digest, what the checks found in a plan. In memory only, for as long as
+        # this cache lives (serve keeps one between builds)
         self.made: dict[Any, Any] = {}
         self.plan_digests: dict[str, str] = {}
         self.checked: Any = None  # what the checks found in each plan (check.KeptFindings)
