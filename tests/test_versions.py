@@ -275,3 +275,32 @@ def test_a_plan_text_edit_in_the_draft_reaches_its_summary_of_changes(git_repo, 
     build_site(BuildOptions(clean))
     assert snapshot(git_repo.root / "output") == snapshot(clean / "output")
     assert "coach every new hire" in (git_repo.root / "output/next/changes/index.html").read_text()
+
+
+def test_a_build_that_renders_no_version_keeps_the_maps_the_cached_ones_show(git_repo):
+    """The cache keeps the laid-out maps that some version of the last build shows. A tag
+    taken from the cache shows the maps it was rendered with: a build that renders no
+    version (a working-tree commit with no draft) must not throw them away, or the next
+    tag, mostly the same content, lays every map out again."""
+    import os
+
+    from stratmap.build import BuildOptions, build_site
+    from stratmap.cache.layout import CacheLayout
+    three_quarters(git_repo)
+    git_repo.write("stratmap.yaml", "versions: {draft: null}\n")
+    build_site(BuildOptions(git_repo.root, force=True))
+    maps = sorted(os.listdir(CacheLayout.of(git_repo.root).diagrams))
+    again = build_site(BuildOptions(git_repo.root, force=True))
+    assert (again.versions_from_cache, again.diagrams_rendered, again.diagrams_from_cache) == (2, 0, 0)
+    assert sorted(os.listdir(CacheLayout.of(git_repo.root).diagrams)) == maps
+    retitle(git_repo, "Second")
+    add_third_quarter(git_repo)  # Q2's content again: Q2 re-marked as earlier, Q3 rendered
+    third = build_site(BuildOptions(git_repo.root))
+    assert third.versions_re_marked == 1
+    assert (third.diagrams_rendered, third.diagrams_from_cache) == (1, 3)  # its change map is new
+    records = [json.loads(p.read_text()) for p in (CacheLayout.of(git_repo.root).root / "versions").glob("*.pages")]
+    assert len(records) == 4 and all(record["maps"] for record in records)  # Q1, Q2 twice, Q3
+    fourth = build_site(BuildOptions(git_repo.root, force=True))
+    assert fourth.versions_from_cache == 3
+    assert sorted(os.listdir(CacheLayout.of(git_repo.root).diagrams)) == sorted(
+        set(maps) | set(os.listdir(CacheLayout.of(git_repo.root).diagrams)))

@@ -423,12 +423,15 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
     if info.tag:  # immutable: rendered once into the cache, copied from there ever after
         key = _version_key(info, earlier, renderer)
         folder = cache.rendered_tag(key)
-        titles = _rendered_titles(folder)
-        if titles is not None:
-            result.count(len(titles), from_cache=True)
+        rendered = _rendered_tag(folder)
+        if rendered is not None:
+            renderer.diagrams.keep(rendered.maps)
+            result.count(len(rendered.titles), from_cache=True)
         else:
-            titles = _render_tag(folder, report, info, earlier, renderer, cache, result)
-            write_atomically(_titles_file(folder), json.dumps(titles))  # last: the files are complete
+            with renderer.diagrams.recording() as maps:
+                titles = _render_tag(folder, report, info, earlier, renderer, cache, result)
+            # last: the record says the files are complete
+            write_atomically(_record_file(folder), json.dumps({"titles": titles, "maps": sorted(maps)}))
             result.count(len(titles), from_cache=False)
         writer.copy_tree(folder, info.path, tag_copies.untouched(info.path, key))
         if writer.changed_under(info.path):
@@ -458,8 +461,10 @@ def _render_tag(folder: Path, report: VersionReport, info: VersionInfo, earlier:
     from .site.view import VersionView
 
     as_newest = _as_newest(cache, info, earlier, renderer)
-    titles = renderer.re_marked(info, *as_newest, _empty_tree(folder)) if as_newest else None
-    if titles is not None:
+    titles = (renderer.re_marked(info, as_newest[0], as_newest[1].titles, _empty_tree(folder))
+              if as_newest else None)
+    if as_newest and titles is not None:
+        renderer.diagrams.keep(as_newest[1].maps)  # its pages show the maps they showed before
         result.versions_re_marked += 1
         return titles
     view = VersionView(report.load_model(), info, earlier)
@@ -471,31 +476,41 @@ def _empty_tree(folder: Path) -> TreeWriter:
     return TreeWriter(folder)
 
 
-def _titles_file(folder: Path) -> Path:
-    """Beside a tag's rendered files, written once they are complete: each page's title."""
+@dataclass(frozen=True)
+class RenderedTag:
+    """The record beside a tag's rendered files, written once they are complete: each
+    page's title by path, and the maps its pages show (their keys in the cache)."""
+
+    titles: dict[str, str]
+    maps: list[str]
+
+
+def _record_file(folder: Path) -> Path:
     return folder.with_suffix(".pages")
 
 
-def _rendered_titles(folder: Path) -> dict[str, str] | None:
-    """The titles of a tag's rendered pages by path, if its files in the cache are complete."""
+def _rendered_tag(folder: Path) -> RenderedTag | None:
+    """The record of a tag's rendered files, if they are complete."""
     try:
-        titles = json.loads(_titles_file(folder).read_text())
+        record = json.loads(_record_file(folder).read_text())
     except (OSError, ValueError):
         return None
-    if not isinstance(titles, dict) or not all(isinstance(t, str) for t in titles.values()):
+    titles, maps = (record.get("titles"), record.get("maps")) if isinstance(record, dict) else (None, None)
+    if not (isinstance(titles, dict) and all(isinstance(t, str) for t in titles.values())
+            and isinstance(maps, list) and all(isinstance(m, str) for m in maps)):
         return None
-    return titles
+    return RenderedTag(titles, maps)
 
 
 def _as_newest(cache: CacheLayout, info: VersionInfo, earlier: list,
-               renderer) -> tuple[Path, dict[str, str]] | None:
+               renderer) -> tuple[Path, RenderedTag] | None:
     """A tagged version's complete files in the cache of when it was the newest, and their
-    page titles, if it was."""
+    record, if it was."""
     if info.latest:
         return None
     folder = cache.rendered_tag(_version_key(replace(info, latest=True), earlier, renderer))
-    titles = _rendered_titles(folder)
-    return (folder, titles) if titles is not None else None
+    rendered = _rendered_tag(folder)
+    return (folder, rendered) if rendered is not None else None
 
 
 def _version_key(info: VersionInfo, earlier: list, renderer) -> str:

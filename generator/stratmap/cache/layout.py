@@ -52,7 +52,8 @@ class CacheLayout:
         return path
 
     def rendered_tag(self, key: str) -> Path:
-        """A tag's pages, rendered once (a `.pages` file beside it marks them complete)."""
+        """A tag's pages, rendered once (a `.pages` record beside it marks them complete
+        and names the maps they show)."""
         path = self.root / "versions" / key
         self.asked.add(path)
         return path

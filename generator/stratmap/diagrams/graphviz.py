@@ -7,13 +7,18 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache.layout import CacheLayout
 from ..write import write_atomically
+
+_DIAGRAM_KEY = re.compile(r"[0-9a-f]{64}")  # a SHA-256, as _keys names a map
 
 
 class DiagramError(Exception):
@@ -40,6 +45,7 @@ class DiagramRenderer:
     rendered: int = 0
     from_cache: int = 0
     used: set[str] = field(default_factory=set)  # the cached files this build's maps are
+    _recording: list[set[str]] = field(default_factory=list)
 
     def render(self, sources: list[str]) -> list[str]:
         """One SVG per DOT source, in order; only sources not in the cache run dot."""
@@ -61,6 +67,27 @@ class DiagramRenderer:
         self._keys(sources)
         self.from_cache += len(set(sources))
 
+    @contextmanager
+    def recording(self) -> Iterator[set[str]]:
+        """The keys of the maps laid out, taken from the cache or kept inside the block:
+        what a version rendered once needs of the cache for as long as it is kept."""
+        keys: set[str] = set()
+        self._recording.append(keys)
+        try:
+            yield keys
+        finally:
+            self._recording.remove(keys)
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Maps that pages rendered in an earlier build show: kept in the cache, so that a
+        version rendered later from much the same content finds its layouts there."""
+        self._note_used([key for key in keys if _DIAGRAM_KEY.fullmatch(key)])
+
+    def _note_used(self, keys: list[str]) -> None:
+        self.used.update(keys)
+        for recorded in self._recording:
+            recorded.update(keys)
+
     def _keys(self, sources: list[str]) -> list[str]:
         """Each source's file name in the cache (without `.svg`), noted as used."""
         identity = dot_identity()
@@ -70,7 +97,7 @@ class DiagramRenderer:
                                "graphviz)")
         version = self._graphviz_version(identity)
         keys = [hashlib.sha256(f"{version}\0{source}".encode()).hexdigest() for source in sources]
-        self.used.update(keys)
+        self._note_used(keys)
         return keys
 
     def _run_dot(self, sources: dict[str, str]) -> dict[str, str]:
