@@ -348,3 +348,29 @@ def test_validate_never_overwrites_a_cache_file_it_did_not_write(repo, tmp_path)
     planted.write_bytes(b'{"yaml": {}, "links": {}}')
     assert validate_json(repo.root) == before
     assert planted.read_bytes() == b'{"yaml": {}, "links": {}}'
+
+
+def test_a_tag_of_the_working_tree_is_validated_from_the_parses_its_last_build_kept(git_repo, monkeypatch):
+    """Publishing the draft: the new tag holds the files the working tree's last build
+    parsed, so validating it parses nothing (its YAML, or its bodies' links) again."""
+    import stratmap.source.parse_cache as parse_cache_module
+    import stratmap.source.yaml_values as yaml_values
+    from stratmap.build import BuildOptions, build_site
+
+    git_repo.write("stratmap.yaml", "versions: {draft: Next}\n")
+    sales = git_repo.root / "content/teams/sales.md"
+    sales.write_text(sales.read_text() + "\nSee [the plan](../objectives/C1.md).\n")
+    git_repo.commit("q2", "2026-06-30T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q2", "2026-06-30T12:00:00+00:00")
+    sales.write_text(sales.read_text().replace("Forecast weekly", "Forecast daily"))
+    build_site(BuildOptions(git_repo.root))
+    git_repo.commit("q3", "2026-09-30T12:00:00+00:00")
+    git_repo.tag("strategy/2026-Q3", "2026-09-30T12:00:00+00:00")
+    parsed: list[str] = []
+    for module, name in ((yaml_values, "parse_yaml"), (parse_cache_module, "content_links")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda text, relpath, *rest, real=real, **options:
+                            parsed.append(relpath) or real(text, relpath, *rest, **options))
+    tagged = build_site(BuildOptions(git_repo.root))
+    assert tagged.versions_rendered >= 1 and (git_repo.root / "output/2026-Q3/index.html").is_file()
+    assert parsed == ["stratmap.yaml"]  # once: the working tree's, which a build reads first of all

@@ -305,7 +305,10 @@ def _validate_all(versions: list[Version], options: BuildOptions,
     validated once and its summary kept. Tags share a cache in memory for this build: a
     file unchanged from one quarter to the next is parsed once."""
     newest_tag = next((v for v in reversed(versions) if v.tag), None)
-    tags_parsed = ParseCache()
+    # a new tag is mostly the files the working tree's last build parsed; what the checks
+    # kept of those is not the tag's (another date), and what only a tag holds is not
+    # worth keeping: a tag is validated once
+    tags_parsed = ParseCache(reading=parsed)
     reports: list[VersionReport] = []
     for version in versions:
         options.progress(f"validating {version.name}")

@@ -32,9 +32,13 @@ class ParseCache:
     The file is kept only when `key` signs it: one that is not signed with it (planted by
     a commit, or left by another machine) is ignored, and `foreign` says so."""
 
-    def __init__(self, path: Path | None = None, key: bytes | None = None):
+    def __init__(self, path: Path | None = None, key: bytes | None = None, *,
+                 reading: ParseCache | None = None):
+        """`reading`: another cache whose parses this one may take, without counting them
+        as used there (a tag's files are mostly those the working tree's cache holds)."""
         self.path = path if key is not None else None
         self._key = key
+        self._reading = reading
         self._saved: dict[str, _Entry] = {}
         self._used: dict[str, _Entry] = {}
         # the links to content files in each Markdown body, as JSON, by the body's digest
@@ -65,7 +69,7 @@ class ParseCache:
 
     def parse(self, text: str, relpath: str, *, first_line: int, allow_empty: bool) -> Parsed:
         key = hashlib.sha256(f"{relpath}\0{first_line}\0{allow_empty}\0{text}".encode()).hexdigest()
-        entry = self._used.get(key) or self._saved.get(key)
+        entry = self._entry(key)
         parsed = _decoded(entry) if entry is not None else None
         if entry is None or parsed is None:  # a file that fails to parse raises here, never kept
             parsed = parse_yaml(text, relpath, first_line=first_line, allow_empty=allow_empty)
@@ -73,6 +77,12 @@ class ParseCache:
         self._used[key] = entry
         self._last_key[relpath] = key
         return parsed
+
+    def _entry(self, key: str) -> _Entry | None:
+        entry = self._used.get(key) or self._saved.get(key)
+        if entry is None and self._reading is not None:
+            entry = self._reading._used.get(key) or self._reading._saved.get(key)
+        return entry
 
     def known_document(self, relpath: str, raw: bytes) -> Any | None:
         """The document made of exactly these bytes when the file was last loaded, if
@@ -97,6 +107,8 @@ class ParseCache:
             return []
         key = hashlib.sha256(f"{source_file}\0{body}".encode()).hexdigest()
         text = self._links_used.get(key) or self._links_saved.get(key)
+        if text is None and self._reading is not None:
+            text = self._reading._links_used.get(key) or self._reading._links_saved.get(key)
         links = _links_decoded(text) if text is not None else None
         if text is None or links is None:
             links = content_links(body, source_file)
