@@ -199,3 +199,27 @@ def test_the_quick_white_space_test_says_what_the_folding_pattern_says(text):
     from stratmap.model.approval import _FOLDABLE, _foldable
     encoded = json.dumps({"plan": text}, ensure_ascii=False, separators=(",", ":"))
     assert _foldable(encoded) == bool(_FOLDABLE.search(encoded))
+
+
+def test_a_page_asking_for_a_plans_approval_takes_the_digest_the_model_worked_out(repo, monkeypatch):
+    """Every team page asks for its plan's approval state: the model has every plan's
+    digest already (the checks asked for them), so the question costs no digest of its own
+    (50 ms at 1,000 teams). It says what working the digest out says."""
+    import stratmap.model.approval as approval
+    from stratmap.site.reads import ReadLog, query_value
+    from stratmap.source.trees import WorkingTree
+    from stratmap.validate import validate
+
+    model = validate(WorkingTree(repo.root), dt.date.fromisoformat(AS_OF)).model
+    assert model is not None and model.plan_digests  # as the checks leave it
+    stamp = PlanStamp("0" * 8, "2026-01-01")  # what the version before approved: another plan
+    asked = ("query", "approval_of", "=sales", f"={stamp.digest}", f"={stamp.approved_on}")
+    worked_out: list[str] = []
+    real = approval.plan_digest
+    monkeypatch.setattr(approval, "plan_digest", lambda team: worked_out.append(team.slug) or real(team))
+    state = approval_state(model.teams["sales"], stamp)
+    assert model.approval_of("sales", stamp.digest, "2026-01-01") == state.value
+    assert worked_out == ["sales"]  # by approval_state, above: not by the query
+    log = ReadLog()  # a query whose reads are noted works the digest out through the plan's fields
+    assert query_value(model, asked, log) == query_value(model, asked)
+    assert ("item", "team", "sales", "priorities") in log.reads

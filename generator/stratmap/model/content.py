@@ -479,7 +479,10 @@ class StrategyModel(BaseModel):
         not on every field of the plan."""
         from .approval import PlanStamp, approval_state
         previous = PlanStamp(previous_digest, previous_approved_on or None) if previous_digest else None
-        return approval_state(self.teams[slug], previous).value
+        # the model itself knows every plan's digest (the checks asked for them all); a query
+        # whose reads are being noted works it out through the fields it reads
+        known = self.plan_digests.get(slug) if isinstance(self, StrategyModel) else None
+        return approval_state(self.teams[slug], previous, known).value
 
     def role_index(self) -> list[tuple[str, str, str, list[str], int, int]]:
         """(slug, name, description, aliases, asks, teams) of every role: a query, so a page
