@@ -293,23 +293,39 @@ def bench_versions(runs: int) -> list[Measurement]:
         Scenario("one version, cold (for comparison)", [*STRATMAP, "build", str(one), "-q"], cold_start(one)),
         Scenario("8 tagged versions, cold", build, cold_start(root))], runs)
     eight.note = f"{eight.median / one_cold.median:.1f}× one version's cold build"
-    snapshot = WORK / "large-v8-built"
+    snapshot = _snapshot(root, WORK / "large-v8-built")
+    # A repository is built many times between quarters: the build before the 9th tag then
+    # finds the last output kept as its standby tree, and brings that up to date instead of
+    # making every version's folders again (cache/standby.py)
+    subprocess.run([*build, "--force"], check=True, capture_output=True)
+    rebuilt = _snapshot(root, WORK / "large-v8-rebuilt")
+    synth.add_version(root, synth.Synth(300, 40, 40), 8)
+
+    def back_to(built: Path) -> Callable[[], None]:
+        def restore() -> None:
+            for name in ("output", ".stratmap-cache"):
+                set_aside(root / name)
+                _linked_copy(built / name, root / name)
+        return restore
+    ninth, ninth_again = measure_in_rounds([
+        Scenario("adding a 9th tag to the built 8", build, back_to(snapshot)),
+        Scenario("adding a 9th tag to the built 8, built once more since (a standby tree in place)",
+                 build, back_to(rebuilt))], runs)
+    for measured in (ninth, ninth_again):
+        measured.note = f"{measured.median / one_cold.median:.2f}× one version's cold build"
+    diff = measure("stratmap diff between the first and the last tag",
+                   [*STRATMAP, "diff", "2025-Q1", "2027-Q1", "--dir", str(root)], runs)
+    set_aside(root)  # the 9th tag is in it now; the next run makes it anew
+    return [one_cold, eight, ninth, ninth_again, diff]
+
+
+def _snapshot(root: Path, snapshot: Path) -> Path:
+    """`root`'s output and cache as they are now, kept in `snapshot` (hard links)."""
     set_aside(snapshot)
     snapshot.mkdir()
     for name in ("output", ".stratmap-cache"):
         _linked_copy(root / name, snapshot / name)
-    synth.add_version(root, synth.Synth(300, 40, 40), 8)
-
-    def back_to_eight_built() -> None:
-        for name in ("output", ".stratmap-cache"):
-            set_aside(root / name)
-            _linked_copy(snapshot / name, root / name)
-    ninth = measure("adding a 9th tag to the built 8", build, runs, before=back_to_eight_built)
-    ninth.note = f"{ninth.median / one_cold.median:.2f}× one version's cold build"
-    diff = measure("stratmap diff between the first and the last tag",
-                   [*STRATMAP, "diff", "2025-Q1", "2027-Q1", "--dir", str(root)], runs)
-    set_aside(root)  # the 9th tag is in it now; the next run makes it anew
-    return [one_cold, eight, ninth, diff]
+    return snapshot
 
 
 SCENARIOS: dict[str, Callable[[int], list[Measurement]]] = {
@@ -357,6 +373,9 @@ def target_table(measurements: list[Measurement]) -> list[str]:
     if one and ninth:
         row("adding a 9th tag ≤ 1.2× one version's cold build", f"{ninth.median / one.median:.2f}×",
             ninth.median / one.median <= 1.2)
+    if one and (again := get("adding a 9th tag to the built 8, built once")):
+        row("the same, the 8 built once more since", f"{again.median / one.median:.2f}×",
+            again.median / one.median <= 1.2)
     if diff:
         row("diff between two tags < 2 s", f"{diff.median:.3f} s", diff.median < 2)
     return ["## Targets", "", "| target | measured | |", "|---|---:|---|", *rows, ""]
