@@ -464,10 +464,10 @@ def _render_tag(folder: Path, report: VersionReport, info: VersionInfo, earlier:
     from .site.view import VersionView
 
     as_newest = _as_newest(cache, info, earlier, renderer)
-    titles = (renderer.re_marked(info, as_newest[0], as_newest[1].titles, _empty_tree(folder))
+    titles = (renderer.re_marked(info, as_newest.folder, as_newest.titles, _empty_tree(folder))
               if as_newest else None)
     if as_newest and titles is not None:
-        renderer.diagrams.keep(as_newest[1].maps)  # its pages show the maps they showed before
+        renderer.diagrams.keep(as_newest.maps)  # its pages show the maps they showed before
         result.versions_re_marked += 1
         return titles
     view = VersionView(report.load_model(), info, earlier)
@@ -481,9 +481,10 @@ def _empty_tree(folder: Path) -> TreeWriter:
 
 @dataclass(frozen=True)
 class RenderedTag:
-    """The record beside a tag's rendered files, written once they are complete: each
-    page's title by path, and the maps its pages show (their keys in the cache)."""
+    """A tag's rendered files in the cache, and the record beside them, written once they
+    are complete: each page's title by path, and the maps its pages show (their keys)."""
 
+    folder: Path
     titles: dict[str, str]
     maps: list[str]
 
@@ -502,18 +503,14 @@ def _rendered_tag(folder: Path) -> RenderedTag | None:
     if not (isinstance(titles, dict) and all(isinstance(t, str) for t in titles.values())
             and isinstance(maps, list) and all(isinstance(m, str) for m in maps)):
         return None
-    return RenderedTag(titles, maps)
+    return RenderedTag(folder, titles, maps)
 
 
-def _as_newest(cache: CacheLayout, info: VersionInfo, earlier: list,
-               renderer) -> tuple[Path, RenderedTag] | None:
-    """A tagged version's complete files in the cache of when it was the newest, and their
-    record, if it was."""
+def _as_newest(cache: CacheLayout, info: VersionInfo, earlier: list, renderer) -> RenderedTag | None:
+    """A tagged version's complete files in the cache of when it was the newest, if it was."""
     if info.latest:
         return None
-    folder = cache.rendered_tag(_version_key(replace(info, latest=True), earlier, renderer))
-    rendered = _rendered_tag(folder)
-    return (folder, rendered) if rendered is not None else None
+    return _rendered_tag(cache.rendered_tag(_version_key(replace(info, latest=True), earlier, renderer)))
 
 
 def _version_key(info: VersionInfo, earlier: list, renderer) -> str:
