@@ -57,9 +57,7 @@ def validate(tree: SourceTree, as_of: dt.date, cache: ParseCache | None = None,
     result = _typed(tree, cache)
     findings = result.findings
     if result.model is not None:
-        links = cache.content_links if cache else content_links
-        context = CheckContext(as_of, previous, links) if previous else \
-            CheckContext(as_of, content_links=links)
+        context = CheckContext(as_of, previous, cache.content_links if cache else content_links)
         findings += check(result.model, context, _kept_findings(cache) if cache else None)
     findings.sort(key=Finding.sort_key)
     return Validation(result.model if not has_errors(findings) else None, findings,

@@ -21,21 +21,17 @@ class Problem(NamedTuple):
     position: Position | None
 
 
-def _no_previous() -> dict[str, PlanStamp]:
-    return {}
-
-
 @dataclass(frozen=True)
 class CheckContext:
     as_of: dt.date  # the date reviews are due by and actuals are aged against
     # the plans of the version before, for the rule that compares two; read when needed
-    load_previous_plans: Callable[[], dict[str, PlanStamp]] = _no_previous
+    load_previous_plans: Callable[[], dict[str, PlanStamp]] | None = None  # None: no version before
     # the links to content files in a body (its text, its file): a parse cache's, kept
     content_links: Callable[[str, str], list[ContentLink]] = content_links
 
     @functools.cached_property
     def previous_plans(self) -> dict[str, PlanStamp]:
-        return self.load_previous_plans()
+        return self.load_previous_plans() if self.load_previous_plans else {}
 
 
 Check = Callable[[StrategyModel, CheckContext], Iterable[Problem]]
