@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import functools
 import os
 import platform
 import re
@@ -301,16 +302,10 @@ def bench_versions(runs: int) -> list[Measurement]:
     rebuilt = _snapshot(root, WORK / "large-v8-rebuilt")
     synth.add_version(root, synth.Synth(300, 40, 40), 8)
 
-    def back_to(built: Path) -> Callable[[], None]:
-        def restore() -> None:
-            for name in ("output", ".stratmap-cache"):
-                set_aside(root / name)
-                _linked_copy(built / name, root / name)
-        return restore
     ninth, ninth_again = measure_in_rounds([
-        Scenario("adding a 9th tag to the built 8", build, back_to(snapshot)),
+        Scenario("adding a 9th tag to the built 8", build, functools.partial(_link_build, snapshot, root)),
         Scenario("adding a 9th tag to the built 8, built once more since (a standby tree in place)",
-                 build, back_to(rebuilt))], runs)
+                 build, functools.partial(_link_build, rebuilt, root))], runs)
     for measured in (ninth, ninth_again):
         measured.note = f"{measured.median / one_cold.median:.2f}× one version's cold build"
     diff = measure("stratmap diff between the first and the last tag",
@@ -320,12 +315,18 @@ def bench_versions(runs: int) -> list[Measurement]:
 
 
 def _snapshot(root: Path, snapshot: Path) -> Path:
-    """`root`'s output and cache as they are now, kept in `snapshot` (hard links)."""
+    """`root`'s output and cache as they are now, kept in `snapshot`."""
     set_aside(snapshot)
     snapshot.mkdir()
-    for name in ("output", ".stratmap-cache"):
-        _linked_copy(root / name, snapshot / name)
+    _link_build(root, snapshot)
     return snapshot
+
+
+def _link_build(source: Path, target: Path) -> None:
+    """`source`'s output and cache into `target` as hard links, `target`'s own set aside."""
+    for name in ("output", ".stratmap-cache"):
+        set_aside(target / name)
+        _linked_copy(source / name, target / name)
 
 
 SCENARIOS: dict[str, Callable[[int], list[Measurement]]] = {
