@@ -288,19 +288,19 @@ def test_a_build_that_renders_no_version_keeps_the_maps_the_cached_ones_show(git
     from stratmap.cache.layout import CacheLayout
     three_quarters(git_repo)
     git_repo.write("stratmap.yaml", "versions: {draft: null}\n")
+    cache = CacheLayout.of(git_repo.root)
     build_site(BuildOptions(git_repo.root, force=True))
-    maps = sorted(os.listdir(CacheLayout.of(git_repo.root).diagrams))
+    maps = set(os.listdir(cache.diagrams))
     again = build_site(BuildOptions(git_repo.root, force=True))
     assert (again.versions_from_cache, again.diagrams_rendered, again.diagrams_from_cache) == (2, 0, 0)
-    assert sorted(os.listdir(CacheLayout.of(git_repo.root).diagrams)) == maps
+    assert set(os.listdir(cache.diagrams)) == maps
     retitle(git_repo, "Second")
     add_third_quarter(git_repo)  # Q2's content again: Q2 re-marked as earlier, Q3 rendered
     third = build_site(BuildOptions(git_repo.root))
     assert third.versions_re_marked == 1
     assert (third.diagrams_rendered, third.diagrams_from_cache) == (1, 3)  # its change map is new
-    records = [json.loads(p.read_text()) for p in (CacheLayout.of(git_repo.root).root / "versions").glob("*.pages")]
+    records = [json.loads(p.read_text()) for p in (cache.root / "versions").glob("*.pages")]
     assert len(records) == 4 and all(record["maps"] for record in records)  # Q1, Q2 twice, Q3
     fourth = build_site(BuildOptions(git_repo.root, force=True))
     assert fourth.versions_from_cache == 3
-    assert sorted(os.listdir(CacheLayout.of(git_repo.root).diagrams)) == sorted(
-        set(maps) | set(os.listdir(CacheLayout.of(git_repo.root).diagrams)))
+    assert maps <= set(os.listdir(cache.diagrams))  # Q3's change map besides
