@@ -181,6 +181,50 @@ def test_every_query_gives_the_same_through_the_proxy_that_notes_its_reads(tmp_p
     assert {"guidance_for_team", "teams_on", "subteams", "role_asks", "role_index"} <= noted
 
 
+@pytest.mark.parametrize("fixture", ["demo", "every-field"])
+def test_the_guidance_of_a_team_or_an_objective_is_each_topic_for_it_once_in_file_order(tmp_path, fixture):
+    """The guidance queries look topics up by whom they are for: they must give what a
+    walk through every topic gives, a topic for a team both by name and by an objective once."""
+    import datetime as dt
+
+    from conftest import FIXTURES
+    from stratmap.source.trees import WorkingTree
+    from stratmap.validate import validate
+    root = copy_demo(tmp_path / "demo") if fixture == "demo" else \
+        shutil.copytree(FIXTURES / fixture, tmp_path / fixture)
+    model = validate(WorkingTree(root), dt.date.today()).model
+    topics = list(model.guidance.values())
+    for team in model.teams.values():
+        served = {p.objective for p in team.priorities}
+        assert model.guidance_for_team(team) == [
+            g for g in topics if g.applies_to.everyone or team.slug in g.applies_to.teams
+            or served & set(g.applies_to.objectives)], team.slug
+    for objective in model.objectives:
+        assert model.guidance_for_objective(objective) == [
+            g for g in topics if g.applies_to.everyone or objective in g.applies_to.objectives]
+    if fixture == "demo":  # discounting: for enterprise-west by name and by its priority on F2
+        west = model.teams["enterprise-west"]
+        assert "F2" in {p.objective for p in west.priorities}
+        assert [g.slug for g in model.guidance_for_team(west)].count("discounting") == 1
+
+
+def test_a_guidance_query_reads_whom_topics_are_for_not_every_topic(tmp_path):
+    """Each team page asks for its guidance: read through the noting proxy, a walk through
+    every topic noted 40 reads a team (0.2 s more at 1,000 teams).
+    The query reads the model's index of audiences, and of its team only what picks them."""
+    import datetime as dt
+
+    from stratmap.site.reads import ReadLog, query_value
+    from stratmap.source.trees import WorkingTree
+    from stratmap.validate import validate
+    model = validate(WorkingTree(copy_demo(tmp_path / "demo")), dt.date.today()).model
+    log = ReadLog()
+    query_value(model, ("query", "guidance_for_team", "@team:enterprise-east"), log)
+    assert ("index", "guidance_audiences") in log.reads
+    assert not [read for read in log.reads if read[1] == "guidance"], sorted(log.reads)
+    assert {read[3] for read in log.reads if read[0] == "item"} <= {"slug", "priorities"}
+
+
 def test_a_whole_item_is_digested_by_its_file_never_typed_out(tmp_path, monkeypatch):
     """All of a content item comes from its file, so the file's digest stands for a read of
     the whole item (a team's diff, the whole model behind strategy.json): a build never

@@ -6,6 +6,7 @@ schema` writes are generated from them, and a field added here is a field users 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from enum import StrEnum
@@ -354,6 +355,16 @@ class Guidance(SlugNamed):
 
 # --- the whole repository ------------------------------------------------------------
 
+@dataclasses.dataclass
+class GuidanceAudiences:
+    """The guidance topics by whom they are for, each named by its place in file order."""
+
+    topics: dict[int, Guidance] = dataclasses.field(default_factory=dict)
+    everyone: list[int] = dataclasses.field(default_factory=list)
+    by_team: dict[str, list[int]] = dataclasses.field(default_factory=dict)
+    by_objective: dict[str, list[int]] = dataclasses.field(default_factory=dict)
+
+
 # series (see kpi_series) → (actual, target, the actual's date as YYYY-MM-DD or None)
 KpiValues = dict[str, tuple[float | None, float, str | None]]
 
@@ -393,14 +404,20 @@ class StrategyModel(BaseModel):
         return list(self.priorities_by_objective.get(objective_id, ()))
 
     def guidance_for_objective(self, objective_id: str) -> list[Guidance]:
-        return [g for g in self.guidance.values()
-                if g.applies_to.everyone or objective_id in g.applies_to.objectives]
+        audiences = self.guidance_audiences
+        return self._guidance_at({*audiences.everyone, *audiences.by_objective.get(objective_id, ())})
 
     def guidance_for_team(self, team: Team) -> list[Guidance]:
-        served, slug = {p.objective for p in team.priorities}, team.slug
-        return [g for g in self.guidance.values()
-                if g.applies_to.everyone or slug in g.applies_to.teams
-                or not served.isdisjoint(g.applies_to.objectives)]
+        audiences = self.guidance_audiences
+        chosen = {*audiences.everyone, *audiences.by_team.get(team.slug, ())}
+        for priority in team.priorities:
+            chosen.update(audiences.by_objective.get(priority.objective, ()))
+        return self._guidance_at(chosen)
+
+    def _guidance_at(self, positions: set[int]) -> list[Guidance]:
+        """The guidance topics at these places, in file order."""
+        topics = self.guidance_audiences.topics
+        return [topics[position] for position in sorted(positions)]
 
     def ancestors(self, team: Team) -> list[Team]:
         """The teams above this one, nearest first (validation rules out parent cycles;
@@ -435,6 +452,23 @@ class StrategyModel(BaseModel):
             for priority in team.priorities:
                 serving.setdefault(priority.objective, []).append((team, priority))
         return serving
+
+    @functools.cached_property
+    def guidance_audiences(self) -> GuidanceAudiences:
+        """Whom each guidance topic is for: every team page asks which are its team's (a walk
+        through every topic for each of 1,000 teams took 20 ms, and 0.2 s more through the
+        proxy that notes what a query reads)."""
+        audiences = GuidanceAudiences()
+        for position, topic in enumerate(self.guidance.values()):
+            audiences.topics[position] = topic
+            applies_to = topic.applies_to
+            if applies_to.everyone:
+                audiences.everyone.append(position)
+            for slug in applies_to.teams:
+                audiences.by_team.setdefault(slug, []).append(position)
+            for objective_id in applies_to.objectives:
+                audiences.by_objective.setdefault(objective_id, []).append(position)
+        return audiences
 
     @functools.cached_property
     def resolved_roles(self) -> dict[str, Role]:
