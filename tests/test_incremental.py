@@ -225,6 +225,30 @@ def test_a_guidance_query_reads_whom_topics_are_for_not_every_topic(tmp_path):
     assert {read[3] for read in log.reads if read[0] == "item"} <= {"slug", "priorities"}
 
 
+def test_a_page_asks_each_proxy_for_each_name_once(tmp_path, monkeypatch):
+    """A page notes what it reads through proxies of the view, the model and each item. A
+    scorecard row reads the same objective's id and title as the row before (3,000 rows at
+    1,000 teams): each proxy keeps what it answered, so a name is worked out, and its read
+    noted, once per page (the mutation tests check that the pages stay right)."""
+    from collections import Counter
+
+    from stratmap.site import reads
+    asked: Counter = Counter()
+    kept = []  # every proxy asked, kept alive so that no two share an id
+    for proxy in (reads.TrackedItem, reads.TrackedView, reads.TrackedModel):
+        real = proxy.__getattr__
+
+        def counted(self, name, real=real):
+            if not name.startswith("__"):  # (what Jinja and markupsafe look for, and are told no)
+                kept.append(self)
+                asked[(id(self), name)] += 1
+            return real(self, name)
+        monkeypatch.setattr(proxy, "__getattr__", counted)
+    root = copy_demo(tmp_path / "demo")
+    build_site(BuildOptions(root, jobs=1))
+    assert asked and max(asked.values()) == 1, asked.most_common(3)
+
+
 def test_a_whole_item_is_digested_by_its_file_never_typed_out(tmp_path, monkeypatch):
     """All of a content item comes from its file, so the file's digest stands for a read of
     the whole item (a team's diff, the whole model behind strategy.json): a build never

@@ -90,25 +90,31 @@ def _find_own_method(cls: type, name: str) -> Callable | None:
 
 
 class TrackedItem:
-    """One content item (the strategy, an objective, a team, a guidance topic, the settings)."""
+    """One content item (the strategy, an objective, a team, a guidance topic, the settings).
 
-    __slots__ = ("_item", "_key", "_kind", "_log")
+    What it answers is kept on the proxy (its `__dict__`), so the next look-up of the same
+    name is Python's own: the read is noted once per page either way, the item does not
+    change while a page is made, and a page reads the same few fields of the same
+    objective for each of thousands of rows."""
+
+    __slots__ = ("__dict__", "_item", "_key", "_kind", "_log")
 
     def __init__(self, item: Any, kind: str, key: str, log: ReadLog):
         self._item, self._kind, self._key, self._log = item, kind, key, log
 
     def __getattr__(self, name: str) -> Any:
-        # (asked hundreds of thousands of times a build: the look-ups are written out)
         item = self._item
         method = _OWN_METHODS.get((type(item), name), _NOT_ASKED)
         if method is _NOT_ASKED:
             method = _own_method(type(item), name)
         if method is not None:
-            return functools.partial(method, self)
-        value = getattr(item, name)
-        whole = callable(value) and not isinstance(value, (BaseModel, type))  # pydantic's: model_dump
-        self._log.reads.add(("item", self._kind, self._key, "*" if whole else name))
-        return value
+            answer = functools.partial(method, self)
+        else:
+            answer = getattr(item, name)
+            whole = callable(answer) and not isinstance(answer, (BaseModel, type))  # pydantic's: model_dump
+            self._log.reads.add(("item", self._kind, self._key, "*" if whole else name))
+        self.__dict__[name] = answer
+        return answer
 
     def __eq__(self, other: object) -> bool:
         return self._item is (other._item if isinstance(other, TrackedItem) else other)
@@ -153,12 +159,16 @@ class TrackedModel:
     named, not digested whole. `teams_on("C2")` depends on which teams serve C2 and their
     priorities on it; what the page then reads of those teams is noted as it reads it."""
 
-    __slots__ = ("_log", "_model")
+    __slots__ = ("__dict__", "_log", "_model")
 
     def __init__(self, model: StrategyModel, log: ReadLog):
         self._model, self._log = model, log
 
     def __getattr__(self, name: str) -> Any:
+        answer = self.__dict__[name] = self._answer(name)  # kept, as TrackedItem keeps its
+        return answer
+
+    def _answer(self, name: str) -> Any:
         if name in SINGLES:
             return self._log.item(SINGLES[name], "", getattr(self._model, name))
         if name in COLLECTIONS:
@@ -269,7 +279,7 @@ WHOLE_MODEL_QUERIES = frozenset({"to_data"})
 class TrackedView:
     """A VersionView as one page sees it: its model tracked, its methods run through it."""
 
-    __slots__ = ("_log", "_view", "model")
+    __slots__ = ("__dict__", "_log", "_view", "model")
 
     def __init__(self, view: Any, log: ReadLog):
         self._view, self._log = view, log
@@ -297,6 +307,10 @@ class TrackedView:
         return self._log.item(*ref, item)
 
     def __getattr__(self, name: str) -> Any:
+        answer = self.__dict__[name] = self._answer(name)  # kept, as TrackedItem keeps its
+        return answer
+
+    def _answer(self, name: str) -> Any:
         if name in VIEW_READS:
             self._log.note("view", name)
             return getattr(self._view, name)
@@ -323,9 +337,9 @@ class _QueryModel(TrackedModel):
 
     __slots__ = ()
 
-    def __getattr__(self, name: str) -> Any:
+    def _answer(self, name: str) -> Any:
         if name in SINGLES or name in COLLECTIONS:
-            return super().__getattr__(name)
+            return super()._answer(name)
         if name in INDEXES:
             return self._index(name)
         method = _own_method(StrategyModel, name)
