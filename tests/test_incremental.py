@@ -225,6 +225,23 @@ def test_a_guidance_query_reads_whom_topics_are_for_not_every_topic(tmp_path):
     assert {read[3] for read in log.reads if read[0] == "item"} <= {"slug", "priorities"}
 
 
+def test_a_query_that_counts_what_an_index_lists_takes_none_of_it(tmp_path):
+    """A query runs through proxies that hand out each item of an index as the query takes
+    it: role_index counts each role's asks and teams (thousands at 1,000 teams), so it
+    takes no team of them, and still gives what the model gives."""
+    import datetime as dt
+
+    from stratmap.site.reads import ReadLog, query_value
+    from stratmap.source.trees import WorkingTree
+    from stratmap.validate import validate
+    model = validate(WorkingTree(copy_demo(tmp_path / "demo")), dt.date.today()).model
+    log = ReadLog()
+    counted = query_value(model, ("query", "role_index"), log)
+    assert counted == query_value(model, ("query", "role_index"))
+    assert any(asks for _, _, _, _, asks, _ in counted)
+    assert not [key for key in log._proxies if key[0] == "team"], sorted(log._proxies)
+
+
 def test_a_page_asks_each_proxy_for_each_name_once(tmp_path, monkeypatch):
     """A page notes what it reads through proxies of the view, the model and each item. A
     scorecard row reads the same objective's id and title as the row before (3,000 rows at

@@ -19,7 +19,7 @@ import functools
 import hashlib
 import itertools
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -241,10 +241,15 @@ def _tracked_result(value: Any, log: ReadLog) -> Any:
 
 def _referenced(value: Any) -> Any:
     """A query's result as JSON-able data, each content item in it as its (kind, key)."""
+    kind = type(value)  # (by type first: thousands of values; isinstance of an ABC is slow)
+    if kind in _LEAVES:
+        return value
+    if kind in _SEQUENCES:
+        return [_referenced(v) for v in value]
     ref = _item_ref(value)
     if ref is not None:
         return ["\0item", *ref]
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple)):  # a named tuple, say
         return [_referenced(v) for v in value]
     return _plain(value)
 
@@ -374,21 +379,50 @@ def index_reads(model: StrategyModel, name: str) -> set[Read]:
     return log.reads
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _rebound(value: Any, log: ReadLog) -> Any:
     """Part of an index, as a query gets it: each content item in it through the query's
-    proxy (lists and tuples at once, mappings and records as they are looked into)."""
+    proxy (tuples at once; lists, mappings and records as they are looked into: a query
+    may only count a role's thousands of asks)."""
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
     ref = _item_ref(value)
     if ref is not None:
         return log.item(*ref, value)
-    if type(value) is list:
-        return [_rebound(v, log) for v in value]
-    if type(value) is tuple:
+    if kind is list:
+        return _ReboundList(value, log)
+    if kind is tuple:
         return tuple(_rebound(v, log) for v in value)
-    if type(value) is dict:
+    if kind is dict:
         return _ReboundMapping(value, log)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return _ReboundRecord(value, log)
     return value
+
+
+class _ReboundList(Sequence):
+    __slots__ = ("_items", "_log")
+
+    def __init__(self, items: list, log: ReadLog):
+        self._items, self._log = items, log
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [_rebound(v, self._log) for v in self._items[index]]
+        return _rebound(self._items[index], self._log)
+
+    def __iter__(self) -> Iterator:
+        log = self._log
+        return (_rebound(v, log) for v in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_SEQUENCES = frozenset({list, tuple, _ReboundList})
 
 
 class _ReboundMapping(Mapping):
@@ -408,13 +442,14 @@ class _ReboundMapping(Mapping):
 
 
 class _ReboundRecord:
-    __slots__ = ("_log", "_record")
+    __slots__ = ("__dict__", "_log", "_record")
 
     def __init__(self, record: Any, log: ReadLog):
         self._record, self._log = record, log
 
     def __getattr__(self, name: str) -> Any:
-        return _rebound(getattr(self._record, name), self._log)
+        answer = self.__dict__[name] = _rebound(getattr(self._record, name), self._log)  # kept
+        return answer
 
 
 def query_value(model: StrategyModel, read: Read, log: ReadLog | None = None) -> Any:
