@@ -3,6 +3,7 @@ incrementally, and compare with a build from scratch, byte for byte."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from contextlib import contextmanager
 
@@ -320,6 +321,41 @@ def test_in_serve_an_edit_re_runs_only_the_queries_that_read_what_changed(warm_d
         assert ("query", "guidance_for_team", "@team:enterprise-east") in runs
         assert not [read for read in runs if read[1] in ("subteams", "guidance_for_objective")]
         assert len(runs) < len(recorded_queries(warm_demo)) / 2
+
+
+def test_in_serve_a_rebuild_reads_back_no_record_its_last_build_wrote(tmp_path, monkeypatch):
+    """serve's process wrote the stamp, the standby's record and the pages' records last
+    time: while each file is the one it wrote, it takes them from memory (the stamp names
+    every warning, the records every file: thousands at 3,000 teams). A record another
+    process replaced is read."""
+    import json
+    from pathlib import Path
+
+    from stratmap.cache.layout import CacheLayout
+    root = copy_demo(tmp_path / "demo")
+    options = BuildOptions(root, serving=True)
+    plan = root / "content/teams/enterprise-east.md"
+    text = plan.read_text()
+    build_site(options)
+    plan.write_text(text.replace("Northeast and Southeast", "Northeast"))
+    build_site(options)  # the first to leave a standby
+    read: list[str] = []
+    real = Path.read_text
+
+    def noted(path, *args, **kwargs):
+        if path.parent.name in ("stamps", "standby", "pages"):
+            read.append(path.parent.name)
+        return real(path, *args, **kwargs)
+    monkeypatch.setattr(Path, "read_text", noted)
+    plan.write_text(text)
+    assert not build_site(options).up_to_date
+    assert read == [], read
+    stamp = CacheLayout.of(root).stamp(root / "output")
+    replaced = stamp.with_suffix(".new")  # as another process writes it: a new file
+    replaced.write_text(json.dumps({**json.loads(real(stamp)), "inputs": "another"}))
+    os.replace(replaced, stamp)
+    assert not build_site(options).up_to_date  # its inputs are not these
+    assert read == ["stamps"]
 
 
 def test_in_serve_an_edit_looks_again_only_at_the_queries_that_read_the_edited_item(warm_demo, monkeypatch):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..write import write_atomically
+from .kept import recall, remember
 
 Read = tuple[str, ...]
 ONE_ITEM_READS = frozenset({"item", "exists"})  # the kinds of read that depend on one item's file
@@ -120,9 +121,9 @@ class Manifest:
         self.version_folder = version_folder
 
     def load(self) -> PreviousPages | None:
-        kept = _SAVED_HERE.get(self.path)
-        if kept is not None and kept[0] == _signature(self.path):
-            return kept[1]
+        kept = recall(self.path)
+        if isinstance(kept, PreviousPages):
+            return kept
         try:
             with _collector_paused():
                 return self._read()
@@ -169,8 +170,7 @@ class Manifest:
             "reads": list(index), "digests": digests, "pages": pages, "words": words,
             "items": [[kind, key, source] for (kind, key), source in known.items.items()],
         }))
-        _SAVED_HERE[self.path] = (_signature(self.path),
-                                  PreviousPages(self.version_folder, saved, known, words))
+        remember(self.path, PreviousPages(self.version_folder, saved, known, words))
 
 
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
@@ -219,14 +219,3 @@ def _collector_paused() -> Iterator[None]:
         if enabled:
             gc.enable()
 
-
-# what this process saved last, by records file, with the file's signature then
-_SAVED_HERE: dict[Path, tuple[tuple[int, int, int] | None, PreviousPages]] = {}
-
-
-def _signature(path: Path) -> tuple[int, int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns, info.st_ino

@@ -28,6 +28,7 @@ from ..source.load import MAX_FILE_BYTES, SETTINGS_FILE
 from ..versions import Version
 from ..write import files_in, write_atomically
 from .digests import code_digest
+from .kept import recall, remember
 
 
 def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme: str,
@@ -159,7 +160,11 @@ class Stamp:
 
     @classmethod
     def load(cls, path: Path) -> "Stamp | None":
-        """The stamp at CacheLayout.stamp(output), if a build left one."""
+        """The stamp at CacheLayout.stamp(output), if a build left one (serve's own last one
+        from memory: it names every warning of the version, thousands at 3,000 teams)."""
+        kept = recall(path)
+        if isinstance(kept, Stamp):
+            return kept
         try:
             data = json.loads(path.read_text())
             return cls(data["inputs"], data["pages"], data["versions"],
@@ -171,3 +176,4 @@ class Stamp:
         write_atomically(path, json.dumps({
             "inputs": self.inputs, "pages": self.pages, "versions": self.versions,
             "reports": [r.to_dict() for r in self.reports]}))
+        remember(path, self)

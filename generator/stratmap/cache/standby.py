@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..write import OUTPUT_MARKER, write_atomically
+from .kept import recall, remember
 from .layout import CacheLayout
 
 _FOLDER_NAME = re.compile(r"[A-Za-z0-9._-]+")
@@ -66,26 +67,29 @@ class StandbyStore:
     def take(self) -> KnownTrees:
         """The standby and what is recorded of it; the record is removed, since the build
         is about to change the standby. A standby without a usable record is removed."""
-        data = self._load()
+        known = self._recorded()
         with contextlib.suppress(FileNotFoundError):
             self.record.unlink()
-        output_files = _paths(data.get("output_files"))
-        folder_name = data.get("folder")
+        self._remove_others(known.standby.folder if known.standby else None)
+        return known
+
+    def _recorded(self) -> KnownTrees:
+        kept = recall(self.record)  # serve's own last record: not parsed and checked again
+        if isinstance(kept, KnownTrees):
+            standby = kept.standby if kept.standby and _is_ours(kept.standby.folder) else None
+            return KnownTrees(standby, kept.output_files, kept.output_mirrors)
+        data = self._load()
         mirrors = data.get("mirrors")
         if not (isinstance(mirrors, dict) and all(_inside(k) and _inside(v) for k, v in mirrors.items())):
-            return self._without_standby()  # not what this version writes: trust none of it
+            return KnownTrees(None, None)  # not what this version writes: trust none of it
         standby = None
+        folder_name = data.get("folder")
         if isinstance(folder_name, str) and _FOLDER_NAME.fullmatch(folder_name):
             folder = self.home / folder_name
             files, outdated = _paths(data.get("files")), _paths(data.get("outdated"))
             if _is_ours(folder) and files is not None and outdated is not None:
                 standby = Standby(folder, files, outdated)
-        self._remove_others(standby.folder if standby else None)
-        return KnownTrees(standby, output_files, mirrors)
-
-    def _without_standby(self) -> KnownTrees:
-        self._remove_others(None)
-        return KnownTrees(None, None)
+        return KnownTrees(standby, _paths(data.get("output_files")), mirrors)
 
     def keep(self, folder: Path | None, files: frozenset[str] | None, output_files: list[str],
              outdated: list[str], mirrors: dict[str, str]) -> None:
@@ -98,12 +102,18 @@ class StandbyStore:
             "folder": kept.name if kept else None,
             "files": sorted(files) if kept and files is not None else None,
             "outdated": outdated, "output_files": output_files, "mirrors": mirrors}))
+        standby = Standby(kept, files, frozenset(outdated)) if kept and files is not None else None
+        remember(self.record, KnownTrees(standby, frozenset(output_files), dict(mirrors)))
 
     def remove_leftovers(self) -> None:
         """Trees a killed or failed build left here, other than the recorded standby."""
-        folder = self._load().get("folder")
-        self._remove_others(self.home / folder if isinstance(folder, str) and _FOLDER_NAME.fullmatch(folder)
-                            else None)
+        kept = recall(self.record)
+        if isinstance(kept, KnownTrees):
+            folder: Path | None = kept.standby.folder if kept.standby else None
+        else:
+            name = self._load().get("folder")
+            folder = self.home / name if isinstance(name, str) and _FOLDER_NAME.fullmatch(name) else None
+        self._remove_others(folder)
 
     def _load(self) -> dict:
         try:
