@@ -89,32 +89,41 @@ def _find_own_method(cls: type, name: str) -> Callable | None:
     return None
 
 
-class TrackedItem:
-    """One content item (the strategy, an objective, a team, a guidance topic, the settings).
+class _KeepsAnswers:
+    """A proxy that keeps what it answered for each name (in its `__dict__`), so that the
+    next look-up of the name is Python's own: the read is noted once per page either way,
+    nothing changes while a page is made, and a page reads the same few fields of the
+    same objective for each of thousands of rows."""
 
-    What it answers is kept on the proxy (its `__dict__`), so the next look-up of the same
-    name is Python's own: the read is noted once per page either way, the item does not
-    change while a page is made, and a page reads the same few fields of the same
-    objective for each of thousands of rows."""
+    __slots__ = ("__dict__",)
 
-    __slots__ = ("__dict__", "_item", "_key", "_kind", "_log")
+    def __getattr__(self, name: str) -> Any:
+        answer = self.__dict__[name] = self._answer(name)
+        return answer
+
+    def _answer(self, name: str) -> Any:
+        raise NotImplementedError
+
+
+class TrackedItem(_KeepsAnswers):
+    """One content item (the strategy, an objective, a team, a guidance topic, the settings)."""
+
+    __slots__ = ("_item", "_key", "_kind", "_log")
 
     def __init__(self, item: Any, kind: str, key: str, log: ReadLog):
         self._item, self._kind, self._key, self._log = item, kind, key, log
 
-    def __getattr__(self, name: str) -> Any:
+    def _answer(self, name: str) -> Any:
         item = self._item
         method = _OWN_METHODS.get((type(item), name), _NOT_ASKED)
         if method is _NOT_ASKED:
             method = _own_method(type(item), name)
         if method is not None:
-            answer = functools.partial(method, self)
-        else:
-            answer = getattr(item, name)
-            whole = callable(answer) and not isinstance(answer, (BaseModel, type))  # pydantic's: model_dump
-            self._log.reads.add(("item", self._kind, self._key, "*" if whole else name))
-        self.__dict__[name] = answer
-        return answer
+            return functools.partial(method, self)
+        value = getattr(item, name)
+        whole = callable(value) and not isinstance(value, (BaseModel, type))  # pydantic's: model_dump
+        self._log.reads.add(("item", self._kind, self._key, "*" if whole else name))
+        return value
 
     def __eq__(self, other: object) -> bool:
         return self._item is (other._item if isinstance(other, TrackedItem) else other)
@@ -153,20 +162,16 @@ class TrackedMapping(Mapping):
         return len(self._items)
 
 
-class TrackedModel:
+class TrackedModel(_KeepsAnswers):
     """The StrategyModel with its items and collections tracked. Its methods are queries:
     each call is noted with its arguments, and its result digested with the items in it
     named, not digested whole. `teams_on("C2")` depends on which teams serve C2 and their
     priorities on it; what the page then reads of those teams is noted as it reads it."""
 
-    __slots__ = ("__dict__", "_log", "_model")
+    __slots__ = ("_log", "_model")
 
     def __init__(self, model: StrategyModel, log: ReadLog):
         self._model, self._log = model, log
-
-    def __getattr__(self, name: str) -> Any:
-        answer = self.__dict__[name] = self._answer(name)  # kept, as TrackedItem keeps its
-        return answer
 
     def _answer(self, name: str) -> Any:
         if name in SINGLES:
@@ -281,10 +286,10 @@ VIEW_READS: dict[str, Callable[[Any, "ReadResolver"], Any]] = {
 WHOLE_MODEL_QUERIES = frozenset({"to_data"})
 
 
-class TrackedView:
+class TrackedView(_KeepsAnswers):
     """A VersionView as one page sees it: its model tracked, its methods run through it."""
 
-    __slots__ = ("__dict__", "_log", "_view", "model")
+    __slots__ = ("_log", "_view", "model")
 
     def __init__(self, view: Any, log: ReadLog):
         self._view, self._log = view, log
@@ -310,10 +315,6 @@ class TrackedView:
         ref = _item_ref(item)
         assert ref is not None, "a page's subject is a content item"
         return self._log.item(*ref, item)
-
-    def __getattr__(self, name: str) -> Any:
-        answer = self.__dict__[name] = self._answer(name)  # kept, as TrackedItem keeps its
-        return answer
 
     def _answer(self, name: str) -> Any:
         if name in VIEW_READS:
@@ -441,15 +442,14 @@ class _ReboundMapping(Mapping):
         return len(self._items)
 
 
-class _ReboundRecord:
-    __slots__ = ("__dict__", "_log", "_record")
+class _ReboundRecord(_KeepsAnswers):
+    __slots__ = ("_log", "_record")
 
     def __init__(self, record: Any, log: ReadLog):
         self._record, self._log = record, log
 
-    def __getattr__(self, name: str) -> Any:
-        answer = self.__dict__[name] = _rebound(getattr(self._record, name), self._log)  # kept
-        return answer
+    def _answer(self, name: str) -> Any:
+        return _rebound(getattr(self._record, name), self._log)
 
 
 def query_value(model: StrategyModel, read: Read, log: ReadLog | None = None) -> Any:
