@@ -79,10 +79,24 @@ class ParseCache:
         return parsed
 
     def _entry(self, key: str) -> _Entry | None:
-        entry = self._used.get(key) or self._saved.get(key)
+        """A file's parse from this cache, else from the one it reads through."""
+        entry = self._own_entry(key)
         if entry is None and self._reading is not None:
-            entry = self._reading._used.get(key) or self._reading._saved.get(key)
+            entry = self._reading._own_entry(key)
         return entry
+
+    def _own_entry(self, key: str) -> _Entry | None:
+        return self._used.get(key) or self._saved.get(key)
+
+    def _links_text(self, key: str) -> str | None:
+        """A body's links, as JSON, from this cache, else from the one it reads through."""
+        text = self._own_links_text(key)
+        if text is None and self._reading is not None:
+            text = self._reading._own_links_text(key)
+        return text
+
+    def _own_links_text(self, key: str) -> str | None:
+        return self._links_used.get(key) or self._links_saved.get(key)
 
     def known_document(self, relpath: str, raw: bytes) -> Any | None:
         """The document made of exactly these bytes when the file was last loaded, if
@@ -91,7 +105,7 @@ class ParseCache:
         if known is None or known[0] != raw:
             return None
         _, document, key = known
-        entry = self._used.get(key) or self._saved.get(key)
+        entry = self._own_entry(key)
         if entry is not None:
             self._used[key] = entry
         return document
@@ -106,9 +120,7 @@ class ParseCache:
         if not may_link_to_content(body):
             return []
         key = hashlib.sha256(f"{source_file}\0{body}".encode()).hexdigest()
-        text = self._links_used.get(key) or self._links_saved.get(key)
-        if text is None and self._reading is not None:
-            text = self._reading._links_used.get(key) or self._reading._links_saved.get(key)
+        text = self._links_text(key)
         links = _links_decoded(text) if text is not None else None
         if text is None or links is None:
             links = content_links(body, source_file)
