@@ -158,21 +158,32 @@ def recorded_queries(root) -> list[tuple[str, ...]]:
     return [tuple(read) for read in json.loads(records.read_text())["reads"] if read[0] == "query"]
 
 
+def copied(tmp_path, fixture: str):
+    """The demo, or a fixture of tests/fixtures/, copied into tmp_path."""
+    from conftest import FIXTURES
+    if fixture == "demo":
+        return copy_demo(tmp_path / "demo")
+    return shutil.copytree(FIXTURES / fixture, tmp_path / fixture)
+
+
+def model_of(root):
+    """The validated model of a strategy folder, as of today."""
+    import datetime as dt
+
+    from stratmap.source.trees import WorkingTree
+    from stratmap.validate import validate
+    return validate(WorkingTree(root), dt.date.today()).model
+
+
 @pytest.mark.parametrize("fixture", ["demo", "every-field"])
 def test_every_query_gives_the_same_through_the_proxy_that_notes_its_reads(tmp_path, fixture):
     """serve reuses a query's value while nothing it read changed; what it read is noted by
     running it through a proxy of the model. That is right only if the proxy answers every
     query exactly as the model does."""
-    import datetime as dt
-
-    from conftest import FIXTURES
     from stratmap.site.reads import WHOLE_MODEL_QUERIES, ReadLog, query_value
-    from stratmap.source.trees import WorkingTree
-    from stratmap.validate import validate
-    root = copy_demo(tmp_path / "demo") if fixture == "demo" else \
-        shutil.copytree(FIXTURES / fixture, tmp_path / fixture)
+    root = copied(tmp_path, fixture)
     build_site(BuildOptions(root))
-    model = validate(WorkingTree(root), dt.date.today()).model
+    model = model_of(root)
     noted = set()
     for query in (q for q in recorded_queries(root) if q[1] not in WHOLE_MODEL_QUERIES):
         log = ReadLog()
@@ -186,14 +197,7 @@ def test_every_query_gives_the_same_through_the_proxy_that_notes_its_reads(tmp_p
 def test_the_guidance_of_a_team_or_an_objective_is_each_topic_for_it_once_in_file_order(tmp_path, fixture):
     """The guidance queries look topics up by whom they are for: they must give what a
     walk through every topic gives, a topic for a team both by name and by an objective once."""
-    import datetime as dt
-
-    from conftest import FIXTURES
-    from stratmap.source.trees import WorkingTree
-    from stratmap.validate import validate
-    root = copy_demo(tmp_path / "demo") if fixture == "demo" else \
-        shutil.copytree(FIXTURES / fixture, tmp_path / fixture)
-    model = validate(WorkingTree(root), dt.date.today()).model
+    model = model_of(copied(tmp_path, fixture))
     topics = list(model.guidance.values())
     for team in model.teams.values():
         served = {p.objective for p in team.priorities}
@@ -213,12 +217,8 @@ def test_a_guidance_query_reads_whom_topics_are_for_not_every_topic(tmp_path):
     """Each team page asks for its guidance: read through the noting proxy, a walk through
     every topic noted 40 reads a team (0.2 s more at 1,000 teams).
     The query reads the model's index of audiences, and of its team only what picks them."""
-    import datetime as dt
-
     from stratmap.site.reads import ReadLog, query_value
-    from stratmap.source.trees import WorkingTree
-    from stratmap.validate import validate
-    model = validate(WorkingTree(copy_demo(tmp_path / "demo")), dt.date.today()).model
+    model = model_of(copy_demo(tmp_path / "demo"))
     log = ReadLog()
     query_value(model, ("query", "guidance_for_team", "@team:enterprise-east"), log)
     assert ("index", "guidance_audiences") in log.reads
@@ -230,12 +230,8 @@ def test_a_query_that_counts_what_an_index_lists_takes_none_of_it(tmp_path):
     """A query runs through proxies that hand out each item of an index as the query takes
     it: role_index counts each role's asks and teams (thousands at 1,000 teams), so it
     takes no team of them, and still gives what the model gives."""
-    import datetime as dt
-
     from stratmap.site.reads import ReadLog, query_value
-    from stratmap.source.trees import WorkingTree
-    from stratmap.validate import validate
-    model = validate(WorkingTree(copy_demo(tmp_path / "demo")), dt.date.today()).model
+    model = model_of(copy_demo(tmp_path / "demo"))
     log = ReadLog()
     counted = query_value(model, ("query", "role_index"), log)
     assert counted == query_value(model, ("query", "role_index"))
@@ -271,18 +267,13 @@ def test_a_whole_item_is_digested_by_its_file_never_typed_out(tmp_path, monkeypa
     """All of a content item comes from its file, so the file's digest stands for a read of
     the whole item (a team's diff, the whole model behind strategy.json): a build never
     types every item out as JSON to digest the model (0.15 s at 1,000 teams)."""
-    import datetime as dt
-
     from stratmap.cache.digests import code_digest
     from stratmap.model.content import Guidance, Objective, Team
     from stratmap.site import reads
     from stratmap.site.view import VersionView
-    from stratmap.source.trees import WorkingTree
-    from stratmap.validate import validate
     from stratmap.versions import VersionInfo
 
-    root = copy_demo(tmp_path / "demo")
-    model = validate(WorkingTree(root), dt.date.today()).model
+    model = model_of(copy_demo(tmp_path / "demo"))
     resolver = reads.ReadResolver(VersionView(model, VersionInfo("Next", "Next", "next", None, False, True)))
     real = reads.whole_item
 
