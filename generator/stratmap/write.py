@@ -67,10 +67,13 @@ def test_hook(moment: str) -> None:
 
 def files_in(folder: Path | str) -> Iterator[tuple[str, str]]:
     """(file, its path relative to `folder`) for every file below `folder`."""
-    for directory, _, names in os.walk(folder):
-        inside = os.path.relpath(directory, folder)
+    top = os.fspath(folder)
+    for directory, _, names in os.walk(top):
+        # os.walk joins each folder onto `top`: its path inside is what follows (relpath
+        # would make both absolute first, for each of thousands of folders)
+        inside = directory[len(top):].lstrip(os.sep)
         for name in names:
-            yield os.path.join(directory, name), name if inside == "." else f"{inside}/{name}"
+            yield os.path.join(directory, name), f"{inside}/{name}" if inside else name
 
 
 class TreeWriter:
@@ -165,7 +168,7 @@ class SiteWriter(TreeWriter):
                   lambda destination: _link_or_copy(source, destination))
 
     def copy_tree(self, source: Path, relpath: str,
-                  unchanged: Callable[[str], Path | None] = lambda inside: None) -> None:
+                  unchanged: Callable[[str], str | None] = lambda inside: None) -> None:
         """A folder of the cache: copied, so the output never shares storage with it; a
         file for which `unchanged` names an untouched copy in the last output is kept
         instead (`unchanged` takes the file's path inside `source`)."""

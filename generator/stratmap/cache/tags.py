@@ -32,22 +32,25 @@ class PublishedTagCopies:
         self._written: dict[str, str] = {}  # version folder → cache key
         self._kept: dict[str, dict[str, Any]] = {}
 
-    def untouched(self, folder: str, key: str) -> Callable[[str], Path | None]:
+    def untouched(self, folder: str, key: str) -> Callable[[str], str | None]:
         """For a file of `folder` (relative to it): the last output's copy when it is
         exactly as the last build left it there, from the same cache key; else None."""
         last = self._last.get(folder)
         if not isinstance(last, dict) or last.get("key") != key:
             return lambda relpath: None
         files: dict[str, list[int]] = last.get("files", {})
-        previous = self.output / folder
+        previous = os.path.join(self.output, folder)  # (not pathlib: asked for every file of every tag)
 
-        def unchanged(relpath: str) -> Path | None:
+        def unchanged(relpath: str) -> str | None:
+            recorded = files.get(relpath)
+            if recorded is None:
+                return None
+            path = os.path.join(previous, relpath)
             try:
-                info = os.stat(previous / relpath)
+                info = os.stat(path)
             except OSError:
                 return None
-            recorded = files.get(relpath)
-            return previous / relpath if recorded == [info.st_size, info.st_mtime_ns, info.st_ino] else None
+            return path if recorded == [info.st_size, info.st_mtime_ns, info.st_ino] else None
         return unchanged
 
     def wrote(self, folder: str, key: str) -> None:
