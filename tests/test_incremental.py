@@ -14,6 +14,7 @@ from stratmap.build import BuildOptions, build_site
 
 EDITS = {
     "team plan text": ("content/teams/enterprise-east.md", "Northeast and Southeast", "Northeast"),
+    "priority plan": ("content/teams/enterprise-east.md", "before the proposal.", "before any proposal."),
     "team priority": ("content/teams/enterprise-east.md", "objective: L1", "objective: L2"),
     "team kpi target": ("content/teams/enterprise-east.md", "{kpi: nps, target: 42", "{kpi: nps, target: 45"),
     "team role": ("content/teams/sales-development.md", "six-touch", "seven-touch"),
@@ -88,12 +89,13 @@ def rendered_pages(root, edit) -> set[str]:
 
 
 def test_a_role_edit_renders_only_the_pages_that_show_the_role(warm_demo):
-    # its team's page, the page of the objective that priority is on, and the overviews
-    # that show what roles do (a first version's changes page shows nothing of it)
+    # its team's page, the page of the objective that priority is on (it lists the teams
+    # on it, each with its priority) and the role's page (a first version's changes page
+    # shows nothing of it); the scorecard and alignment read which objectives the team
+    # serves and its targets, not what its plan asks of roles
     assert rendered_pages(warm_demo, EDITS["team role"]) == {
         "teams/sales-development/index.html", "objectives/I1/index.html",
-        "alignment/index.html", "roles/sales-development-representative/index.html",
-        "scorecard/index.html"}
+        "roles/sales-development-representative/index.html"}
 
 
 def test_an_up_to_date_build_does_nothing_but_still_reports(tmp_path):
@@ -138,12 +140,19 @@ def inodes(site) -> dict[str, int]:
 
 
 def test_a_target_edit_leaves_the_teams_and_guidance_pages_alone(warm_demo):
-    # the teams list and the guidance show no priority of a team; alignment reads its
-    # priorities (a field is the unit of what a page reads), so it is rendered too; the
-    # role pages read what roles are asked (a query's result), which a target is not
+    # the teams list and the guidance show no priority of a team; alignment reads which
+    # objectives its priorities are on, not their KPIs (each field of a list of records
+    # is read as a column of it); the role pages read what roles are asked (a query's
+    # result), which a target is not
     assert rendered_pages(warm_demo, EDITS["team kpi target"]) == {
-        "teams/enterprise-east/index.html", "objectives/C2/index.html",
-        "alignment/index.html", "scorecard/index.html"}
+        "teams/enterprise-east/index.html", "objectives/C2/index.html", "scorecard/index.html"}
+
+
+def test_a_priority_plan_edit_renders_the_team_and_its_objective_only(warm_demo):
+    # the objective's page lists the teams on it with their priorities; the scorecard and
+    # alignment show which objectives the team serves, and its targets, not its plans
+    assert rendered_pages(warm_demo, EDITS["priority plan"]) == {
+        "teams/enterprise-east/index.html", "objectives/I4/index.html"}
 
 
 def test_a_plan_text_edit_renders_only_the_team_page(warm_demo):
@@ -223,7 +232,7 @@ def test_a_guidance_query_reads_whom_topics_are_for_not_every_topic(tmp_path):
     query_value(model, ("query", "guidance_for_team", "@team:enterprise-east"), log)
     assert ("index", "guidance_audiences") in log.reads
     assert not [read for read in log.reads if read[1] == "guidance"], sorted(log.reads)
-    assert {read[3] for read in log.reads if read[0] == "item"} <= {"slug", "priorities"}
+    assert {read[3] for read in log.reads if read[0] == "item"} <= {"slug", "priorities.#", "priorities.objective"}
 
 
 def test_a_query_that_counts_what_an_index_lists_takes_none_of_it(tmp_path):
@@ -449,3 +458,19 @@ def test_a_pages_base_follows_each_part_of_its_place_in_the_site():
         assert kept.of("version", [moved]) != first
     kept.of("version", [page])
     assert kept.of("another version", [page]) != first
+
+
+def test_a_query_that_gives_records_out_whole_depends_on_all_of_them(tmp_path):
+    """A query run through the noting proxy that hands out a team's priorities themselves
+    (not a field of them) depends on every field of every priority: its value is them."""
+    from stratmap.site.reads import ReadLog, _plain
+    model = model_of(copy_demo(tmp_path / "demo"))
+    log = ReadLog()
+    priorities = log.item("team", "enterprise-east", model.teams["enterprise-east"]).priorities
+    assert _plain(priorities) == [p.model_dump(mode="json") for p in model.teams["enterprise-east"].priorities]
+    assert log.reads == {("item", "team", "enterprise-east", "priorities")}
+    first = ReadLog()
+    record = next(iter(first.item("team", "enterprise-east", model.teams["enterprise-east"]).priorities))
+    assert record.objective == "C2" and str(record) == str(model.teams["enterprise-east"].priorities[0])
+    assert first.reads == {("item", "team", "enterprise-east", read) for read in
+                           ("priorities.#", "priorities.objective", "priorities")}

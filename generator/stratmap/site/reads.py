@@ -32,7 +32,9 @@ from ..model.settings import Settings
 from ..source.load import Source
 
 # A read is a tuple of strings:
-#   ("item", kind, key, field)   a field (or property) of one content item; field "*" is all of it
+#   ("item", kind, key, field)   a field (or property) of one content item; field "*" is all of it;
+#                                of a list of records, one column ("priorities.plan": every
+#                                priority's plan) or its length ("priorities.#")
 #   ("exists", kind, key)        whether an item is there
 #   ("ids", kind)                which items of a kind there are, in order
 #   ("view", name)               a derived value of the version (see VIEW_READS)
@@ -57,10 +59,12 @@ class ReadLog:
     def note(self, *read: str) -> None:
         self.reads.add(read)
 
-    def item(self, kind: str, key: str, item: Any) -> TrackedItem:
+    def item(self, kind: str, key: str, item: Any, columns: bool = True) -> TrackedItem:
+        """The page's one proxy of an item; `columns`: read its lists of records field by
+        field (see `_TrackedRecords`), not whole."""
         proxy = self._proxies.get((kind, key))
         if proxy is None:
-            proxy = self._proxies[(kind, key)] = TrackedItem(item, kind, key, self)
+            proxy = self._proxies[(kind, key)] = TrackedItem(item, kind, key, self, columns)
         return proxy
 
 
@@ -108,10 +112,10 @@ class _KeepsAnswers:
 class TrackedItem(_KeepsAnswers):
     """One content item (the strategy, an objective, a team, a guidance topic, the settings)."""
 
-    __slots__ = ("_item", "_key", "_kind", "_log")
+    __slots__ = ("_columns", "_item", "_key", "_kind", "_log")
 
-    def __init__(self, item: Any, kind: str, key: str, log: ReadLog):
-        self._item, self._kind, self._key, self._log = item, kind, key, log
+    def __init__(self, item: Any, kind: str, key: str, log: ReadLog, columns: bool = True):
+        self._item, self._kind, self._key, self._log, self._columns = item, kind, key, log, columns
 
     def _answer(self, name: str) -> Any:
         item = self._item
@@ -121,6 +125,8 @@ class TrackedItem(_KeepsAnswers):
         if method is not None:
             return functools.partial(method, self)
         value = getattr(item, name)
+        if type(value) is list and self._columns and _holds_records(value):
+            return _TrackedRecords(value, self._kind, self._key, name, self._log)
         whole = callable(value) and not isinstance(value, (BaseModel, type))  # pydantic's: model_dump
         self._log.reads.add(("item", self._kind, self._key, "*" if whole else name))
         return value
@@ -133,6 +139,97 @@ class TrackedItem(_KeepsAnswers):
 
     def __repr__(self) -> str:
         return f"Tracked({self._kind} {self._key})"
+
+
+def _holds_records(value: list) -> bool:
+    """A list of records of an item's own (a team's priorities, an objective's KPIs), not
+    of content items. (An empty one is read whole: there is nothing in it to read apart.)"""
+    return bool(value) and isinstance(value[0], BaseModel) and type(value[0]) not in ITEM_KINDS
+
+
+class _ShownWhole:
+    """A proxy of a list of records or of one record, shown, compared or handed on whole as
+    the list or record itself would be, and then noted as read whole (`_whole`)."""
+
+    __slots__ = ()
+
+    def _whole(self) -> Any:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return self._whole() == (other._whole() if isinstance(other, _ShownWhole) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return str(self._whole())
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
+
+
+class _TrackedRecords(_ShownWhole, Sequence):
+    """A list of records in an item, as a page sees it: a field read of any of them is
+    noted as that field's column across the list (`priorities.plan`: every priority's
+    plan), and the list's length as `priorities.#`. So the scorecard, which shows which
+    objectives a team serves and its targets, does not depend on what its plans say.
+    Each record has one proxy for the page (made when the list is first looked into),
+    which keeps what it answered: a team page walks its priorities a dozen times."""
+
+    __slots__ = ("_count", "_key", "_kind", "_log", "_path", "_proxies", "_records")
+
+    def __init__(self, records: list, kind: str, key: str, path: str, log: ReadLog):
+        self._records, self._kind, self._key, self._path, self._log = records, kind, key, path, log
+        self._count = ("item", kind, key, f"{path}.#")
+        self._proxies: list[_TrackedRecord] | None = None
+
+    def _counted(self) -> list[_TrackedRecord]:
+        self._log.reads.add(self._count)
+        proxies = self._proxies
+        if proxies is None:
+            proxies = self._proxies = [_TrackedRecord(r, self._kind, self._key, self._path, self._log)
+                                       for r in self._records]
+        return proxies
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._counted()[index]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._counted())
+
+    def __len__(self) -> int:
+        return len(self._counted())
+
+    def _whole(self) -> list:
+        self._log.reads.add(("item", self._kind, self._key, self._path))
+        return self._records
+
+
+class _TrackedRecord(_ShownWhole, _KeepsAnswers):
+    """One record of a `_TrackedRecords`: what is read of it is noted as a column."""
+
+    __slots__ = ("_key", "_kind", "_log", "_path", "_record")
+
+    def __init__(self, record: Any, kind: str, key: str, path: str, log: ReadLog):
+        self._record, self._kind, self._key, self._path, self._log = record, kind, key, path, log
+
+    def _answer(self, name: str) -> Any:
+        record = self._record
+        method = _own_method(type(record), name)
+        if method is not None:
+            return functools.partial(method, self)
+        value = getattr(record, name)
+        path = f"{self._path}.{name}"
+        if type(value) is list and _holds_records(value):
+            return _TrackedRecords(value, self._kind, self._key, path, self._log)
+        if callable(value) and not isinstance(value, (BaseModel, type)):  # pydantic's: model_copy
+            return getattr(self._whole(), name)
+        self._log.reads.add(("item", self._kind, self._key, path))
+        return value
+
+    def _whole(self) -> Any:
+        self._log.reads.add(("item", self._kind, self._key, self._path))  # the column it is in
+        return self._record
 
 
 class TrackedMapping(Mapping):
@@ -311,10 +408,12 @@ class TrackedView(_KeepsAnswers):
         return self._view
 
     def item(self, item: Any) -> TrackedItem:
-        """A page's own subject (its objective or team), tracked."""
+        """A page's own subject (its objective or team), tracked. Its lists of records are
+        read whole: the page shows nearly all of them, so reading them field by field would
+        only cost time (a team page is most of the pages)."""
         ref = _item_ref(item)
         assert ref is not None, "a page's subject is a content item"
-        return self._log.item(*ref, item)
+        return self._log.item(*ref, item, columns=False)
 
     def _answer(self, name: str) -> Any:
         if name in VIEW_READS:
@@ -374,10 +473,27 @@ INDEXES = frozenset(name for name, attribute in vars(StrategyModel).items()
 
 
 def index_reads(model: StrategyModel, name: str) -> set[Read]:
-    """What making one of the model's indexes reads of it."""
+    """What making one of the model's indexes reads of it, and all of each record it holds
+    (a query hands them out whole: `teams_on` gives each team's priority on an objective)."""
     log = ReadLog()
-    getattr(StrategyModel, name).func(_IndexModel(model, log))
+    _note_records_in(getattr(StrategyModel, name).func(_IndexModel(model, log)))
     return log.reads
+
+
+def _note_records_in(value: Any) -> None:
+    """Note every record proxy in `value` as read whole (a list, tuple, mapping or record of them)."""
+    kind = type(value)
+    if isinstance(value, _ShownWhole):
+        value._whole()
+    elif kind is list or kind is tuple:
+        for part in value:
+            _note_records_in(part)
+    elif kind is dict:
+        for part in value.values():
+            _note_records_in(part)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for part in dataclasses.fields(value):
+            _note_records_in(getattr(value, part.name))
 
 
 _LEAVES = frozenset({str, int, float, bool, type(None)})
@@ -653,7 +769,7 @@ class ReadResolver:
             item = _lookup(self.view.model, rest[0], rest[1])
             if item is None:
                 return MISSING
-            return whole_item(item) if rest[2] == "*" else getattr(item, rest[2], MISSING)
+            return whole_item(item) if rest[2] == "*" else _field(item, rest[2])
         if kind == "exists":
             return _lookup(self.view.model, rest[0], rest[1]) is not None
         if kind == "ids":
@@ -667,6 +783,23 @@ class ReadResolver:
         if kind == "map":
             return self.map_sources.get(rest[0], MISSING)
         raise ValueError(f"unknown read {read}")
+
+
+def _field(item: Any, name: str) -> Any:
+    """An item's field, or a column of its records (`priorities.plan`: each priority's
+    plan; `priorities.kpis.#`: how many KPIs each priority has), as `_TrackedRecords` notes it."""
+    if "." not in name:
+        return getattr(item, name, MISSING)
+    return _column(item, name.split("."))
+
+
+def _column(value: Any, names: list[str]) -> Any:
+    if names[0] == "#":
+        return len(value)
+    if type(value) is list:
+        return [_column(v, names) for v in value]
+    found = getattr(value, names[0], MISSING)
+    return _column(found, names[1:]) if len(names) > 1 and found is not MISSING else found
 
 
 def _collection_of(kind: str) -> str:
@@ -711,6 +844,8 @@ def _plain(value: Any) -> Any:
         return value.model_dump(mode="json")
     if isinstance(value, TrackedItem):  # in a query's value while what it reads is noted
         return _plain(value._item)
+    if isinstance(value, _ShownWhole):  # noted as a read of all of it
+        return _plain(value._whole())
     if isinstance(value, Source):
         return [value.file, value.digest, value.body, value.body_line, value.positions.text]
     if isinstance(value, (list, tuple)):
