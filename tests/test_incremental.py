@@ -474,3 +474,24 @@ def test_a_query_that_gives_records_out_whole_depends_on_all_of_them(tmp_path):
     assert record.objective == "C2" and str(record) == str(model.teams["enterprise-east"].priorities[0])
     assert first.reads == {("item", "team", "enterprise-east", read) for read in
                            ("priorities.#", "priorities.objective", "priorities")}
+
+
+def test_records_in_a_record_of_a_query_value_are_noted_in_the_querys_log(tmp_path):
+    """A query's value digested field by field: a record proxy inside a dataclass notes its
+    read in the log the query runs with (a deep copy would note it in a copy of the log)."""
+    import dataclasses
+
+    from stratmap.site.reads import ReadLog, _plain
+
+    @dataclasses.dataclass
+    class Holder:
+        name: str
+        held: object
+
+    model = model_of(copy_demo(tmp_path / "demo"))
+    log = ReadLog()
+    stops = log.item("team", "enterprise-east", model.teams["enterprise-east"]).stop_doing
+    plain = _plain(Holder("east", stops))
+    assert plain == [["name", "east"], ["held", [s.model_dump(mode="json")
+                                                 for s in model.teams["enterprise-east"].stop_doing]]]
+    assert ("item", "team", "enterprise-east", "stop_doing") in log.reads

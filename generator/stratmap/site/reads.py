@@ -857,7 +857,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _plain(dataclasses.asdict(value))
+        # field by field (what asdict gives, without its deep copy: a proxy in a query's
+        # value must note its read in the query's own log, not in a copy of it)
+        return _plain({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
     raise TypeError(f"a page read a {type(value).__name__}, which has no digest; say how to digest it")
 
 
