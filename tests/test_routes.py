@@ -60,3 +60,23 @@ def test_an_objective_page_names_its_objective_and_leads_back_to_the_map(pages):
     assert c1.title.startswith("C1 · ")
     assert c1.breadcrumbs[0] == ("Strategy", "index.html")
     assert c1.subject is not None and c1.subject[1].id == "C1"
+
+
+def test_every_teams_breadcrumbs_walk_up_through_each_parent_to_the_top():
+    """The demo's hierarchy is three deep, and its files list children before parents:
+    each team's trail is made once from its parent's, as a walk up from it would make it."""
+    root = Path(__file__).resolve().parents[1]
+    validation = validate(WorkingTree(root), dt.date(2026, 11, 1))
+    assert validation.model is not None
+    model = validation.model
+    info = VersionInfo("Next", "Next", "next", None, latest=False, draft=True)
+    trails = {page.path: page.breadcrumbs for page in page_table(VersionView(model, info), VersionMaps({}, {}))}
+    deepest = 0
+    for team in model.teams.values():
+        walk, current = [], team
+        while current is not None:
+            walk.insert(0, (current.name, f"teams/{current.slug}/index.html"))
+            current = model.teams.get(current.parent or "")
+        assert trails[f"teams/{team.slug}/index.html"] == [("Teams", "teams/index.html"), *walk]
+        deepest = max(deepest, len(walk))
+    assert deepest >= 3

@@ -419,18 +419,6 @@ class StrategyModel(BaseModel):
         topics = self.guidance_audiences.topics
         return [topics[position] for position in sorted(positions)]
 
-    def ancestors(self, team: Team) -> list[Team]:
-        """The teams above this one, nearest first (validation rules out parent cycles;
-        the walk stops at a repeat all the same)."""
-        chain: list[Team] = []
-        seen = {id(team)}  # by identity: comparing pydantic models compares every field
-        parent = self.teams.get(team.parent or "")
-        while parent is not None and id(parent) not in seen:
-            chain.append(parent)
-            seen.add(id(parent))
-            parent = self.teams.get(parent.parent or "")
-        return chain
-
     def subteams(self, slug: str) -> list[Team]:
         return list(self.teams_by_parent.get(slug, ()))
 

@@ -5,7 +5,7 @@ Templates never see the model itself. They get proxies (`TrackedView`, `TrackedM
 which ids they listed, and which derived things (the graph, the earlier versions, the
 change since the last version) they used; Sphinx records a document's dependencies the
 same way. Methods of our own classes run *through* the proxy, so what `view.team_kpi()`
-or `model.ancestors()` reads is noted too. The next build digests the current value of
+or `model.subteams()` reads is noted too. The next build digests the current value of
 every read any page made, against its own model, and reuses a page only when none of its
 reads' digests changed. Nothing lists templates or fields by hand, and a user theme that
 shows more of the model simply reads more.
