@@ -490,8 +490,9 @@ def test_records_in_a_record_of_a_query_value_are_noted_in_the_querys_log(tmp_pa
 
     model = model_of(copy_demo(tmp_path / "demo"))
     log = ReadLog()
-    stops = log.item("team", "enterprise-east", model.teams["enterprise-east"]).stop_doing
-    plain = _plain(Holder("east", stops))
-    assert plain == [["name", "east"], ["held", [s.model_dump(mode="json")
-                                                 for s in model.teams["enterprise-east"].stop_doing]]]
-    assert ("item", "team", "enterprise-east", "stop_doing") in log.reads
+    priorities = log.item("team", "enterprise-east", model.teams["enterprise-east"]).priorities
+    assert not log.reads  # handed out as columns: nothing is read yet
+    plain = _plain(Holder("east", priorities))
+    assert plain == [["name", "east"], ["held", [p.model_dump(mode="json")
+                                                 for p in model.teams["enterprise-east"].priorities]]]
+    assert log.reads == {("item", "team", "enterprise-east", "priorities")}

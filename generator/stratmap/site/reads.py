@@ -115,21 +115,11 @@ class TrackedItem(_KeepsAnswers):
     __slots__ = ("_columns", "_item", "_key", "_kind", "_log")
 
     def __init__(self, item: Any, kind: str, key: str, log: ReadLog, columns: bool = True):
-        self._item, self._kind, self._key, self._log, self._columns = item, kind, key, log, columns
+        self._item, self._kind, self._key, self._log = item, kind, key, log
+        self._columns = READ_IN_COLUMNS.get(kind, _NONE) if columns else _NONE
 
     def _answer(self, name: str) -> Any:
-        item = self._item
-        method = _OWN_METHODS.get((type(item), name), _NOT_ASKED)
-        if method is _NOT_ASKED:
-            method = _own_method(type(item), name)
-        if method is not None:
-            return functools.partial(method, self)
-        value = getattr(item, name)
-        if type(value) is list and self._columns and _holds_records(value):
-            return _TrackedRecords(value, self._kind, self._key, name, self._log)
-        whole = callable(value) and not isinstance(value, (BaseModel, type))  # pydantic's: model_dump
-        self._log.reads.add(("item", self._kind, self._key, "*" if whole else name))
-        return value
+        return _read_of(self, self._item, name, name, "*", self._columns)
 
     def __eq__(self, other: object) -> bool:
         return self._item is (other._item if isinstance(other, TrackedItem) else other)
@@ -141,10 +131,33 @@ class TrackedItem(_KeepsAnswers):
         return f"Tracked({self._kind} {self._key})"
 
 
-def _holds_records(value: list) -> bool:
-    """A list of records of an item's own (a team's priorities, an objective's KPIs), not
-    of content items. (An empty one is read whole: there is nothing in it to read apart.)"""
-    return bool(value) and isinstance(value[0], BaseModel) and type(value[0]) not in ITEM_KINDS
+def _read_of(proxy: TrackedItem | _TrackedRecord, owner: Any, name: str, field: str, whole: str,
+             columns: frozenset[str] = frozenset()) -> Any:
+    """What a proxy of an item or of one of its records answers for `name`: one of our own
+    methods, run through the proxy; one of the lists of records named in `columns`, as
+    columns named after `field`; else the value, noted as a read of `field` (or of
+    `whole`, all of `owner`, for a method of pydantic's: `model_dump` sees every field)."""
+    method = _OWN_METHODS.get((type(owner), name), _NOT_ASKED)  # (asked for every field a page reads)
+    if method is _NOT_ASKED:
+        method = _own_method(type(owner), name)
+    if method is not None:
+        return functools.partial(method, proxy)
+    value = getattr(owner, name)
+    if name in columns and value:  # (an empty list is read whole: there is nothing in it to read apart)
+        return _TrackedRecords(value, proxy._kind, proxy._key, field, proxy._log)
+    pydantics = callable(value) and not isinstance(value, (BaseModel, type))
+    proxy._log.reads.add(("item", proxy._kind, proxy._key, whole if pydantics else field))
+    return value
+
+
+# The lists of records a page reads field by field, as columns, by kind of item: a team's
+# priorities, of which the pages that list every team (the scorecard, alignment) show a
+# part. Any other list of records is read whole. Read in columns, an objective's KPIs
+# (which each team page reads nearly whole, for their status) only made every team page's
+# record longer, and with every list of records so read the records at 3,000 teams were
+# 45 % bigger.
+READ_IN_COLUMNS: dict[str, frozenset[str]] = {"team": frozenset({"priorities"})}
+_NONE: frozenset[str] = frozenset()
 
 
 class _ShownWhole:
@@ -214,18 +227,8 @@ class _TrackedRecord(_ShownWhole, _KeepsAnswers):
         self._record, self._kind, self._key, self._path, self._log = record, kind, key, path, log
 
     def _answer(self, name: str) -> Any:
-        record = self._record
-        method = _own_method(type(record), name)
-        if method is not None:
-            return functools.partial(method, self)
-        value = getattr(record, name)
-        path = f"{self._path}.{name}"
-        if type(value) is list and _holds_records(value):
-            return _TrackedRecords(value, self._kind, self._key, path, self._log)
-        if callable(value) and not isinstance(value, (BaseModel, type)):  # pydantic's: model_copy
-            return getattr(self._whole(), name)
-        self._log.reads.add(("item", self._kind, self._key, path))
-        return value
+        # a list of records in a record (a priority's KPIs) is one column, read whole
+        return _read_of(self, self._record, name, f"{self._path}.{name}", self._path)
 
     def _whole(self) -> Any:
         self._log.reads.add(("item", self._kind, self._key, self._path))  # the column it is in
@@ -481,7 +484,9 @@ def index_reads(model: StrategyModel, name: str) -> set[Read]:
 
 
 def _note_records_in(value: Any) -> None:
-    """Note every record proxy in `value` as read whole (a list, tuple, mapping or record of them)."""
+    """Note every record proxy in `value` as read whole (a list, tuple, mapping or record of
+    them), without making plain data of it as `_plain` would: an index holds every team's
+    priorities, and dumping each one to digest nothing would cost more than the index."""
     kind = type(value)
     if isinstance(value, _ShownWhole):
         value._whole()
@@ -787,7 +792,7 @@ class ReadResolver:
 
 def _field(item: Any, name: str) -> Any:
     """An item's field, or a column of its records (`priorities.plan`: each priority's
-    plan; `priorities.kpis.#`: how many KPIs each priority has), as `_TrackedRecords` notes it."""
+    plan; `priorities.#`: how many there are), as `_TrackedRecords` notes it."""
     if "." not in name:
         return getattr(item, name, MISSING)
     return _column(item, name.split("."))
