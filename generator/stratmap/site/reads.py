@@ -112,14 +112,14 @@ class _KeepsAnswers:
 class TrackedItem(_KeepsAnswers):
     """One content item (the strategy, an objective, a team, a guidance topic, the settings)."""
 
-    __slots__ = ("_columns", "_item", "_key", "_kind", "_log")
+    __slots__ = ("_in_columns", "_item", "_key", "_kind", "_log")
 
     def __init__(self, item: Any, kind: str, key: str, log: ReadLog, columns: bool = True):
         self._item, self._kind, self._key, self._log = item, kind, key, log
-        self._columns = READ_IN_COLUMNS.get(kind, _NONE) if columns else _NONE
+        self._in_columns = READ_IN_COLUMNS.get(kind, _NONE) if columns else _NONE
 
     def _answer(self, name: str) -> Any:
-        return _read_of(self, self._item, name, name, "*", self._columns)
+        return _read_of(self, self._item, name, name, "*", self._in_columns)
 
     def __eq__(self, other: object) -> bool:
         return self._item is (other._item if isinstance(other, TrackedItem) else other)
@@ -132,9 +132,9 @@ class TrackedItem(_KeepsAnswers):
 
 
 def _read_of(proxy: TrackedItem | _TrackedRecord, owner: Any, name: str, field: str, whole: str,
-             columns: frozenset[str] = frozenset()) -> Any:
+             in_columns: frozenset[str] = frozenset()) -> Any:
     """What a proxy of an item or of one of its records answers for `name`: one of our own
-    methods, run through the proxy; one of the lists of records named in `columns`, as
+    methods, run through the proxy; one of the lists of records named in `in_columns`, as
     columns named after `field`; else the value, noted as a read of `field` (or of
     `whole`, all of `owner`, for a method of pydantic's: `model_dump` sees every field)."""
     method = _OWN_METHODS.get((type(owner), name), _NOT_ASKED)  # (asked for every field a page reads)
@@ -143,7 +143,7 @@ def _read_of(proxy: TrackedItem | _TrackedRecord, owner: Any, name: str, field: 
     if method is not None:
         return functools.partial(method, proxy)
     value = getattr(owner, name)
-    if name in columns and value:  # (an empty list is read whole: there is nothing in it to read apart)
+    if name in in_columns and value:  # (an empty list is read whole: there is nothing in it to read apart)
         return _TrackedRecords(value, proxy._kind, proxy._key, field, proxy._log)
     pydantics = callable(value) and not isinstance(value, (BaseModel, type))
     proxy._log.reads.add(("item", proxy._kind, proxy._key, whole if pydantics else field))
