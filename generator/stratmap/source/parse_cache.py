@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..cache.layout import CacheLayout
 from ..cache.signing import machine_key, read_signed, signed
@@ -18,6 +18,8 @@ from ..markdown.links import ContentLink, ContentTarget, content_links, may_link
 from ..write import write_atomically
 from .frontmatter import Parsed, parse_yaml
 from .positions import Positions
+
+T = TypeVar("T")
 
 
 class ParseCache:
@@ -78,22 +80,23 @@ class ParseCache:
         self._last_key[relpath] = key
         return parsed
 
+    def _through(self, own: Callable[[ParseCache, str], T | None], key: str) -> T | None:
+        """What `own` finds under `key` in this cache, else in the one it reads through."""
+        found = own(self, key)
+        if found is None and self._reading is not None:
+            found = own(self._reading, key)
+        return found
+
     def _entry(self, key: str) -> _Entry | None:
-        """A file's parse from this cache, else from the one it reads through."""
-        entry = self._own_entry(key)
-        if entry is None and self._reading is not None:
-            entry = self._reading._own_entry(key)
-        return entry
+        """A file's parse."""
+        return self._through(ParseCache._own_entry, key)
 
     def _own_entry(self, key: str) -> _Entry | None:
         return self._used.get(key) or self._saved.get(key)
 
     def _links_text(self, key: str) -> str | None:
-        """A body's links, as JSON, from this cache, else from the one it reads through."""
-        text = self._own_links_text(key)
-        if text is None and self._reading is not None:
-            text = self._reading._own_links_text(key)
-        return text
+        """A body's links, as JSON."""
+        return self._through(ParseCache._own_links_text, key)
 
     def _own_links_text(self, key: str) -> str | None:
         return self._links_used.get(key) or self._links_saved.get(key)
