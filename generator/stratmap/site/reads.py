@@ -791,20 +791,13 @@ class ReadResolver:
 
 
 def _field(item: Any, name: str) -> Any:
-    """An item's field, or a column of its records (`priorities.plan`: each priority's
-    plan; `priorities.#`: how many there are), as `_TrackedRecords` notes it."""
-    if "." not in name:
-        return getattr(item, name, MISSING)
-    return _column(item, name.split("."))
-
-
-def _column(value: Any, names: list[str]) -> Any:
-    if names[0] == "#":
-        return len(value)
-    if type(value) is list:
-        return [_column(v, names) for v in value]
-    found = getattr(value, names[0], MISSING)
-    return _column(found, names[1:]) if len(names) > 1 and found is not MISSING else found
+    """An item's field, or a column of its records as `_TrackedRecords` notes it, one
+    level deep (`priorities.plan`: each priority's plan; `priorities.#`: how many)."""
+    field, _, column = name.partition(".")
+    value = getattr(item, field, MISSING)
+    if not column or value is MISSING:
+        return value
+    return len(value) if column == "#" else [getattr(record, column, MISSING) for record in value]
 
 
 def _collection_of(kind: str) -> str:
