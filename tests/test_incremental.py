@@ -396,6 +396,25 @@ def test_in_serve_a_chain_of_edits_equals_a_clean_build_at_every_step(tmp_path):
         assert snapshot(root / "output") == snapshot(clean_root / "output"), f"after: {name}"
 
 
+def test_in_serve_the_pages_by_what_they_read_are_kept_true_from_build_to_build(tmp_path):
+    """serve keeps the pages by what they read, and after each build changes only the
+    entries of the pages rendered again: edit after edit, they must be what a walk through
+    every page's record makes, or a page that read what an edit changed would be reused."""
+    from stratmap.cache.layout import CacheLayout
+    from stratmap.cache.pages import Manifest, readers_of
+    root = copy_demo(tmp_path / "demo")
+    build_site(BuildOptions(root, force=True, serving=True))
+    records = CacheLayout.of(root).page_records(root / "output/next")
+    for name in SERVE_CHAIN:
+        relpath, old, new = EDITS[name]
+        (root / relpath).write_text((root / relpath).read_text().replace(old, new))
+        assert build_site(BuildOptions(root, serving=True)).rendered
+        kept = Manifest(records, root / "output/next").load()
+        assert kept is not None and kept.readers is not None, name
+        assert ({read: sorted(pages) for read, pages in kept.readers.items()}
+                == {read: sorted(pages) for read, pages in readers_of(kept.records).items()}), name
+
+
 def test_page_records_saved_and_read_back_are_the_records_a_build_made(tmp_path):
     """The records of a version's pages go to the cache after the swap and come back in
     the next process: each page's base, its reads and its file as written; each read's

@@ -452,7 +452,8 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
     result.count(len(rendered.titles), from_cache=False)
     result.rendered += [f"{info.path}/{relpath}" for relpath in rendered.written]
     result.pages_reused += len(rendered.reused.keys() & rendered.titles.keys())
-    writer.after_commit(lambda: manifest.save(rendered.records, rendered.known, rendered.words))
+    writer.after_commit(lambda: manifest.save(rendered.records, rendered.known, rendered.words,
+                                              index_readers=options.serving))
     if options.serving:  # kept for the next build of this process, which looks reads up in it
         writer.after_commit(rendered.known.index_now)
 

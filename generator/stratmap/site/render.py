@@ -199,9 +199,10 @@ class VersionRenderer:
         result = RenderedVersion([], {page.path: page.title for page in pages})
 
         changed = resolver.changed()
+        stale = previous.pages_reading(changed) if previous else None
 
         def reused(path: str) -> bool:
-            existing = previous.reusable(path, bases[path], changed) if previous else None
+            existing = previous.reusable(path, bases[path], changed, stale) if previous else None
             if existing is not None and previous is not None:
                 result.reused[path] = existing
                 result.records[path] = previous.records[path]
