@@ -208,6 +208,22 @@ def test_a_content_folder_that_links_outside_the_repository_is_never_read(repo, 
     assert not (repo.root / "output").exists()
 
 
+def test_a_content_root_that_links_outside_the_repository_is_never_read(repo, tmp_path):
+    """The build walks the content folder first (for its stamp) and then takes what it
+    found there as checked: a content folder that is itself a link leading outside must
+    not make its files look like the repository's own."""
+    outside = tmp_path / "outside-content"
+    shutil.copytree(repo.root / "content", outside)
+    (outside / "teams/sales.md").write_text((outside / "teams/sales.md").read_text()
+                                            .replace("name: Sales", "name: TOPSECRET-VALUE"))
+    shutil.rmtree(repo.root / "content")
+    (repo.root / "content").symlink_to(outside)
+    result = run_process("build", str(repo.root))
+    assert result.returncode == 1 and "content folder `content/`" in result.stderr
+    assert "TOPSECRET" not in result.stderr + result.stdout
+    assert not (repo.root / "output").exists()
+
+
 def test_a_content_folder_that_links_to_nothing_is_named(repo):
     shutil.rmtree(repo.root / "content/guidance")
     (repo.root / "content/guidance").symlink_to("nowhere")

@@ -203,10 +203,10 @@ def _build_locked(options: BuildOptions, settings: Settings, output: Path, cache
         raise UnknownVersion(f"no version `{options.only}`; the versions are "
                              f"{', '.join(v.name for v in versions)}")
     theme_digest = theme_key(folders)
+    # the working tree's files, walked and read once for the stamp and, when it is published, the build
     working = next((v.tree for v in versions if isinstance(v.tree, WorkingTree)), None)
-    inputs = inputs_digest(root, settings, versions, theme_digest, output, options.strict,
-                           working.read_before if working else None,
-                           options.known_files if options.serving else None)
+    inputs = inputs_digest(working or WorkingTree(root), settings, versions, theme_digest, output,
+                           options.strict, options.known_files if options.serving else None)
     if options.only is None and not options.force and reuse_output:
         last = Stamp.load(cache.stamp(output))
         if last and last.inputs == inputs and (output / "versions.json").is_file():

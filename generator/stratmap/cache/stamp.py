@@ -14,9 +14,7 @@ import functools
 import hashlib
 import json
 import os
-import stat
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -25,19 +23,19 @@ from ..diagrams.graphviz import dot_identity
 from ..findings.printers import VersionFindings
 from ..model.settings import Settings
 from ..source.load import MAX_FILE_BYTES, SETTINGS_FILE
+from ..source.trees import WorkingTree
 from ..versions import Version
-from ..write import files_in, write_atomically
+from ..write import write_atomically
 from .digests import code_digest
 from .kept import recall, remember
 
 
-def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme: str,
-                  output: Path, strict: bool,
-                  read: Callable[[str, bytes], None] | None = None,
-                  known: KnownFiles | None = None) -> str:
-    """`read(relpath, data)` is told each file's bytes as they are read, for a build that
-    follows to read each file once; `known`: what a process that builds again knows of
-    the files from its last build (serve), so that unchanged ones are not read again."""
+def inputs_digest(tree: WorkingTree, settings: Settings, versions: list[Version], theme: str,
+                  output: Path, strict: bool, known: KnownFiles | None = None) -> str:
+    """`tree`: the working tree, its content walked once for this digest and the build that
+    follows, which is handed each file's bytes as they are read (it reads each file once);
+    `known`: what a process that builds again knows of the files from its last build
+    (serve), so that unchanged ones are not read again."""
     hasher = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -47,9 +45,9 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
         dt.date.today(), dot_identity())
     for version in versions:
         add(version.name, version.path, version.tag, version.commit, version.date, version.draft)
-    top = str(root)
+    top = str(tree.root)
     files = [(relpath, os.path.join(top, relpath), status)
-             for relpath, status in [(SETTINGS_FILE, None), *_files_below(top, settings.content_dir)]]
+             for relpath, status in [(SETTINGS_FILE, None), *tree.files_below(settings.content_dir)]]
     if known is not None:  # a file deleted since is forgotten
         known.keep_only({path for _, path, _ in files})
     for relpath, path, status in files:
@@ -60,8 +58,8 @@ def inputs_digest(root: Path, settings: Settings, versions: list[Version], theme
             hasher.update(b"\0unreadable")  # the build that follows says what is wrong
             continue
         hasher.update(digest)
-        if read is not None and data is not None and relpath.endswith((".md", ".yaml")):
-            read(relpath, data)  # what the loader reads; not images, nor what it refuses
+        if data is not None and relpath.endswith((".md", ".yaml")):
+            tree.read_before(relpath, data)  # what the loader reads; not images, nor what it refuses
     return hasher.hexdigest()
 
 
@@ -135,20 +133,6 @@ def _hashed(path: str) -> tuple[bytes | None, bytes]:
         return None, hasher.digest()
     finally:
         os.close(descriptor)
-
-
-def _files_below(root: str, folder: str) -> list[tuple[str, os.stat_result]]:
-    """Every regular file below `folder` (a link to one counts), relative to `root`, sorted,
-    with its status; folders that are links are not entered."""
-    found = []
-    for path, inside in files_in(os.path.join(root, folder)):
-        try:
-            status = os.stat(path)
-        except OSError:
-            continue  # a link to nothing: no file
-        if stat.S_ISREG(status.st_mode):
-            found.append((f"{folder}/{inside}".replace(os.sep, "/"), status))
-    return sorted(found, key=lambda entry: entry[0])
 
 
 @dataclass

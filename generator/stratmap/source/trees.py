@@ -68,11 +68,14 @@ class WorkingTree:
             raise NotARegularFile("is a symbolic link that loops") from None
 
     def _inside_root(self, resolved: str) -> str:
-        root = str(self._resolved_root)
-        if resolved != root and not resolved.startswith(root.rstrip(os.sep) + os.sep):
+        if not self._is_inside_root(resolved):
             raise NotARegularFile("leads outside the strategy folder (a symbolic link?); "
                                   "content must be inside it")
         return resolved
+
+    def _is_inside_root(self, resolved: str) -> bool:
+        root = str(self._resolved_root)
+        return resolved == root or resolved.startswith(root.rstrip(os.sep) + os.sep)
 
     def _regular_file(self, relpath: str) -> tuple[str, os.stat_result] | None:
         """The file and its status; None when missing, NotARegularFile when no file."""
@@ -86,9 +89,50 @@ class WorkingTree:
             raise NotARegularFile("is not a regular file (a pipe, socket or device)")
         return path, info
 
+    @functools.cached_property
+    def _listed(self) -> dict[str, tuple[str, os.stat_result]]:
+        """The plain files (no links) that `files_below` found in folders inside the root:
+        where each really is, and its status then."""
+        return {}
+
+    def files_below(self, folder: str) -> list[tuple[str, os.stat_result]]:
+        """Every regular file below `folder` (a link to one counts), relative to the root,
+        sorted, with its status; folders that are links are not entered. The build's first
+        step (the stamp) walks the content so: the loader then asks nothing more of a
+        plain file found in it (thousands of files, one status each, on every build)."""
+        found: list[tuple[str, os.stat_result]] = []
+        self._walk(os.path.join(self.root, folder), folder, found)
+        return sorted(found, key=lambda entry: entry[0])
+
+    def _walk(self, path: str, relpath: str, found: list[tuple[str, os.stat_result]]) -> None:
+        try:
+            with os.scandir(path) as listing:
+                entries = list(listing)
+        except OSError:
+            return  # gone, or no folder: nothing below it
+        real = self._real_folder(path)
+        inside = self._is_inside_root(real)
+        for entry in entries:
+            inside_path = f"{relpath}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                self._walk(entry.path, inside_path, found)
+                continue
+            try:
+                status = entry.stat()  # a link's target
+            except OSError:
+                continue  # a link to nothing: no file
+            if stat.S_ISREG(status.st_mode):
+                found.append((inside_path, status))
+                if inside and not entry.is_symlink():
+                    self._listed[inside_path] = (os.path.join(real, entry.name), status)
+
     def _entry(self, relpath: str) -> tuple[str, os.stat_result]:
         """Where the entry really is, and its status. A plain entry (no link) of a known
-        folder costs one lstat: thousands of files are asked for on every build."""
+        folder costs one lstat, or none when `files_below` found it: thousands of files
+        are asked for on every build."""
+        listed = self._listed.get(relpath)
+        if listed is not None:
+            return listed
         path = os.path.join(self.root, relpath)
         folder, name = os.path.split(path)
         info: os.stat_result | None
