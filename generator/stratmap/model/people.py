@@ -4,6 +4,7 @@ person."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .content import Change, Initiative, Objective, StrategyModel, Team
@@ -26,10 +27,11 @@ def people_of(model: StrategyModel) -> list[Person]:
     people: dict[str, Person] = {}
 
     def person(name: str) -> Person:
-        key = " ".join(name.split()).casefold()
-        if key not in people:
-            people[key] = Person(" ".join(name.split()), slug_of(name))
-        return people[key]
+        key, shown, slug = _named(name)
+        found = people.get(key)
+        if found is None:
+            found = people[key] = Person(shown, slug)
+        return found
 
     for objective in model.objectives.values():
         if objective.owner:
@@ -52,3 +54,11 @@ def people_of(model: StrategyModel) -> list[Person]:
         if slugs[found.slug] > 1:
             found.slug = f"{found.slug}-{slugs[found.slug]}"
     return ordered
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _named(name: str) -> tuple[str, str, str]:
+    """A name as one person: the key the same name in another case or spacing shares, how
+    it is shown, its slug. Kept: serve asks it of thousands of the same names every build."""
+    shown = " ".join(name.split())
+    return shown.casefold(), shown, slug_of(name)
