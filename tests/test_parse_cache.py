@@ -195,7 +195,8 @@ def test_kept_plan_digests_follow_every_edit_of_a_plan(repo, tmp_path):
 def test_kept_findings_of_the_plans_follow_every_change_they_depend_on(tmp_path):
     """serve looks again only at the plans whose file changed, unless what the per-plan
     rules read of the rest changed: the settings' limit, review period and roles, the date,
-    the version before. After each such change the findings are a fresh validation's."""
+    the version before, the ids a plan names, the files its body may link to. After each
+    such change the findings are a fresh validation's."""
     from stratmap.model.approval import PlanStamp
 
     root = copy_demo(tmp_path / "demo")
@@ -226,6 +227,20 @@ def test_kept_findings_of_the_plans_follow_every_change_they_depend_on(tmp_path)
     assert ("no-stop-doing", east) in findings() - before
     stamp = PlanStamp("0" * 16, "2026-09-30")  # approved on the same day, another plan
     assert ("changed-after-approval", east) in findings(previous=lambda: {"enterprise-east": stamp})
+    # what a plan names, and what its body links to, changed in other files
+    assert ("dangling-reference", east) not in findings()  # (the version before no longer given)
+    edit(east, "{kpi: nps, target: 42, actual: 35}", "{kpi: nps, target: 42, actual: 35, as_of: 2026-10-25}")
+    assert ("stale-actual", east) not in findings()
+    edit("stratmap.yaml", "review_every_days: 5", "review_every_days: 5\n  actual_max_age_days: 3")
+    assert ("stale-actual", east) in findings() - before
+    edit("content/objectives/C2.md", "- id: nps", "- id: net-promoter")
+    assert ("dangling-reference", east) in findings() - before
+    edit(east, "Northeast and Southeast", "Northeast and Southeast ([handover](../guidance/handover.md))")
+    assert ("broken-link", east) not in findings()
+    (root / "content/guidance/handover.md").unlink()
+    assert ("broken-link", east) in findings() - before
+    (root / "content/teams/enterprise.md").unlink()  # east's parent
+    assert ("dangling-reference", east) in findings() - before
 
 
 def test_a_file_the_no_change_check_read_is_loaded_from_those_bytes_once(repo):

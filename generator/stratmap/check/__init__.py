@@ -7,9 +7,9 @@ review dates, links between files.
 
 `CHECKS` is the registry: one function per rule id. A function yields `Problem`s and
 cannot choose its rule; the severity comes from the rule's declaration in
-findings/rules.py. A rule that looks at one team's plan at a time is a `PerTeam`, so
-that a process that checks again and again need not look again at plans that did not
-change.
+findings/rules.py. A rule that looks at one team's plan at a time (besides, maybe, the
+other files) is a `PerTeam`, so that a process that checks again and again need not look
+again at plans that did not change.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from .problem import Check, CheckContext, PerTeam, Problem
 
 CHECKS: dict[str, Check] = {
     "duplicate-id": references.duplicate_ids,
-    "dangling-reference": references.dangling_references,
+    "dangling-reference": PerTeam(references.dangling_in_plan, references.ids_a_plan_names,
+                                  beyond_plans=references.dangling_beyond_plans),
     "cycle": references.cycles,
     "case-clash": references.case_clashes,
     "missing-field": references.guidance_without_advice,
@@ -34,7 +35,8 @@ CHECKS: dict[str, Check] = {
     "undriven-financial": objectives.undriven_financial,
     "arrow-down": objectives.arrows_down,
     "too-many-objectives": objectives.too_many,
-    "stale-actual": kpis.stale_actuals,
+    "stale-actual": PerTeam(kpis.stale_team_actuals, kpis.actual_age_limit,
+                            beyond_plans=kpis.stale_objective_actuals),
     "no-priorities": PerTeam(teams.without_priorities),
     "too-many-priorities": PerTeam(teams.too_many_priorities, teams.priority_limit),
     "not-approved": PerTeam(teams.not_approved),
@@ -43,8 +45,9 @@ CHECKS: dict[str, Check] = {
     "duplicate-priority": PerTeam(teams.duplicate_priorities),
     "unknown-role": PerTeam(teams.unknown_roles, teams.role_catalog),
     "no-stop-doing": PerTeam(teams.without_stop_doing),
-    "broken-link": bodies.broken_links,
-    "html-too-deep": bodies.html_too_deep,
+    "broken-link": PerTeam(bodies.broken_links_in_plan, bodies.content_files,
+                           beyond_plans=bodies.broken_links_beyond_plans),
+    "html-too-deep": PerTeam(bodies.html_too_deep_in_plan, beyond_plans=bodies.html_too_deep_beyond_plans),
 }
 
 
@@ -69,6 +72,8 @@ def check(model: StrategyModel, context: CheckContext, kept: KeptFindings | None
     for rule_id, look_for in CHECKS.items():
         if kept is None or rule_id not in PER_TEAM:
             findings.extend(_findings(rule_id, look_for(model, context)))
+        elif (beyond_plans := PER_TEAM[rule_id].beyond_plans) is not None:
+            findings.extend(_findings(rule_id, beyond_plans(model, context)))
     if kept is not None:
         findings.extend(_plan_by_plan(model, context, kept))
     return findings

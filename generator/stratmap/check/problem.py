@@ -45,16 +45,20 @@ def _nothing_more(model: StrategyModel, context: CheckContext) -> Hashable:
 class PerTeam:
     """A rule that looks at one team's plan at a time. What it finds in a plan depends on
     nothing but that plan's file, what `scope` gives (what the rule reads of the rest: a
-    setting, the date) and, with `previous_plan`, the plan's stamp in the version before.
-    A process that checks again and again (serve) looks again only at the plans whose
-    file changed, or at every plan when one of those did (see check.check)."""
+    setting, the date, the ids a plan may name) and, with `previous_plan`, the plan's stamp
+    in the version before. A process that checks again and again (serve) looks again only
+    at the plans whose file changed, or at every plan when one of those did (see
+    check.check). `beyond_plans`: what the rule looks at in the other files, every time."""
 
     look_at: Callable[[Team, StrategyModel, CheckContext], Iterable[Problem]]
     scope: Callable[[StrategyModel, CheckContext], Hashable] = _nothing_more
     previous_plan: bool = False
+    beyond_plans: Check | None = None
 
     def __call__(self, model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
-        """Every plan's problems: a rule like any other (a Check)."""
+        """Every problem of the rule: a rule like any other (a Check)."""
+        if self.beyond_plans is not None:
+            yield from self.beyond_plans(model, context)
         for team in model.teams.values():
             yield from self.look_at(team, model, context)
 

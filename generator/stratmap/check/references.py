@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
-from ..model.content import StrategyModel
+from ..model.content import StrategyModel, Team
 from ..model.graph import CauseEffectGraph
 from .problem import CheckContext, Problem, did_you_mean
 
@@ -35,7 +35,30 @@ def _dangling(what: str, wrong: str, known: Iterable[str], item: Any, *path: str
                    item.source.where_value(*path))
 
 
-def dangling_references(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
+def ids_a_plan_names(model: StrategyModel, context: CheckContext) -> Hashable:
+    """What a plan's references are checked against: the teams, and the objectives with
+    their KPIs (in order: a suggestion picks the first close one)."""
+    return tuple(model.teams), tuple((key, tuple(kpi.id for kpi in objective.kpis))
+                                     for key, objective in model.objectives.items())
+
+
+def dangling_in_plan(team: Team, model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
+    if team.parent and team.parent not in model.teams:
+        yield _dangling("team", team.parent, model.teams, team, "parent")
+    for p_index, priority in enumerate(team.priorities):
+        served = model.objectives.get(priority.objective)
+        if served is None:
+            yield _dangling("objective", priority.objective, model.objectives, team,
+                            "priorities", p_index, "objective")
+            continue
+        kpi_ids = [kpi.id for kpi in served.kpis] if priority.kpis else []
+        for k_index, team_kpi in enumerate(priority.kpis):
+            if team_kpi.kpi not in kpi_ids:
+                yield _dangling(f"KPI in objective {served.id}", team_kpi.kpi, kpi_ids, team,
+                                "priorities", p_index, "kpis", k_index, "kpi")
+
+
+def dangling_beyond_plans(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
     imperatives = {i.id for i in model.strategy.imperatives}
     for objective in model.objectives.values():
         if objective.imperative and objective.imperative not in imperatives:
@@ -43,21 +66,6 @@ def dangling_references(model: StrategyModel, context: CheckContext) -> Iterable
         for index, target in enumerate(objective.drives):
             if target not in model.objectives:
                 yield _dangling("objective", target, model.objectives, objective, "drives", index)
-    kpi_ids = {key: {kpi.id for kpi in objective.kpis} for key, objective in model.objectives.items()}
-    for team in model.teams.values():
-        if team.parent and team.parent not in model.teams:
-            yield _dangling("team", team.parent, model.teams, team, "parent")
-        for p_index, priority in enumerate(team.priorities):
-            served = model.objectives.get(priority.objective)
-            if served is None:
-                yield _dangling("objective", priority.objective, model.objectives, team,
-                                "priorities", p_index, "objective")
-                continue
-            for k_index, team_kpi in enumerate(priority.kpis):
-                if team_kpi.kpi not in kpi_ids[priority.objective]:
-                    yield _dangling(f"KPI in objective {served.id}", team_kpi.kpi,
-                                    [k.id for k in served.kpis], team,
-                                    "priorities", p_index, "kpis", k_index, "kpi")
     for topic in model.guidance.values():
         for index, objective_id in enumerate(topic.applies_to.objectives):
             if objective_id not in model.objectives:

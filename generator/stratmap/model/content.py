@@ -433,6 +433,11 @@ class StrategyModel(BaseModel):
         return children
 
     @functools.cached_property
+    def content_files(self) -> frozenset[str]:
+        """The file of every object that came from a Markdown file."""
+        return frozenset(item.file for item in self.contents())
+
+    @functools.cached_property
     def priorities_by_objective(self) -> dict[str, list[tuple[Team, Priority]]]:
         """Every team's priorities by objective, in team order."""
         serving: dict[str, list[tuple[Team, Priority]]] = {}
