@@ -196,6 +196,32 @@ def test_adding_a_tag_re_marks_the_one_it_supersedes(git_repo, tmp_path):
     assert snapshot(git_repo.root / "output") == clean_build_of(git_repo, tmp_path / "clean")
 
 
+def test_the_tag_a_new_one_supersedes_is_read_again_from_its_kept_parses(git_repo, monkeypatch):
+    """A new tag's build reads the tag before it again, for what changed since. That tag's
+    files were parsed when it was validated as the newest, and kept: a new process does
+    not parse them again."""
+    import stratmap.build
+    import stratmap.source.parse_cache as parse_cache
+    from stratmap.build import BuildOptions, build_site
+    three_quarters(git_repo)
+    git_repo.write("stratmap.yaml", "versions: {draft: null}\n")
+    build_site(BuildOptions(git_repo.root))
+    build_site(BuildOptions(git_repo.root, force=True))  # validates nothing: must keep them
+    retitle(git_repo, "Third")  # Q3 differs from Q2 in this objective's title only
+    add_third_quarter(git_repo)
+    stratmap.build._TAG_MODELS.clear()  # as in a new process
+    parsed: list[str] = []
+    real = parse_cache.parse_yaml
+
+    def noted(text, relpath, **options):
+        parsed.append(relpath)
+        return real(text, relpath, **options)
+    monkeypatch.setattr(parse_cache, "parse_yaml", noted)
+    result = build_site(BuildOptions(git_repo.root))
+    assert result.versions_re_marked == 1  # Q2's pages say it is earlier: the change since it was read
+    assert parsed.count(OBJECTIVE) == 1, parsed  # Q3's; Q2's title came from its kept parse
+
+
 def test_a_theme_that_shows_newness_elsewhere_gets_the_superseded_version_rendered(git_repo, tmp_path):
     """Swapping the note is right only while the note is all that says whether a version
     is the newest: a theme template asking `version.latest` itself gets a full render."""

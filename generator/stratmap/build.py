@@ -24,6 +24,7 @@ from .cache.digests import code_digest, theme_key
 from .cache.layout import CacheLayout, compiled_templates
 from .cache.pages import Manifest
 from .cache.prune import remove_unused
+from .cache.signing import machine_key
 from .cache.stamp import KnownFiles, Stamp, inputs_digest
 from .cache.standby import KnownTrees, StandbyStore
 from .cache.tags import PublishedTagCopies
@@ -359,11 +360,16 @@ def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed:
     key = hashlib.sha256(f"{code_digest()}\0{version.commit}\0{version.as_of}\0"
                          f"{getattr(version.tree, 'prefix', '')}\0{previous_commit}".encode()).hexdigest()[:32]
     summary_path = cache.validated_tag(key)
+    newest = required  # (of the tags, only the newest must validate)
+    if newest:  # its parses are kept while it is: the next tag's build reads it again
+        cache.tag_parses(key)
 
     def load_model() -> StrategyModel:
         model = _TAG_MODELS.get(key)
         if model is None:
-            model = typed_model(version.tree, parsed_for_model)
+            # its parses, kept from when it was validated as the newest tag
+            kept = ParseCache(cache.tag_parses(key), machine_key(), reading=parsed_for_model)
+            model = typed_model(version.tree, kept)
             assert model is not None, "a tag that validated once types again"
             _keep_tag_model(key, model)
         return model
@@ -377,6 +383,8 @@ def _validated_tag(version: Version, required: bool, cache: CacheLayout, parsed:
     except (OSError, ValueError, KeyError, TypeError):
         pass
     validation = validate(version.tree, version.as_of, parsed, previous)
+    if newest:
+        parsed.save_last_parses(cache.tag_parses(key), machine_key())
     if validation.model is not None:
         _keep_tag_model(key, validation.model)
     report = _report(version, required, validation)

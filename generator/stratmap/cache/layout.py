@@ -51,6 +51,13 @@ class CacheLayout:
         self.asked.add(path)
         return path
 
+    def tag_parses(self, key: str) -> Path:
+        """The newest tag's parsed files, kept from when it was validated: the next tag's
+        build reads it again for what changed since."""
+        path = self.root / "validated" / f"{key}.parses"
+        self.asked.add(path)
+        return path
+
     def rendered_tag(self, key: str) -> Path:
         """A tag's pages, rendered once (a `.pages` record beside it marks them complete
         and names the maps they show)."""

@@ -19,7 +19,8 @@ from pathlib import Path
 from .layout import CacheLayout, compiled_templates
 
 _CODE_KEYED = re.compile(r"[0-9a-f]{16}(\.json)?")  # parsed/<code>.json, templates/<code>/
-_TAG_KEYED = re.compile(r"[0-9a-f]{32}(\.json|\.pages)?")  # validated/<key>.json, versions/<key>(.pages)
+# validated/<key>.json, validated/<key>.parses, versions/<key>(.pages)
+_TAG_KEYED = re.compile(r"[0-9a-f]{32}(\.json|\.parses|\.pages)?")
 _DIAGRAM = re.compile(r"[0-9a-f]{64}\.svg")  # diagrams/<key>.svg
 
 

@@ -81,10 +81,10 @@ class ParseCache:
         return parsed
 
     def _through(self, own: Callable[[ParseCache, str], T | None], key: str) -> T | None:
-        """What `own` finds under `key` in this cache, else in the one it reads through."""
+        """What `own` finds under `key` in this cache, else in those it reads through."""
         found = own(self, key)
         if found is None and self._reading is not None:
-            found = own(self._reading, key)
+            found = self._reading._through(own, key)
         return found
 
     def _entry(self, key: str) -> _Entry | None:
@@ -141,6 +141,17 @@ class ParseCache:
                 write_atomically(self.path, signed(self._key, _encode_cache(self._used, self._links_used)))
         self._saved, self._used = self._used, {}
         self._links_saved, self._links_used = self._links_used, {}
+
+
+    def save_last_parses(self, path: Path, key: bytes | None) -> None:
+        """The last parse of each file this cache was asked for (the files of the version
+        validated last through it), saved as a cache of their own, signed with `key` (none
+        is saved without one)."""
+        if key is None:
+            return
+        last = {parse: self._used[parse] for parse in self._last_key.values() if parse in self._used}
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            write_atomically(path, signed(key, _encode_cache(last, {})))
 
 
 def parse_cache_for(root: Path) -> ParseCache:
