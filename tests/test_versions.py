@@ -241,6 +241,24 @@ def test_a_theme_that_shows_newness_elsewhere_gets_the_superseded_version_render
     assert snapshot(git_repo.root / "output") == clean_build_of(git_repo, tmp_path / "clean")
 
 
+def test_a_superseded_version_whose_pages_lack_the_note_is_rendered_again_whole(git_repo, tmp_path):
+    """Re-marking puts each page into the new site as it goes, and stops at a page whose
+    version note it cannot find (a theme's page without one): the version is then rendered
+    in full over what it put, as a clean build makes it."""
+    three_quarters(git_repo)
+    from stratmap.build import BuildOptions, build_site
+    (git_repo.root / "brand/templates").mkdir(parents=True)
+    (git_repo.root / "brand/templates/objective.html").write_text(
+        "<!doctype html><title>{{ objective.title }}</title><h1>{{ objective.title }}</h1>")
+    git_repo.write("stratmap.yaml", "theme: brand\nversions: {draft: null}\n")
+    build_site(BuildOptions(git_repo.root))
+    add_third_quarter(git_repo)
+    second = build_site(BuildOptions(git_repo.root))
+    assert (second.versions_rendered, second.versions_re_marked) == (2, 0)
+    assert "An earlier version" in (git_repo.root / "output/2026-Q2/index.html").read_text()
+    assert snapshot(git_repo.root / "output") == clean_build_of(git_repo, tmp_path / "clean")
+
+
 def test_only_rebuilds_one_version(git_repo):
     three_quarters(git_repo)
     git_repo.write("stratmap.yaml", 'versions: {draft: Next}\n')
