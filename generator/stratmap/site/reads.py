@@ -644,6 +644,7 @@ class ReadResolver:
         self._before = before or KnownReads()
         self._whole_model: str | None = None
         self._items, unknown = self._item_file_digests()
+        self._no_file_digest = unknown
         same = {key for key, source in self._items.items() if self._before.items.get(key) == source}
         self._same_items = same  # (kind, key): the item's file is the last build's
         self._changed_keys: dict[str, set[str]] = {}  # kind → keys of items changed, added or removed
@@ -762,10 +763,15 @@ class ReadResolver:
         return digests, unknown
 
     def whole_model(self) -> str:
-        """The digest of every item's (asked by more than one read a build: worked out once)."""
+        """The digest of every item's (asked by more than one read a build: worked out once):
+        the settings' and the strategy's, then each file's digest in the model's order (an
+        item's as `_digest_anew` gives it, without a read of each: thousands, of which no
+        page asks most), then the items with no file digest."""
         if self._whole_model is None:
-            self._whole_model = value_digest([self.digest(("item", *key, "*"))
-                                              for key in _item_keys(self.view.model)])
+            self._whole_model = value_digest([
+                *(self.digest(("item", kind, "", "*")) for kind in SINGLES.values()),
+                *self._items.values(),
+                *(self.digest(("item", *key, "*")) for key in sorted(self._no_file_digest))])
         return self._whole_model
 
     def _value(self, read: Read) -> Any:
@@ -811,11 +817,6 @@ def _lookup(model: StrategyModel, kind: str, key: str) -> Any:
     if kind in ("settings", "strategy"):
         return getattr(model, kind)
     return getattr(model, _collection_of(kind)).get(key)
-
-
-def _item_keys(model: StrategyModel) -> list[tuple[str, str]]:
-    return [("settings", ""), ("strategy", ""), *(("objective", k) for k in model.objectives),
-            *(("team", k) for k in model.teams), *(("guidance", k) for k in model.guidance)]
 
 
 def whole_item(item: Any) -> Any:
