@@ -174,6 +174,17 @@ def test_map_follows_dark_mode_and_team_paths_are_drawn_in_the_accent(browser, s
     context.close()
 
 
+def test_an_objectives_label_on_a_map_is_drawn_in_the_node_style(page, site):
+    """Graphviz writes the same font, size, anchor and ink on every line of every label;
+    the map says them once, on its drawing, and each line inherits them."""
+    page.goto(site + PAGES["team"])
+    line = page.locator("figure.map-team .node text").first
+    style = line.evaluate("e => { const s = getComputedStyle(e); return [s.fontFamily, s.fontSize, "
+                          "s.textAnchor, s.fill]; }")
+    assert style == ["Helvetica, sans-serif", "11px", "middle", "rgb(17, 24, 39)"]
+    assert line.get_attribute("font-family") is None  # inherited, not repeated
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_an_objectives_trend_fits_the_screen_and_reads_in_date_order(browser, site, width, tmp_path):
     context = browser.new_context(viewport={"width": width, "height": 900})
