@@ -113,6 +113,8 @@ def test_a_build_that_fails_while_workers_render_ends_them_and_keeps_the_output(
         if len(written) == 3:
             raise OSError(28, "No space left on device")
     monkeypatch.setattr(write.SiteWriter, "write", fail_on_the_third_page)
+    # a worker writes the pages it renders: it fails there (each worker counts its own)
+    monkeypatch.setattr(write.SiteWriter, "write_in_worker", fail_on_the_third_page)
     outcome: list[int | None] = []
 
     def build():
@@ -128,6 +130,37 @@ def test_a_build_that_fails_while_workers_render_ends_them_and_keeps_the_output(
     assert not builder.is_alive(), "the build hangs once it stops taking pages"
     assert outcome == [28, None]
     assert snapshot(repo.root / "output") == before
+
+
+def test_workers_writing_into_the_standby_tree_never_write_through_to_the_live_site(tmp_path, monkeypatch):
+    """Workers write the pages they render into the tree the build makes, which after a
+    few builds is the standby: its unchanged files are links to the live site's. A build
+    that renders every page in workers and then fails must leave the live site as it was."""
+    import stratmap.site.render as render
+    import stratmap.write as write
+    from conftest import copy_demo
+    from stratmap.build import BuildOptions, build_site
+
+    root = copy_demo(tmp_path / "demo")
+    plan = root / "content/teams/enterprise-east.md"
+    for text in ("Northeast", "Northeast and Southeast"):  # a standby linked to the site
+        build_site(BuildOptions(root))
+        plan.write_text(plan.read_text().replace("Northeast and Southeast", text))
+    build_site(BuildOptions(root))
+    before = snapshot(root / "output")
+    settings = root / "stratmap.yaml"
+    settings.write_text(settings.read_text().replace("title: ", "title: Renamed ", 1))  # every page anew
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    real_hook = write.test_hook
+
+    def fail_before_the_swap(moment):
+        if moment == "before-swap":
+            raise OSError(5, "Input/output error")
+        real_hook(moment)
+    monkeypatch.setattr(write, "test_hook", fail_before_the_swap)
+    with pytest.raises(OSError):
+        build_site(BuildOptions(root, jobs=2))
+    assert snapshot(root / "output") == before
 
 
 def test_worker_processes_left_early_end_and_hand_out_only_a_few_pages_ahead():

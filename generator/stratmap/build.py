@@ -453,8 +453,7 @@ def _write_version(writer: SiteWriter, report: VersionReport, info: VersionInfo,
     manifest = Manifest(cache.page_records(writer.output / info.path), writer.output / info.path)
     previous = manifest.load() if previous_output else None
     set_aside_from_the_collector()  # the last build's records: they last until the end
-    rendered = renderer.render(VersionView(report.load_model(), info, earlier),
-                               lambda relpath, text: writer.write(f"{info.path}/{relpath}", text), previous)
+    rendered = renderer.render(VersionView(report.load_model(), info, earlier), writer.folder(info.path), previous)
     for relpath, existing in rendered.reused.items():
         writer.link_file(existing, f"{info.path}/{relpath}")
     result.count(len(rendered.titles), from_cache=False)
@@ -480,7 +479,7 @@ def _render_tag(folder: Path, report: VersionReport, info: VersionInfo, earlier:
         result.versions_re_marked += 1
         return titles
     view = VersionView(report.load_model(), info, earlier)
-    return renderer.render(view, _empty_tree(folder).write).titles
+    return renderer.render(view, _empty_tree(folder)).titles
 
 
 def _empty_tree(folder: Path) -> TreeWriter:

@@ -96,6 +96,15 @@ class TreeWriter:
     def write(self, relpath: str, data: FileData) -> None:
         _replace(self._destination(relpath), lambda destination: _create(destination, data))
 
+    def write_in_worker(self, relpath: str, data: FileData) -> None:
+        """`write` from a process forked from this one (pages render in workers, which
+        write them too rather than send their HTML back): the file only. The parent then
+        says `written(relpath)`."""
+        _replace(self._destination(relpath), lambda destination: _create(destination, data))
+
+    def written(self, relpath: str) -> None:
+        """A worker wrote `relpath` (see `write_in_worker`)."""
+
     def link_file(self, source: Path | str, relpath: str) -> None:
         """Put a page of the previous output at relpath."""
         _replace(self._destination(relpath), lambda destination: _link_or_copy(source, destination))
@@ -161,6 +170,13 @@ class SiteWriter(TreeWriter):
 
     def write(self, relpath: str, data: FileData) -> None:
         self._put(relpath, False, lambda destination: _create(destination, data))
+
+    def written(self, relpath: str) -> None:
+        self.files[relpath] = True  # a new file: it differs from the output's
+
+    def folder(self, folder: str) -> SiteFolder:
+        """The files under `folder` (a version's), written by their path inside it."""
+        return SiteFolder(self, folder)
 
     def link_file(self, source: Path | str, relpath: str) -> None:
         """A file that is already made: the output's own file at relpath is kept."""
@@ -282,6 +298,22 @@ class SiteWriter(TreeWriter):
         removes it); a tree made from nothing is removed now."""
         if self.standby is None:
             shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class SiteFolder:
+    """A folder of the new site, its files written by their path inside it."""
+
+    def __init__(self, site: SiteWriter, folder: str):
+        self.site, self.prefix = site, folder + "/"
+
+    def write(self, relpath: str, data: FileData) -> None:
+        self.site.write(self.prefix + relpath, data)
+
+    def write_in_worker(self, relpath: str, data: FileData) -> None:
+        self.site.write_in_worker(self.prefix + relpath, data)
+
+    def written(self, relpath: str) -> None:
+        self.site.written(self.prefix + relpath)
 
 
 def _replace(destination: str, make: Callable[[str], None]) -> None:

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 from markupsafe import Markup
 
@@ -52,7 +52,7 @@ from .view import SiteInfo, VersionView
 
 @dataclass
 class RenderedVersion:
-    written: list[str]  # rendered now, and handed to the caller's `emit` as they were
+    written: list[str]  # rendered now, and written to the caller's `files` as they were
     titles: dict[str, str]  # HTML pages, relative to the version root (for the switcher): their titles
     reused: dict[str, str] = field(default_factory=dict)  # unchanged files of the last build
     records: dict[str, PageRecord] = field(default_factory=dict)  # what each file read
@@ -71,23 +71,38 @@ U = TypeVar("U")
 
 # Below this many pages a pool of processes costs more than it saves.
 PARALLEL_FROM = 64
-# (renderer, view, pages) while a pool renders: forked workers inherit it instead of
-# receiving the view and the compiled templates through a pipe
-_inherited_by_workers: tuple[VersionRenderer, VersionView, list[Page]] | None = None
+# (renderer, view, pages, where they go) while a pool renders: forked workers inherit it
+# instead of receiving the view and the compiled templates through a pipe
+_inherited_by_workers: tuple[VersionRenderer, VersionView, list[Page], Files] | None = None
 
 
-def _render_in_worker(index: int) -> tuple[str, list[Read]]:
+class Files(Protocol):
+    """Where a version's files go (write.TreeWriter, write.SiteFolder)."""
+
+    def write(self, relpath: str, data: FileData) -> None: ...
+
+    def write_in_worker(self, relpath: str, data: FileData) -> None: ...
+
+    def written(self, relpath: str) -> None: ...
+
+
+def _render_in_worker(index: int) -> list[Read]:
+    """A page rendered and written by a worker, which sends back only what it read: its
+    HTML (a team page is ~100 KB) crossing to the parent to be written there cost the
+    parent a tenth of a cold build at 1,000 teams."""
     assert _inherited_by_workers is not None, "set before the pool forks"
-    renderer, view, pages = _inherited_by_workers
-    return renderer.render_page(view, pages[index])
+    renderer, view, pages, files = _inherited_by_workers
+    html, reads = renderer.render_page(view, pages[index])
+    files.write_in_worker(pages[index].path, html)
+    return reads
 
 
 def paced_imap(function: Callable[[int], T], batches: Sequence[range], jobs: int) -> Iterator[T]:
     """function(i) for each i of each batch, in order, each batch run whole by one of
     `jobs` forked processes, with at most two batches per process handed out and not yet
     taken by the caller. A pool on its own asks for work as fast as its workers finish it
-    and keeps every result until it is taken: when writing fell behind rendering (two
-    workers and the writer on two cores), the pages' HTML piled up in memory."""
+    and keeps every result until it is taken: when the caller fell behind (two workers
+    and the caller on two cores), the results piled up in memory."""
     window = _Window(jobs * 2)
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         try:
@@ -104,9 +119,8 @@ def _each(function: Callable[[int], T], batch: range) -> list[T]:
 
 def _batches(pages: list[Page], size: int) -> list[range]:
     """Runs of up to `size` pages about one item each; a page about the whole organisation
-    (no subject: the scorecard, the alignment map, a role) goes alone. Its HTML grows with
-    the organisation, megabytes at a few thousand teams, and a batch comes back as one
-    message: a few of them together were the largest thing a build held."""
+    (no subject: the scorecard, the alignment map, a role) goes alone. What it reads grows
+    with the organisation, and a batch comes back as one message."""
     batches: list[range] = []
     for index, page in enumerate(pages):
         last = batches[-1] if batches else None
@@ -176,11 +190,11 @@ class VersionRenderer:
         self.remember_reads = remember_reads
         self.markdown = MarkdownRenderer()
 
-    def render(self, view: VersionView, emit: Callable[[str, FileData], None],
+    def render(self, view: VersionView, files: Files,
                previous: PreviousPages | None = None) -> RenderedVersion:
-        """Every file of the version, each handed to `emit(relpath, text)` as soon as it is
-        rendered (nothing holds every page's HTML at once); with `previous`, unchanged files
-        are reused, not rendered."""
+        """Every file of the version, each written to `files` as soon as it is rendered
+        (nothing holds every page's HTML at once); with `previous`, unchanged files are
+        reused, not rendered."""
         resolver = ReadResolver(view, previous.known if previous else None, self.remember_reads)
         maps = self._maps(view, resolver)
         resolver.map_sources = maps.sources
@@ -212,8 +226,12 @@ class VersionRenderer:
         # a worker sends back its own copy of each (thousands of pages, dozens of reads each)
         distinct: dict[Read, Read] = {}
 
-        def rendered(path: str, text: FileData, reads: list[Read]) -> None:
-            emit(path, text)
+        def rendered(path: str, text: FileData | None, reads: list[Read]) -> None:
+            """`text` is None for a page a worker wrote."""
+            if text is None:
+                files.written(path)
+            else:
+                files.write(path, text)
             result.written.append(path)
             reads = [distinct.setdefault(read, read) for read in reads]
             for read in reads:
@@ -221,7 +239,7 @@ class VersionRenderer:
             result.records[path] = PageRecord(bases[path], reads)
 
         to_render = [page for page in pages if not reused(page.path)]
-        for page, (text, reads) in zip(to_render, self._render_pages(view, to_render), strict=True):
+        for page, (text, reads) in zip(to_render, self._render_pages(view, to_render, files), strict=True):
             rendered(page.path, text, reads)
         for data in data_files:
             if not reused(data.path):
@@ -230,7 +248,7 @@ class VersionRenderer:
                 rendered(data.path, data.make(cast(VersionView, TrackedView(view, log))), sorted(log.reads))
         result.words = search.words if "search.js" in result.written else (previous.words if previous else {})
         result.known = resolver.known()
-        emit("pages.js", script_assignment("STRATMAP_PAGES", view.info.path, list(result.titles)))
+        files.write("pages.js", script_assignment("STRATMAP_PAGES", view.info.path, list(result.titles)))
         result.written.append("pages.js")
         return result
 
@@ -282,11 +300,12 @@ class VersionRenderer:
                       self.site.title, self.site.base_url, self.site.built_on,
                       self.site.repository_prefix, view.info.latest)
 
-    def _render_pages(self, view: VersionView, pages: list[Page]) -> Iterator[tuple[str, list[Read]]]:
-        """Render pages, in page order, one at a time as the caller takes them: in forked
-        worker processes when there are many (they inherit the view and the compiled
-        templates, and send back only the HTML and what it read), so that only a few
-        pages' HTML is held at any moment."""
+    def _render_pages(self, view: VersionView, pages: list[Page],
+                      files: Files) -> Iterator[tuple[str | None, list[Read]]]:
+        """Render pages, in page order, one at a time as the caller takes them, each with
+        what it read: its HTML for the caller to write, or None when it was written to
+        `files` in a forked worker process. Workers render when there are many pages: they
+        inherit the view and the compiled templates, and send back only what each page read."""
         if self.jobs <= 1 or len(pages) < PARALLEL_FROM or \
                 "fork" not in multiprocessing.get_all_start_methods():
             for page in pages:
@@ -297,10 +316,11 @@ class VersionRenderer:
             self.theme.environment.get_template(template)  # compile once, before forking
         if view.earlier:  # read once here, not in every worker that shows a change since it
             view.earlier[-1].model  # noqa: B018
-        _inherited_by_workers = (self, view, pages)
+        _inherited_by_workers = (self, view, pages, files)
         try:
             size = max(1, min(16, len(pages) // (self.jobs * 8)))
-            yield from paced_imap(_render_in_worker, _batches(pages, size), self.jobs)
+            for reads in paced_imap(_render_in_worker, _batches(pages, size), self.jobs):
+                yield None, reads
         finally:
             _inherited_by_workers = None
 
