@@ -100,7 +100,7 @@ class TreeWriter:
         """`write` from a process forked from this one (pages render in workers, which
         write them too rather than send their HTML back): the file only. The parent then
         says `written(relpath)`."""
-        _replace(self._destination(relpath), lambda destination: _create(destination, data))
+        TreeWriter.write(self, relpath, data)
 
     def written(self, relpath: str) -> None:
         """A worker wrote `relpath` (see `write_in_worker`)."""

@@ -22,9 +22,8 @@ def broken_links_in_plan(team: Team, model: StrategyModel, context: CheckContext
 
 
 def broken_links_beyond_plans(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
-    for item in model.contents():
-        if not isinstance(item, Team):
-            yield from _broken_links(item, model.content_files, context)
+    for item in _beyond_plans(model):
+        yield from _broken_links(item, model.content_files, context)
 
 
 def _broken_links(item: Content, existing: frozenset[str], context: CheckContext) -> Iterable[Problem]:
@@ -41,9 +40,13 @@ def html_too_deep_in_plan(team: Team, model: StrategyModel, context: CheckContex
 
 
 def html_too_deep_beyond_plans(model: StrategyModel, context: CheckContext) -> Iterable[Problem]:
-    for item in model.contents():
-        if not isinstance(item, Team):
-            yield from _too_deep(item)
+    for item in _beyond_plans(model):
+        yield from _too_deep(item)
+
+
+def _beyond_plans(model: StrategyModel) -> list[Content]:
+    """The Markdown files that are not team plans."""
+    return [model.strategy, *model.objectives.values(), *model.guidance.values()]
 
 
 def _too_deep(item: Content) -> Iterable[Problem]:

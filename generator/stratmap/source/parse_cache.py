@@ -142,7 +142,6 @@ class ParseCache:
         self._saved, self._used = self._used, {}
         self._links_saved, self._links_used = self._links_used, {}
 
-
     def save_last_parses(self, path: Path, key: bytes | None) -> None:
         """The last parse of each file this cache was asked for (the files of the version
         validated last through it), saved as a cache of their own, signed with `key` (none
