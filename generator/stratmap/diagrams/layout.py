@@ -189,9 +189,8 @@ _COORDINATES = re.compile(r'(?:\bd|\bpoints)="([^"]+)"')
 # a line of an objective's label, as Graphviz writes each one: its style is the map's
 # node style (map_dot), said once on the drawing's group and inherited instead (a sixth
 # of a map's text, and a team page is mostly its map)
-_LABEL_STYLE = 'text-anchor="middle" font-family="Helvetica,sans-Serif" font-size="11.00" fill="#111827"'
-_LABEL_LINE = re.compile(r'<text text-anchor="middle" (x="[^"]*" y="[^"]*") font-family="Helvetica,sans-Serif" '
-                         r'font-size="11.00" fill="#111827">')
+_LABEL_FONT = 'font-family="Helvetica,sans-Serif" font-size="11.00" fill="#111827"'
+_LABEL_LINE = re.compile(r'<text text-anchor="middle" (x="[^"]*" y="[^"]*") ' + re.escape(_LABEL_FONT) + ">")
 _GRAPH_GROUP = re.compile(r'(<g id="[^"]*" class="graph")')
 GUTTER = 30  # points left of the drawing for the bands' titles
 BAND_PAD = 12  # points of band above and below its objectives
@@ -207,7 +206,7 @@ def prepare_svg(svg: str, layout: MapLayout | None = None) -> str:
         svg, gutter, margin = _with_bands(svg, layout.bands), GUTTER, BAND_PAD
     svg, labels = _LABEL_LINE.subn(r"<text \1>", svg)
     if labels:
-        svg = _GRAPH_GROUP.sub(rf"\1 {_LABEL_STYLE}", svg, count=1)
+        svg = _GRAPH_GROUP.sub(rf'\1 text-anchor="middle" {_LABEL_FONT}', svg, count=1)
 
     def size(m: re.Match) -> str:
         width, height = float(m[1]) + gutter, float(m[2]) + 2 * margin
